@@ -1,0 +1,126 @@
+// CMuxShim: the pieces of Linux's C API that Swift cannot reach through Glibc's module —
+// <sys/epoll.h>, <sys/signalfd.h>, the FD_SET family and CPU_SET family (macros), accept4.
+// Everything here is a thin, prefixed, inlinable wrapper: no policy, no state.
+#ifndef CMUXSHIM_H
+#define CMUXSHIM_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include <poll.h>
+
+// ---- select(2): FD_SETSIZE and the macros that manipulate fd_set -------------------------
+static const int MUX_FD_SETSIZE = FD_SETSIZE;
+static inline void mux_fd_zero(fd_set *set) { FD_ZERO(set); }
+static inline void mux_fd_set(int fd, fd_set *set) { FD_SET(fd, set); }
+static inline void mux_fd_clr(int fd, fd_set *set) { FD_CLR(fd, set); }
+static inline int mux_fd_isset(int fd, const fd_set *set) { return FD_ISSET(fd, set) ? 1 : 0; }
+static inline int mux_select(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv) {
+    return select(nfds, r, w, e, tv);
+}
+
+// ---- epoll(7) -----------------------------------------------------------------------------
+static const uint32_t MUX_EPOLLIN = EPOLLIN;
+static const uint32_t MUX_EPOLLOUT = EPOLLOUT;
+static const uint32_t MUX_EPOLLERR = EPOLLERR;
+static const uint32_t MUX_EPOLLHUP = EPOLLHUP;
+static const uint32_t MUX_EPOLLRDHUP = EPOLLRDHUP;
+static const uint32_t MUX_EPOLLET = EPOLLET;
+static const int MUX_EPOLL_CTL_ADD = EPOLL_CTL_ADD;
+static const int MUX_EPOLL_CTL_MOD = EPOLL_CTL_MOD;
+static const int MUX_EPOLL_CTL_DEL = EPOLL_CTL_DEL;
+
+_Static_assert(sizeof(struct epoll_event) == 12, "x86_64 epoll_event is packed to 12 bytes");
+
+static inline int mux_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+static inline int mux_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
+    struct epoll_event ev;
+    ev.events = events;
+    ev.data.u64 = data;
+    return epoll_ctl(epfd, op, fd, &ev);
+}
+
+/// `buffer` holds `capacity` epoll_event structs, allocated by the caller with mux_epoll_event_size.
+static inline int mux_epoll_wait(int epfd, void *buffer, int capacity, int timeout_ms) {
+    return epoll_wait(epfd, (struct epoll_event *)buffer, capacity, timeout_ms);
+}
+static inline size_t mux_epoll_event_size(void) { return sizeof(struct epoll_event); }
+static inline uint32_t mux_epoll_event_flags(const void *buffer, int i) {
+    return ((const struct epoll_event *)buffer)[i].events;
+}
+static inline uint64_t mux_epoll_event_data(const void *buffer, int i) {
+    return ((const struct epoll_event *)buffer)[i].data.u64;
+}
+
+// ---- poll(2) ------------------------------------------------------------------------------
+static const short MUX_POLLIN = POLLIN;
+static const short MUX_POLLOUT = POLLOUT;
+static const short MUX_POLLERR = POLLERR;
+static const short MUX_POLLHUP = POLLHUP;
+static const short MUX_POLLNVAL = POLLNVAL;
+
+// ---- accept4(2), needs _GNU_SOURCE --------------------------------------------------------
+static inline int mux_accept4_nonblocking(int fd) {
+    return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
+// ---- signals: block a set and read it through a signalfd ---------------------------------
+/// Blocks `count` signals in this thread and returns a non-blocking signalfd for them (-1: errno).
+static inline int mux_block_signals_into_fd(const int *signals, int count) {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int i = 0; i < count; i++) sigaddset(&set, signals[i]);
+    if (sigprocmask(SIG_BLOCK, &set, NULL) != 0) return -1;
+    return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+/// Reads one pending signal from a signalfd: its number, 0 if none pending, -1 on error.
+static inline int mux_signalfd_read(int fd) {
+    struct signalfd_siginfo info;
+    ssize_t n = read(fd, &info, sizeof info);
+    if (n == (ssize_t)sizeof info) return (int)info.ssi_signo;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+    return -1;
+}
+/// Unblocks signals (a child process must not inherit a blocked mask).
+static inline void mux_unblock_all_signals(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigprocmask(SIG_SETMASK, &set, NULL);
+}
+
+// ---- CPU affinity: CPU_SET is a macro --------------------------------------------------
+/// Pins `pid` (0: the caller) to CPUs first...last. Returns 0 or -1 with errno.
+static inline int mux_pin_cpus(pid_t pid, int first, int last) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (int c = first; c <= last; c++) CPU_SET(c, &set);
+    return sched_setaffinity(pid, sizeof set, &set);
+}
+/// How many CPUs this process may run on.
+static inline int mux_allowed_cpu_count(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+    return CPU_COUNT(&set);
+}
+
+// ---- errno ----------------------------------------------------------------------------
+/// "ECONNRESET" for ECONNRESET: readable names in typed errors.
+static inline const char *mux_errno_name(int code) {
+    const char *name = strerrorname_np(code);
+    return name ? name : "E?";
+}
+
+#endif

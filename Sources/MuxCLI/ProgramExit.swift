@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Exit statuses shared by every MuxBench executable (DESIGN.md, command-line conventions).
+public enum ExitCode: Int32 {
+    case success = 0
+    case failure = 1
+    case usage = 2
+    case regression = 3
+}
+
+/// Writes one line to stderr without buffering surprises.
+public func printError(_ line: String) {
+    var text = line
+    if !text.hasSuffix("\n") { text += "\n" }
+    text.utf8CString.withUnsafeBufferPointer { buffer in
+        var offset = 0
+        let count = buffer.count - 1
+        while offset < count {
+            let n = write(2, buffer.baseAddress! + offset, count - offset)
+            if n < 0 { if errno == EINTR { continue }; return }
+            offset += n
+        }
+    }
+}
+
+/// Writes text to stdout at once (machine-readable lines must not wait in a buffer).
+public func printLine(_ line: String) {
+    var text = line
+    if !text.hasSuffix("\n") { text += "\n" }
+    text.utf8CString.withUnsafeBufferPointer { buffer in
+        var offset = 0
+        let count = buffer.count - 1
+        while offset < count {
+            let n = write(1, buffer.baseAddress! + offset, count - offset)
+            if n < 0 { if errno == EINTR { continue }; return }
+            offset += n
+        }
+    }
+}
+
+/// Parses `arguments` or exits: help → stdout and 0; bad input → one line on stderr and 2.
+public func parseOrExit(_ parser: ArgumentParser, _ arguments: [String]) -> ParsedArguments {
+    do {
+        let parsed = try parser.parse(arguments)
+        if parsed.helpRequested {
+            printLine(parser.help())
+            exit(ExitCode.success.rawValue)
+        }
+        return parsed
+    } catch {
+        usageExit(error)
+    }
+}
+
+public func usageExit(_ error: UsageError) -> Never {
+    printError(error.description)
+    exit(ExitCode.usage.rawValue)
+}
+
+/// Raises RLIMIT_NOFILE's soft limit to the hard limit; returns the limit now in force.
+@discardableResult
+public func raiseFileLimit() -> Int {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+    if limit.rlim_cur < limit.rlim_max {
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        _ = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+    return Int(clamping: limit.rlim_cur)
+}
