@@ -1,0 +1,149 @@
+// Reading and appending the results CSVs. Values never contain commas (DESIGN.md), so no
+// quoting: a field with a comma or newline is a programming error, refused loudly.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public enum CSVError: Error, CustomStringConvertible, Equatable {
+    case unreadable(path: String, errno: Int32)
+    case unwritable(path: String, errno: Int32)
+    case headerMismatch(path: String)
+    case malformedRow(path: String, line: Int, expected: Int, found: Int)
+    case badField(column: String, value: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(path, code): return "\(path): cannot read: \(String(cString: strerror(code)))"
+        case let .unwritable(path, code): return "\(path): cannot write: \(String(cString: strerror(code)))"
+        case let .headerMismatch(path):
+            return "\(path):1: header differs from the current schema; refusing to append (move the file aside or use another --out)"
+        case let .malformedRow(path, line, expected, found):
+            return "\(path):\(line): expected \(expected) fields, found \(found)"
+        case let .badField(column, value): return "column \(column): value '\(value)' contains a comma or newline"
+        }
+    }
+}
+
+/// A whole CSV file in memory: its header and rows as column → value.
+public struct CSVTable: Equatable, Sendable {
+    public var header: [String]
+    public var rows: [[String: String]]
+
+    public init(header: [String], rows: [[String: String]] = []) {
+        self.header = header
+        self.rows = rows
+    }
+
+    /// Parses CSV text (first line the header; blank lines ignored).
+    public static func parse(_ text: String, path: String = "<csv>") throws(CSVError) -> CSVTable {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+        }
+        while lines.last == "" { lines.removeLast() }
+        guard let first = lines.first else { return CSVTable(header: []) }
+        let header = first.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        var table = CSVTable(header: header)
+        for (index, line) in lines.enumerated().dropFirst() where !line.isEmpty {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == header.count else {
+                throw .malformedRow(path: path, line: index + 1, expected: header.count, found: fields.count)
+            }
+            table.rows.append(Dictionary(uniqueKeysWithValues: zip(header, fields)))
+        }
+        return table
+    }
+
+    public static func read(path: String) throws(CSVError) -> CSVTable {
+        let text: String
+        do { text = try readTextFile(path) } catch { throw .unreadable(path: path, errno: error.code) }
+        return try parse(text, path: path)
+    }
+
+    /// One CSV line for `row` in `columns` order; missing columns are empty (not applicable).
+    public static func line(_ row: [String: String], columns: [String]) throws(CSVError) -> String {
+        var fields: [String] = []
+        fields.reserveCapacity(columns.count)
+        for column in columns {
+            let value = row[column] ?? ""
+            if value.contains(",") || value.contains("\n") { throw .badField(column: column, value: value) }
+            fields.append(value)
+        }
+        return fields.joined(separator: ",")
+    }
+
+    public func render() throws(CSVError) -> String {
+        var out = header.joined(separator: ",") + "\n"
+        for row in rows { out += try CSVTable.line(row, columns: header) + "\n" }
+        return out
+    }
+
+    /// Appends one row to the CSV at `path` at once (written and flushed before returning), writing
+    /// the header first when the file is new or empty. A file whose header differs is never touched.
+    public static func append(_ row: [String: String], to path: String, columns: [String]) throws(CSVError) {
+        let text = try line(row, columns: columns) + "\n"
+        let existing = try? readTextFile(path)
+        var payload = text
+        if let existing, !existing.isEmpty {
+            let firstLine = existing.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            guard firstLine == columns.joined(separator: ",") else { throw .headerMismatch(path: path) }
+            if !existing.hasSuffix("\n") { payload = "\n" + payload }
+        } else {
+            payload = columns.joined(separator: ",") + "\n" + text
+        }
+        try appendText(payload, to: path)
+    }
+
+    /// Checks that `path` can take rows of `columns` (new, empty, or same header) without writing a row.
+    public static func checkAppendable(path: String, columns: [String]) throws(CSVError) {
+        if let existing = try? readTextFile(path), !existing.isEmpty {
+            let firstLine = existing.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            guard firstLine == columns.joined(separator: ",") else { throw .headerMismatch(path: path) }
+        }
+        try appendText("", to: path)
+    }
+
+    /// Replaces the file at `path` atomically (write to a temporary file, then rename).
+    public func write(to path: String) throws(CSVError) {
+        let text = try render()
+        let temporary = path + ".tmp"
+        unlink(temporary)
+        try appendText(text, to: temporary)
+        guard rename(temporary, path) == 0 else { throw .unwritable(path: path, errno: errno) }
+    }
+}
+
+public struct FileError: Error { public let code: Int32 }
+
+/// The whole file as UTF-8 text.
+public func readTextFile(_ path: String) throws(FileError) -> String {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw FileError(code: errno) }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 { if errno == EINTR { continue }; throw FileError(code: errno) }
+        if n == 0 { break }
+        bytes += chunk[0..<n]
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// Appends `text` to `path` (created 0644 if missing) and flushes it to the kernel at once.
+public func appendText(_ text: String, to path: String) throws(CSVError) {
+    let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw .unwritable(path: path, errno: errno) }
+    defer { close(fd) }
+    var utf8 = Array(text.utf8)
+    var offset = 0
+    while offset < utf8.count {
+        let n = utf8.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw .unwritable(path: path, errno: errno)
+        }
+        offset += n
+    }
+    utf8.removeAll()
+}
