@@ -1,2 +1,30 @@
-// All of CMuxShim is inline in its header; this file gives SwiftPM a C source to compile.
+// The shim functions that need _GNU_SOURCE, kept out of the header so Glibc's fd_set and
+// this module's agree.
+#define _GNU_SOURCE
+#include <sched.h>
+#include <string.h>
+#include <sys/socket.h>
 #include "CMuxShim.h"
+
+int mux_accept4_nonblocking(int fd) {
+    return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
+int mux_pin_cpus(pid_t pid, int first, int last) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (int c = first; c <= last; c++) CPU_SET(c, &set);
+    return sched_setaffinity(pid, sizeof set, &set);
+}
+
+int mux_allowed_cpu_count(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+    return CPU_COUNT(&set);
+}
+
+const char *mux_errno_name(int code) {
+    const char *name = strerrorname_np(code);
+    return name ? name : "E?";
+}

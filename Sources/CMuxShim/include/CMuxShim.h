@@ -4,11 +4,9 @@
 #ifndef CMUXSHIM_H
 #define CMUXSHIM_H
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
+// No _GNU_SOURCE here: it changes fd_set's definition and would clash with Glibc's module.
+// Functions that need it (accept4, CPU_SET, strerrorname_np) live in shim.c.
 #include <errno.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -72,9 +70,7 @@ static const short MUX_POLLHUP = POLLHUP;
 static const short MUX_POLLNVAL = POLLNVAL;
 
 // ---- accept4(2), needs _GNU_SOURCE --------------------------------------------------------
-static inline int mux_accept4_nonblocking(int fd) {
-    return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-}
+int mux_accept4_nonblocking(int fd);
 
 // ---- signals: block a set and read it through a signalfd ---------------------------------
 /// Blocks `count` signals in this thread and returns a non-blocking signalfd for them (-1: errno).
@@ -102,25 +98,12 @@ static inline void mux_unblock_all_signals(void) {
 
 // ---- CPU affinity: CPU_SET is a macro --------------------------------------------------
 /// Pins `pid` (0: the caller) to CPUs first...last. Returns 0 or -1 with errno.
-static inline int mux_pin_cpus(pid_t pid, int first, int last) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    for (int c = first; c <= last; c++) CPU_SET(c, &set);
-    return sched_setaffinity(pid, sizeof set, &set);
-}
+int mux_pin_cpus(pid_t pid, int first, int last);
 /// How many CPUs this process may run on.
-static inline int mux_allowed_cpu_count(void) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
-    return CPU_COUNT(&set);
-}
+int mux_allowed_cpu_count(void);
 
 // ---- errno ----------------------------------------------------------------------------
 /// "ECONNRESET" for ECONNRESET: readable names in typed errors.
-static inline const char *mux_errno_name(int code) {
-    const char *name = strerrorname_np(code);
-    return name ? name : "E?";
-}
+const char *mux_errno_name(int code);
 
 #endif

@@ -1,0 +1,106 @@
+// `mux-server`: flags → configuration → the loop specialised for the chosen backend.
+import CMuxShim
+import MuxCLI
+import MuxCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public enum ServerCommand {
+    public static let parser = ArgumentParser(
+        program: "mux-server",
+        summary: """
+        One single-threaded event loop over the chosen multiplexer, serving echo or HTTP on loopback.
+        Prints a JSON ready line with the port once listening; SIGUSR1 prints the syscall and request
+        counters as a JSON line; SIGINT/SIGTERM print them once more and exit 0.
+        """,
+        usage: "mux-server --backend select|poll|epoll-lt|epoll-et [options]",
+        options: [
+            OptionSpec("backend", short: "b", value: "NAME", default: "epoll-lt",
+                       help: "multiplexer: \(Backend.names.joined(separator: ", "))"),
+            OptionSpec("host", value: "ADDR", default: "127.0.0.1", help: "IPv4 address to listen on"),
+            OptionSpec("port", short: "p", value: "N", default: "0", help: "TCP port (0: any free port)"),
+            OptionSpec("protocol", value: "NAME", default: "echo", help: "echo or http"),
+            OptionSpec("max-events", value: "N", default: "1024", help: "epoll_wait batch size"),
+            OptionSpec("write-mode", value: "MODE", default: "immediate",
+                       help: "immediate, or on-writable (switch interest to writable per reply, as the classic tutorials do)"),
+            OptionSpec("max-connections", value: "N", default: "unlimited",
+                       help: "close connections beyond N at once (counted as rejected)"),
+            OptionSpec("idle-timeout", value: "DURATION", default: "none", help: "close connections silent this long"),
+            OptionSpec("output-limit", value: "BYTES", default: "256KiB",
+                       help: "pending output per connection above which its reading pauses"),
+        ])
+
+    /// Parses flags into a configuration; bad input throws the one-line usage error.
+    public static func configuration(from arguments: [String]) throws(UsageError) -> ServerConfiguration? {
+        let parsed = try parser.parse(arguments)
+        if parsed.helpRequested { return nil }
+        let backendName = try parsed.choice("backend", Backend.names) ?? Backend.epollLT.rawValue
+        var configuration = ServerConfiguration(backend: Backend(rawValue: backendName)!)
+        if let host = parsed.string("host") {
+            guard (try? SocketAddress(host: host, port: 0)) != nil else {
+                throw UsageError(program: parser.program, message: "--host: expected an IPv4 address such as 127.0.0.1, got '\(host)'")
+            }
+            configuration.host = host
+        }
+        if let port = try parsed.int("port", in: 0...65535) { configuration.port = UInt16(port) }
+        if let name = try parsed.choice("protocol", WireProtocol.allCases.map(\.rawValue)) {
+            configuration.wireProtocol = WireProtocol(rawValue: name)!
+        }
+        if let n = try parsed.int("max-events", in: 1...1_000_000) { configuration.maxEvents = n }
+        if let mode = try parsed.choice("write-mode", WriteMode.allCases.map(\.rawValue)) {
+            configuration.writeMode = WriteMode(rawValue: mode)!
+        }
+        if let n = try parsed.int("max-connections", in: 1...Int.max) { configuration.maxConnections = n }
+        if let t = try parsed.duration("idle-timeout") { configuration.idleTimeoutSeconds = t }
+        if let n = try parsed.int("output-limit", in: 1024...Int.max) { configuration.outputHighWater = n }
+        return configuration
+    }
+
+    /// The whole program; returns its exit status.
+    public static func main(_ arguments: [String]) -> Int32 {
+        let configuration: ServerConfiguration
+        do {
+            guard let parsed = try Self.configuration(from: arguments) else {
+                printLine(parser.help())
+                return ExitCode.success.rawValue
+            }
+            configuration = parsed
+        } catch {
+            printError(error.description)
+            return ExitCode.usage.rawValue
+        }
+        signal(SIGPIPE, SIG_IGN)
+        let fileLimit = raiseFileLimit()
+        let syscalls = Syscalls()
+        do {
+            switch configuration.backend {
+            case .select: try serve(configuration, SelectMultiplexer(syscalls: syscalls), fileLimit)
+            case .poll: try serve(configuration, PollMultiplexer(syscalls: syscalls), fileLimit)
+            case .epollLT:
+                try serve(configuration, EpollMultiplexer(syscalls: syscalls, edgeTriggered: false,
+                                                          maxEvents: configuration.maxEvents), fileLimit)
+            case .epollET:
+                try serve(configuration, EpollMultiplexer(syscalls: syscalls, edgeTriggered: true,
+                                                          maxEvents: configuration.maxEvents), fileLimit)
+            }
+        } catch let error as SyscallError where error.call.hasPrefix("bind") {
+            printError("mux-server: cannot listen on \(configuration.host):\(configuration.port): \(error.name) (\(String(cString: strerror(error.code))))")
+            return ExitCode.failure.rawValue
+        } catch {
+            printError("mux-server: \(error)")
+            return ExitCode.failure.rawValue
+        }
+        return ExitCode.success.rawValue
+    }
+
+    private static func serve<M: Multiplexer>(_ configuration: ServerConfiguration, _ mux: M, _ fileLimit: Int) throws {
+        let loop = try ServerLoop(configuration: configuration, mux: mux, log: printError)
+        printLine("{\"type\":\"ready\",\"backend\":\"\(configuration.backend.rawValue)\",\"host\":\"\(configuration.host)\","
+            + "\"port\":\(loop.port),\"pid\":\(getpid()),\"protocol\":\"\(configuration.wireProtocol.rawValue)\","
+            + "\"write_mode\":\"\(configuration.writeMode.rawValue)\",\"max_events\":\(configuration.maxEvents),"
+            + "\"fd_limit\":\(fileLimit)}")
+        // Counter lines go through the counted write, so kernel-side counts (perf) agree.
+        try loop.run { line in loop.emit(line, to: STDOUT_FILENO) }
+    }
+}

@@ -1,0 +1,32 @@
+import MuxCore
+
+public enum WireProtocol: String, CaseIterable, Sendable {
+    case echo
+    case http
+}
+
+/// When the server writes its replies.
+public enum WriteMode: String, CaseIterable, Sendable {
+    /// Write at once; ask for writability only when a write comes up short.
+    case immediate
+    /// The classic tutorials' pattern: after a request switch interest to writable, reply when
+    /// told, switch back. Costs an extra wait and, under epoll, two epoll_ctl per request.
+    case onWritable = "on-writable"
+}
+
+public struct ServerConfiguration: Sendable {
+    public var backend: Backend
+    public var host = "127.0.0.1"
+    public var port: UInt16 = 0
+    public var wireProtocol = WireProtocol.echo
+    public var maxEvents = 1024
+    public var writeMode = WriteMode.immediate
+    public var maxConnections = Int.max
+    /// Close connections silent for this long (0: never).
+    public var idleTimeoutSeconds = 0.0
+    /// Pending output per connection above which reading from it pauses.
+    public var outputHighWater = 256 * 1024
+    public var backlog: Int32 = 4096
+
+    public init(backend: Backend) { self.backend = backend }
+}

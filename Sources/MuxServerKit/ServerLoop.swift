@@ -1,0 +1,428 @@
+// The single-threaded event loop, written once against `Multiplexer` and specialised per
+// backend. Hot path: no allocation (buffers reused per fd slot, replies assembled in scratch
+// memory) and nothing proportional to the number of connections outside the backend's wait.
+import CMuxShim
+import MuxCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public final class ServerLoop<M: Multiplexer> {
+    public let configuration: ServerConfiguration
+    public let mux: M
+    public let syscalls: Syscalls
+    public private(set) var statistics = ServerStatistics()
+    public let port: UInt16
+
+    private let listener: Int32                 // owned
+    private let controlFD: Int32                // signalfd, owned
+    private var reserveFD: Int32                // /dev/null kept open so EMFILE on accept can shed
+    private var connections: [Connection?] = []
+    private let readScratch: UnsafeMutableRawPointer
+    private let readScratchSize: Int
+    private let replyScratch: UnsafeMutableRawPointer
+    private let replyScratchSize: Int
+    private var acceptPausedUntil: UInt64 = 0
+    private var nextIdleSweep: UInt64 = 0
+    private var running = true
+    private var reportSequence: UInt64 = 0
+    private var warnedSelectLimit = false
+    private var warnedMaxConnections = false
+    private var warnedDescriptors = false
+    private let edgeTriggered: Bool
+    private let log: (String) -> Void
+
+    /// Listens at once (so the port is known) and blocks SIGUSR1/SIGINT/SIGTERM into a signalfd.
+    public init(configuration: ServerConfiguration, mux: M, log: @escaping (String) -> Void) throws {
+        self.configuration = configuration
+        self.mux = mux
+        self.syscalls = mux.syscalls
+        self.log = log
+        edgeTriggered = mux.isEdgeTriggered
+        let address = try SocketAddress(host: configuration.host, port: configuration.port)
+        let listening = try Socket.listen(on: address, backlog: configuration.backlog, syscalls: syscalls)
+        listener = listening.fd
+        port = listening.port
+        var signals: [Int32] = [SIGUSR1, SIGINT, SIGTERM]
+        let control = mux_block_signals_into_fd(&signals, Int32(signals.count))
+        guard control >= 0 else { throw SyscallError("signalfd", errno) }
+        controlFD = control
+        reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        // Echo reads up to 64 KiB at once; HTTP reads 16 KiB so that the replies to every
+        // request a read can hold (≥ 16 bytes each) fit in the reply scratch.
+        readScratchSize = configuration.wireProtocol == .echo ? 65536 : 16384
+        readScratch = .allocate(byteCount: readScratchSize, alignment: 16)
+        replyScratchSize = (readScratchSize / HTTPResponses.minimumRequestBytes + 1) * HTTPResponses.maximumLength
+        replyScratch = .allocate(byteCount: replyScratchSize, alignment: 16)
+        try mux.register(fd: listener, interest: .read)
+        try mux.register(fd: controlFD, interest: .read)
+    }
+
+    deinit {
+        for case let connection? in connections where connection.isOpen { syscalls.close(connection.fd) }
+        syscalls.close(listener)
+        syscalls.close(controlFD)
+        if reserveFD >= 0 { syscalls.close(reserveFD) }
+        readScratch.deallocate()
+        replyScratch.deallocate()
+    }
+
+    // MARK: - The loop
+
+    /// Runs until SIGINT/SIGTERM; `report` receives each counters line (SIGUSR1) and the final one.
+    public func run(report: (String) -> Void) throws {
+        while running {
+            let ready = try mux.wait(timeoutMilliseconds: nextTimeout())
+            var index = 0
+            while index < ready {
+                let event = mux.event(at: index)
+                index += 1
+                // An earlier handler in this batch may have closed the fd, and accept may have
+                // reused it: such an event belongs to the old connection and is dropped.
+                guard mux.isCurrent(event) else { continue }
+                if event.fd == listener {
+                    acceptConnections()
+                } else if event.fd == controlFD {
+                    handleSignals(report: report)
+                } else {
+                    handle(event)
+                }
+            }
+            if acceptPausedUntil != 0 || configuration.idleTimeoutSeconds > 0 { runTimers() }
+        }
+        report(countersLine(final: true))
+    }
+
+    public func countersLine(final: Bool) -> String {
+        reportSequence += 1
+        return ServerReport.countersLine(sequence: reportSequence, monotonicNanoseconds: monotonicNanoseconds(),
+                                         syscalls: syscalls.counters, statistics: statistics, final: final)
+    }
+
+    /// Writes one line to `fd` (blocking stdout) through the counted syscall layer.
+    public func emit(_ line: String, to fd: Int32) {
+        var text = line
+        text += "\n"
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                guard case let .transferred(n)? = try? syscalls.write(fd, bytes.baseAddress! + offset, bytes.count - offset),
+                      n > 0 else { return }
+                offset += n
+            }
+        }
+    }
+
+    private func nextTimeout() -> Int32 {
+        var deadline: UInt64 = 0
+        if acceptPausedUntil != 0 { deadline = acceptPausedUntil }
+        if configuration.idleTimeoutSeconds > 0, deadline == 0 || nextIdleSweep < deadline { deadline = nextIdleSweep }
+        guard deadline != 0 else { return -1 }
+        let now = monotonicNanoseconds()
+        guard deadline > now else { return 0 }
+        // Round up, as redis does: waking a little late beats spinning on a 0 ms timeout.
+        return Int32(min((deadline - now + 999_999) / 1_000_000, 60_000))
+    }
+
+    private func handleSignals(report: (String) -> Void) {
+        while true {
+            syscalls.counters.other &+= 1
+            let signal = mux_signalfd_read(controlFD)
+            if signal <= 0 { return }
+            if signal == SIGUSR1 {
+                report(countersLine(final: false))
+            } else {
+                running = false
+            }
+        }
+    }
+
+    // MARK: - Accepting
+
+    private func acceptConnections() {
+        // Level-triggered backends take a bounded batch per report (the listener is reported
+        // again); edge-triggered must accept until EAGAIN or lose the edge.
+        var budget = edgeTriggered ? Int.max : 64
+        while budget > 0 {
+            budget -= 1
+            let result: AcceptResult
+            do {
+                result = try syscalls.accept(listener)
+            } catch {
+                if error.isDescriptorExhaustion { shedOneConnection(error) } else { log("mux-server: \(error)") }
+                return
+            }
+            guard case let .accepted(fd) = result else { return }
+            admit(fd)
+        }
+    }
+
+    private func admit(_ fd: Int32) {
+        statistics.accepted += 1
+        if statistics.open >= configuration.maxConnections {
+            if !warnedMaxConnections {
+                warnedMaxConnections = true
+                log("mux-server: --max-connections \(configuration.maxConnections) reached; further connections are closed at once and counted as rejected")
+            }
+            reject(fd)
+            return
+        }
+        do {
+            try mux.register(fd: fd, interest: .read)
+        } catch MultiplexerError.descriptorOutOfRange(let fd, let limit) {
+            if !warnedSelectLimit {
+                warnedSelectLimit = true
+                log("mux-server: select cannot watch descriptor \(fd) (FD_SETSIZE is \(limit)); connections beyond it are closed and counted as rejected, the others are served")
+            }
+            reject(fd)
+            return
+        } catch {
+            log("mux-server: cannot register descriptor \(fd): \(error)")
+            reject(fd)
+            return
+        }
+        try? Socket.setNoDelay(fd, syscalls: syscalls)
+        let connection = slot(for: fd)
+        connection.open(fd: fd, now: configuration.idleTimeoutSeconds > 0 ? monotonicNanoseconds() : 0)
+        statistics.open += 1
+    }
+
+    private func reject(_ fd: Int32) {
+        statistics.rejected += 1
+        syscalls.close(fd)
+    }
+
+    /// Out of descriptors: free the reserve, accept and close one pending connection so the
+    /// listener stops being reported, then take the reserve back. If even that fails, stop
+    /// accepting for 100 ms instead of spinning on a listener that stays ready.
+    private func shedOneConnection(_ error: SyscallError) {
+        if !warnedDescriptors {
+            warnedDescriptors = true
+            log("mux-server: accept: \(error.name): out of file descriptors; shedding connections until some close")
+        }
+        if reserveFD >= 0 {
+            syscalls.close(reserveFD)
+            reserveFD = -1
+            if case let .accepted(fd)? = try? syscalls.accept(listener) {
+                statistics.accepted += 1
+                reject(fd)
+            }
+            reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
+            syscalls.counters.other &+= 1
+            if reserveFD >= 0 { return }
+        }
+        pauseAccepting()
+    }
+
+    private func pauseAccepting() {
+        try? mux.modify(fd: listener, interest: .none)
+        acceptPausedUntil = monotonicNanoseconds() + 100_000_000
+    }
+
+    private func runTimers() {
+        let now = monotonicNanoseconds()
+        if acceptPausedUntil != 0, now >= acceptPausedUntil {
+            acceptPausedUntil = 0
+            if reserveFD < 0 { reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC) }
+            try? mux.modify(fd: listener, interest: .read)
+        }
+        if configuration.idleTimeoutSeconds > 0, now >= nextIdleSweep {
+            // A timer, not per request: one pass over the table per half timeout.
+            let limit = UInt64(configuration.idleTimeoutSeconds * 1e9)
+            for case let connection? in connections where connection.isOpen && now - connection.lastActivity >= limit {
+                statistics.idleClosed += 1
+                close(connection)
+            }
+            nextIdleSweep = now + max(limit / 2, 1_000_000)
+        }
+    }
+
+    private func slot(for fd: Int32) -> Connection {
+        let index = Int(fd)
+        if index >= connections.count {
+            connections += repeatElement(nil, count: max(index + 1, connections.count * 2, 64) - connections.count)
+        }
+        if let existing = connections[index] { return existing }
+        let created = Connection()
+        connections[index] = created
+        return created
+    }
+
+    // MARK: - Connections
+
+    @inline(__always)
+    private func handle(_ event: ReadyEvent) {
+        guard let connection = connections[Int(event.fd)], connection.isOpen else { return }
+        if configuration.idleTimeoutSeconds > 0 { connection.lastActivity = monotonicNanoseconds() }
+        if !event.flags.isDisjoint(with: [.readable, .hangup, .error]) {
+            // A read reports EOF or the pending error; ERR/HUP are never silently ignored.
+            if !connection.readingPaused {
+                readReady(connection)
+            } else if !event.flags.isDisjoint(with: [.hangup, .error]) {
+                // Paused for back-pressure and the peer is gone both ways: nothing left to do,
+                // and a level-triggered backend would report the hang-up forever.
+                close(connection)
+                return
+            }
+        }
+        if connection.isOpen, event.flags.contains(.writable) {
+            writeReady(connection)
+        }
+    }
+
+    private func readReady(_ connection: Connection) {
+        repeat {
+            if connection.readingPaused || connection.closeAfterFlush { return }
+            let result: IOResult
+            do {
+                result = try syscalls.read(connection.fd, readScratch, readScratchSize)
+            } catch {
+                peerFailed(connection, error)
+                return
+            }
+            switch result {
+            case let .transferred(n):
+                statistics.bytesIn &+= UInt64(n)
+                received(readScratch, n, on: connection)
+                if !connection.isOpen { return }
+            case .endOfFile:
+                close(connection)
+                return
+            case .wouldBlock:
+                return
+            }
+        } while edgeTriggered  // level-triggered: one read per readiness report
+    }
+
+    /// Bytes arrived: turn them into reply bytes and send or queue them.
+    private func received(_ bytes: UnsafeMutableRawPointer, _ count: Int, on connection: Connection) {
+        switch configuration.wireProtocol {
+        case .echo:
+            statistics.requests &+= 1
+            send(UnsafeRawPointer(bytes), count, on: connection)
+        case .http:
+            let replyBytes = answerHTTP(bytes, count, on: connection)
+            if replyBytes > 0 { send(UnsafeRawPointer(replyScratch), replyBytes, on: connection) }
+            if connection.closeAfterFlush, connection.output.isEmpty { close(connection) }
+        }
+    }
+
+    /// Parses every complete request now buffered and assembles their replies, in order, in the
+    /// reply scratch. Returns the reply length. Unparsed bytes are kept in `connection.input`.
+    private func answerHTTP(_ bytes: UnsafeMutableRawPointer, _ count: Int, on connection: Connection) -> Int {
+        var pending: UnsafeRawBufferPointer
+        let carried = !connection.input.isEmpty
+        if carried {
+            connection.input.append(bytes, count: count)
+            pending = connection.input.readableBytes
+        } else {
+            pending = UnsafeRawBufferPointer(start: bytes, count: count)
+        }
+        var replyLength = 0
+        var consumed = 0
+        parsing: while consumed < pending.count {
+            let rest = UnsafeRawBufferPointer(rebasing: pending[consumed...])
+            switch HTTPRequestParser.parse(rest) {
+            case .incomplete:
+                break parsing
+            case let .request(length, keepAlive):
+                statistics.requests &+= 1
+                consumed += length
+                replyLength += HTTPResponses.write(keepAlive ? .okKeepAlive : .okClose, to: replyScratch + replyLength)
+                if !keepAlive {
+                    connection.closeAfterFlush = true
+                    consumed = pending.count  // nothing after a closing request is answered
+                    break parsing
+                }
+            case .malformed:
+                statistics.badRequests &+= 1
+                replyLength += HTTPResponses.write(.badRequest, to: replyScratch + replyLength)
+                connection.closeAfterFlush = true
+                consumed = pending.count
+                break parsing
+            }
+        }
+        if carried {
+            connection.input.consume(consumed)
+        } else if consumed < pending.count {
+            connection.input.append(pending.baseAddress! + consumed, count: pending.count - consumed)
+        }
+        return replyLength
+    }
+
+    /// Sends reply bytes now (immediate mode, nothing queued) or queues them and asks for
+    /// writability. Reading pauses while the queue is over its high-water mark.
+    private func send(_ bytes: UnsafeRawPointer, _ count: Int, on connection: Connection) {
+        var offset = 0
+        if configuration.writeMode == .immediate, connection.output.isEmpty {
+            do {
+                if case let .transferred(n) = try syscalls.write(connection.fd, bytes, count) {
+                    statistics.bytesOut &+= UInt64(n)
+                    offset = n
+                }
+            } catch {
+                peerFailed(connection, error)
+                return
+            }
+            if offset == count { return }
+        }
+        connection.output.append(bytes + offset, count: count - offset)
+        var interest: Interest = configuration.writeMode == .onWritable ? .write : [.read, .write]
+        if connection.output.count > configuration.outputHighWater || connection.closeAfterFlush {
+            connection.readingPaused = true
+            interest.remove(.read)
+        }
+        setInterest(interest, of: connection)
+    }
+
+    private func writeReady(_ connection: Connection) {
+        while !connection.output.isEmpty {
+            let result: IOResult
+            do {
+                result = try syscalls.write(connection.fd, connection.output.readPointer, connection.output.count)
+            } catch {
+                peerFailed(connection, error)
+                return
+            }
+            guard case let .transferred(n) = result else { break }
+            statistics.bytesOut &+= UInt64(n)
+            connection.output.consume(n)
+            if n == 0 { break }
+        }
+        if connection.output.isEmpty {
+            if connection.closeAfterFlush { close(connection); return }
+            connection.readingPaused = false
+            setInterest(.read, of: connection)
+        } else if connection.readingPaused, !connection.closeAfterFlush,
+                  connection.output.count <= configuration.outputHighWater / 2 {
+            connection.readingPaused = false
+            setInterest([.read, .write], of: connection)
+        }
+    }
+
+    private func setInterest(_ interest: Interest, of connection: Connection) {
+        // Unchanged interest costs nothing: no epoll_ctl, no set update.
+        guard mux.interest(of: connection.fd) != interest else { return }
+        do { try mux.modify(fd: connection.fd, interest: interest) } catch {
+            log("mux-server: cannot change interest of descriptor \(connection.fd): \(error)")
+            close(connection)
+        }
+    }
+
+    private func peerFailed(_ connection: Connection, _ error: SyscallError) {
+        if error.isPeerGone { statistics.resets += 1 } else { log("mux-server: descriptor \(connection.fd): \(error)") }
+        close(connection)
+    }
+
+    /// Deregisters, then closes: the fd's one owner is its connection slot.
+    private func close(_ connection: Connection) {
+        guard connection.isOpen else { return }
+        try? mux.unregister(fd: connection.fd)
+        syscalls.close(connection.fd)
+        connection.isOpen = false
+        connection.input.clear()
+        connection.output.clear()
+        statistics.open -= 1
+        statistics.closed += 1
+    }
+}
