@@ -24,11 +24,13 @@ let package = Package(
         .executableTarget(
             name: "histogram-bench", dependencies: ["MuxMetrics"], path: "Benchmarks/HistogramBench"),
 
-        .testTarget(name: "MuxCoreTests", dependencies: ["MuxCore"]),
+        // Helpers shared by the test targets: child processes, blocking test clients.
+        .target(name: "MuxTestSupport", dependencies: ["MuxCore"], path: "Tests/MuxTestSupport"),
+        .testTarget(name: "MuxCoreTests", dependencies: ["MuxCore", "MuxTestSupport"]),
         .testTarget(name: "MuxCLITests", dependencies: ["MuxCLI"]),
         .testTarget(name: "MuxMetricsTests", dependencies: ["MuxMetrics"]),
-        .testTarget(name: "MuxServerKitTests", dependencies: ["MuxServerKit", "MuxCore"]),
-        .testTarget(name: "MuxLoadKitTests", dependencies: ["MuxLoadKit", "MuxCore", "MuxMetrics"]),
-        .testTarget(name: "MuxBenchKitTests", dependencies: ["MuxBenchKit", "MuxMetrics"]),
+        .testTarget(name: "MuxServerKitTests", dependencies: ["MuxServerKit", "MuxCore", "MuxTestSupport"]),
+        .testTarget(name: "MuxLoadKitTests", dependencies: ["MuxLoadKit", "MuxCore", "MuxMetrics", "MuxTestSupport"]),
+        .testTarget(name: "MuxBenchKitTests", dependencies: ["MuxBenchKit", "MuxMetrics", "MuxTestSupport"]),
     ]
 )

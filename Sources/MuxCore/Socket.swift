@@ -121,6 +121,13 @@ public enum Socket {
         }
     }
 
+    public static func setSendBuffer(_ fd: Int32, bytes: Int32, syscalls: Syscalls) throws(SyscallError) {
+        var size = bytes
+        try syscalls.other("setsockopt(SO_SNDBUF)") {
+            setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
+    }
+
     /// Closes with an RST instead of a FIN (SO_LINGER 0): how tests simulate a peer reset.
     public static func setLingerZero(_ fd: Int32) {
         var linger = Glibc.linger(l_onoff: 1, l_linger: 0)

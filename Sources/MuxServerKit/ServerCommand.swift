@@ -27,6 +27,8 @@ public enum ServerCommand {
             OptionSpec("max-connections", value: "N", default: "unlimited",
                        help: "close connections beyond N at once (counted as rejected)"),
             OptionSpec("idle-timeout", value: "DURATION", default: "none", help: "close connections silent this long"),
+            OptionSpec("send-buffer", value: "BYTES", default: "kernel autotuning",
+                       help: "SO_SNDBUF of accepted sockets"),
             OptionSpec("output-limit", value: "BYTES", default: "256KiB",
                        help: "pending output per connection above which its reading pauses"),
         ])
@@ -53,6 +55,7 @@ public enum ServerCommand {
         }
         if let n = try parsed.int("max-connections", in: 1...Int.max) { configuration.maxConnections = n }
         if let t = try parsed.duration("idle-timeout") { configuration.idleTimeoutSeconds = t }
+        if let n = try parsed.int("send-buffer", in: 1024...(1 << 30)) { configuration.sendBufferBytes = Int32(n) }
         if let n = try parsed.int("output-limit", in: 1024...Int.max) { configuration.outputHighWater = n }
         return configuration
     }

@@ -27,6 +27,9 @@ public struct ServerConfiguration: Sendable {
     /// Pending output per connection above which reading from it pauses.
     public var outputHighWater = 256 * 1024
     public var backlog: Int32 = 4096
+    /// SO_SNDBUF for accepted sockets (nil: the kernel's autotuning). Small values make
+    /// back-pressure and partial writes reproducible.
+    public var sendBufferBytes: Int32?
 
     public init(backend: Backend) { self.backend = backend }
 }

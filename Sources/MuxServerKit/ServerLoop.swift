@@ -182,6 +182,7 @@ public final class ServerLoop<M: Multiplexer> {
             return
         }
         try? Socket.setNoDelay(fd, syscalls: syscalls)
+        if let size = configuration.sendBufferBytes { try? Socket.setSendBuffer(fd, bytes: size, syscalls: syscalls) }
         let connection = slot(for: fd)
         connection.open(fd: fd, now: configuration.idleTimeoutSeconds > 0 ? monotonicNanoseconds() : 0)
         statistics.open += 1

@@ -1,0 +1,33 @@
+// `mux-bench SUBCOMMAND ...`: the dispatcher behind the thin main.
+import MuxCLI
+
+public enum BenchCommand {
+    static let usage = """
+    usage: mux-bench run|sweep|check|plot [options]   (mux-bench SUBCOMMAND --help for each)
+
+      run     one point: start mux-server and mux-load, append one CSV row per repetition
+      sweep   a whole matrix from Benchmarks/NAME.sweep (default: Benchmarks/quick.sweep)
+      check   compare a sweep's summary with a baseline; exit 3 on regression
+      plot    render results/NAME-summary.csv into results/NAME-*.png with gnuplot
+    """
+
+    public static func main(_ arguments: [String]) -> Int32 {
+        guard let subcommand = arguments.first else {
+            // The README's main command: the default sweep.
+            return runSweep(arguments: [])
+        }
+        let rest = Array(arguments.dropFirst())
+        switch subcommand {
+        case "run": return runPoint(arguments: rest)
+        case "sweep": return runSweep(arguments: rest)
+        case "check": return runCheck(arguments: rest)
+        case "plot": return runPlot(arguments: rest)
+        case "-h", "--help", "help":
+            printLine(usage)
+            return ExitCode.success.rawValue
+        default:
+            printError("mux-bench: unknown subcommand '\(subcommand)' (expected run, sweep, check or plot)")
+            return ExitCode.usage.rawValue
+        }
+    }
+}

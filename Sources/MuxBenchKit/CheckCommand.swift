@@ -1,0 +1,87 @@
+// `mux-bench check`: the command line around RegressionCheck and BaselineUpdate.
+import MuxCLI
+import MuxMetrics
+
+let checkParser = ArgumentParser(
+    program: "mux-bench check",
+    summary: "Compares a sweep's summary CSV with a baseline of noise-proof figures (errors, syscalls per\nrequest, throughput ratios between backends). Exit 0: all pass; 3: a regression; 2: bad input.",
+    usage: "mux-bench check --baseline FILE [--update] SUMMARY.csv",
+    options: [
+        OptionSpec("baseline", short: "b", value: "FILE", help: "the baseline JSON (required)"),
+        OptionSpec("update", help: "rewrite the baseline from this run (generate one when FILE is missing)"),
+    ],
+    acceptsPositionals: true)
+
+/// Runs `mux-bench check` with `arguments` (after the subcommand); returns the exit status.
+public func runCheck(arguments: [String]) -> Int32 {
+    let parsed: ParsedArguments
+    do { parsed = try checkParser.parse(arguments) } catch {
+        printError(error.description)
+        return ExitCode.usage.rawValue
+    }
+    if parsed.helpRequested {
+        printLine(checkParser.help())
+        return ExitCode.success.rawValue
+    }
+    func usage(_ message: String) -> Int32 {
+        printError("mux-bench check: \(message)")
+        return ExitCode.usage.rawValue
+    }
+    guard let baselinePath = parsed.string("baseline") else { return usage("--baseline FILE is required") }
+    guard parsed.positionals.count == 1 else {
+        return usage(parsed.positionals.isEmpty ? "expected the summary CSV to check (results/NAME-summary.csv)"
+                                               : "expected one summary CSV, got \(parsed.positionals.count)")
+    }
+    let summaryPath = parsed.positionals[0]
+
+    let table: CSVTable
+    do { table = try CSVTable.read(path: summaryPath) } catch {
+        printError("mux-bench check: \(error.description)")
+        if case .unreadable = error { return ExitCode.failure.rawValue }
+        return ExitCode.usage.rawValue
+    }
+    guard table.header.contains("status"), table.header.contains("backend") else {
+        return usage("\(summaryPath):1: not a summary CSV (no status/backend columns)")
+    }
+
+    if parsed.flags.contains("update") {
+        return updateBaseline(at: baselinePath, from: table, summaryPath: summaryPath)
+    }
+
+    let baseline: Baseline
+    do { baseline = try Baseline.load(path: baselinePath) } catch {
+        return usage(error.description + (error.missing ? " (create one with --update)" : ""))
+    }
+    let runSweep = table.rows.first?["sweep"]
+    if let expected = baseline.sweep, let runSweep, !runSweep.isEmpty, runSweep != expected {
+        return usage("\(summaryPath) is sweep '\(runSweep)' but \(baselinePath) is for '\(expected)'")
+    }
+    let results = evaluate(baseline, against: table)
+    printError(renderCheckTable(results))
+    let regressions = results.filter { !$0.passed }.count
+    printLine("{\"check\":\"\(baselinePath)\",\"checks\":\(results.count),\"regressions\":\(regressions)}")
+    return regressions == 0 ? ExitCode.success.rawValue : ExitCode.regression.rawValue
+}
+
+private func updateBaseline(at path: String, from table: CSVTable, summaryPath: String) -> Int32 {
+    var baseline: Baseline
+    do {
+        let existing = try Baseline.load(path: path)
+        let (updated, warnings) = updatedBaseline(existing, from: table)
+        warnings.forEach { printError("mux-bench check: warning: \($0)") }
+        baseline = updated
+    } catch where error.missing {
+        baseline = defaultBaseline(from: table)
+        printError("mux-bench check: \(path) did not exist; generated \(baseline.checks.count) checks from \(summaryPath)")
+    } catch {
+        printError("mux-bench check: \(error.description)")
+        return ExitCode.usage.rawValue
+    }
+    do { try baseline.write(to: path) } catch {
+        printError("mux-bench check: \(error.description)")
+        return ExitCode.failure.rawValue
+    }
+    printError(renderCheckTable(evaluate(baseline, against: table)))
+    printError("mux-bench check: wrote \(path)")
+    return ExitCode.success.rawValue
+}

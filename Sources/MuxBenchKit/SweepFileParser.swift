@@ -1,0 +1,208 @@
+// The sweep file grammar: one `key = values` per line, values separated by whitespace, `#` starts
+// a comment, `KEY.BACKEND = values` replaces a dimension for one backend. Every mistake becomes
+// one SweepError naming the line, found before any value is used.
+import MuxCLI
+
+/// The keys a sweep file may set.
+enum SweepKey: String, CaseIterable {
+    case backends, connections, active, payload
+    case wireProtocol = "protocol"
+    case mode, pipeline, rate, threads
+    case maxEvents = "max-events"
+    case warmup, duration, repetitions
+
+    /// Dimension keys take lists and may be overridden per backend; the others are sweep-wide.
+    var isDimension: Bool {
+        switch self {
+        case .backends, .warmup, .duration, .repetitions: return false
+        default: return true
+        }
+    }
+}
+
+struct SweepFileParser {
+    let path: String
+
+    /// One `key = values` line, checked for shape but not yet for its values.
+    private struct Entry {
+        let line: Int
+        let keyText: String
+        let key: SweepKey
+        let backend: String?
+        let words: [String]
+    }
+
+    init(path: String) { self.path = path }
+
+    func parse(_ text: String) throws(SweepError) -> SweepSpec {
+        let entries = try readEntries(text)
+        let sweepWide = entries.filter { $0.backend == nil }
+
+        var backends: [String] = []
+        var dimensions = SweepDimensions()
+        var warmup = 1.0, duration = 5.0, repetitions = 3
+        for entry in sweepWide {
+            switch entry.key {
+            case .backends:
+                backends = try values(entry, expected: "one of \(SweepSpec.backendNames.joined(separator: ", "))") {
+                    SweepSpec.backendNames.contains($0) ? $0 : nil
+                }
+            case .warmup:
+                warmup = try single(entry, expected: "a duration from 0 to 24h (e.g. 500ms, 1s)") {
+                    parseDuration($0).flatMap { $0 <= maximumSeconds ? $0 : nil }
+                }
+            case .duration:
+                duration = try single(entry, expected: "a duration above 0 up to 24h (e.g. 5s, 2m)") {
+                    parseDuration($0).flatMap { $0 > 0 && $0 <= maximumSeconds ? $0 : nil }
+                }
+            case .repetitions:
+                repetitions = try single(entry, expected: "an integer ≥ 1", parse: positiveCount)
+            default: try apply(entry, to: &dimensions)
+            }
+        }
+
+        var backendDimensions: [String: SweepDimensions] = [:]
+        for entry in entries {
+            guard let backend = entry.backend else { continue }
+            var overridden = backendDimensions[backend] ?? dimensions
+            try apply(entry, to: &overridden)
+            backendDimensions[backend] = overridden
+        }
+        // Last, so a line-level mistake in a required key is reported with its line.
+        for required in [SweepKey.backends, .connections] where !sweepWide.contains(where: { $0.key == required }) {
+            throw SweepError(file: path, message: "missing required key '\(required.rawValue)'")
+        }
+        return SweepSpec(path: path, backends: backends, dimensions: dimensions,
+                         backendDimensions: backendDimensions, warmup: warmup, duration: duration,
+                         repetitions: repetitions)
+    }
+
+    /// Splits the text into entries: comments stripped, keys known, no duplicates, no empty lists.
+    private func readEntries(_ text: String) throws(SweepError) -> [Entry] {
+        var entries: [Entry] = []
+        var firstLineOfKey: [String: Int] = [:]
+        // isNewline also splits "\r\n", which Swift treats as one Character.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        for (index, rawLine) in lines.enumerated() {
+            let line = index + 1
+            let content = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            let trimmed = content.trimmingWhitespace()
+            if trimmed.isEmpty { continue }
+            guard let equals = trimmed.firstIndex(of: "=") else {
+                throw SweepError(file: path, line: line, message: "expected 'key = values', found '\(trimmed)'")
+            }
+            let keyText = String(trimmed[..<equals].trimmingWhitespace())
+            guard !keyText.isEmpty else {
+                throw SweepError(file: path, line: line, message: "missing key before '='")
+            }
+            let (key, backend) = try resolveKey(keyText, line: line)
+            if let first = firstLineOfKey[keyText] {
+                throw SweepError(file: path, line: line, message: "duplicate key '\(keyText)' (first set on line \(first))")
+            }
+            firstLineOfKey[keyText] = line
+            let words = trimmed[trimmed.index(after: equals)...].split(whereSeparator: \.isWhitespace).map(String.init)
+            guard !words.isEmpty else {
+                throw SweepError(file: path, line: line, message: "empty list for '\(keyText)'")
+            }
+            entries.append(Entry(line: line, keyText: keyText, key: key, backend: backend, words: words))
+        }
+        return entries
+    }
+
+    /// `connections` or `connections.select`: the key and the backend it is limited to, if any.
+    private func resolveKey(_ text: String, line: Int) throws(SweepError) -> (SweepKey, String?) {
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        guard let key = SweepKey(rawValue: parts[0]) else {
+            let known = SweepKey.allCases.map(\.rawValue).joined(separator: ", ")
+            throw SweepError(file: path, line: line, message: "unknown key '\(text)' (expected one of: \(known))")
+        }
+        guard parts.count == 2 else { return (key, nil) }
+        guard key.isDimension else {
+            throw SweepError(file: path, line: line, message: "'\(key.rawValue)' cannot be set per backend (in '\(text)')")
+        }
+        guard SweepSpec.backendNames.contains(parts[1]) else {
+            let known = SweepSpec.backendNames.joined(separator: ", ")
+            throw SweepError(file: path, line: line, message: "unknown backend '\(parts[1])' in key '\(text)' (expected one of: \(known))")
+        }
+        return (key, parts[1])
+    }
+
+    /// Parses a dimension entry's values into `dimensions`, replacing that dimension's list.
+    private func apply(_ entry: Entry, to dimensions: inout SweepDimensions) throws(SweepError) {
+        let integer = "an integer ≥ 1"
+        switch entry.key {
+        case .connections:
+            dimensions.connections = try values(entry, expected: "\(integer) (e.g. 1000, 10k)", parse: positiveCount)
+        case .active:
+            dimensions.active = try values(entry, expected: "\(integer) or 'all'") {
+                $0 == "all" ? .all : positiveCount($0).map(ActiveConnections.count)
+            }
+        case .payload:
+            dimensions.payloadBytes = try values(entry, expected: "a byte count ≥ 1 (e.g. 64, 16KiB)", parse: positiveCount)
+        case .wireProtocol:
+            dimensions.protocols = try values(entry, expected: "one of \(SweepSpec.protocolNames.joined(separator: ", "))") {
+                SweepSpec.protocolNames.contains($0) ? $0 : nil
+            }
+        case .mode:
+            dimensions.writeModes = try values(entry, expected: "one of \(SweepSpec.writeModeNames.joined(separator: ", "))") {
+                SweepSpec.writeModeNames.contains($0) ? $0 : nil
+            }
+        case .pipeline: dimensions.pipeline = try values(entry, expected: integer, parse: positiveCount)
+        case .rate:
+            dimensions.rates = try values(entry, expected: "requests per second > 0 or 'closed'") { word in
+                if word == "closed" { return .closedLoop }
+                guard let rps = parseCount(word).map(Double.init) ?? parseNumber(word), rps > 0, rps.isFinite else { return nil }
+                return .perSecond(rps)
+            }
+        case .threads: dimensions.threads = try values(entry, expected: integer, parse: positiveCount)
+        case .maxEvents: dimensions.maxEvents = try values(entry, expected: integer, parse: positiveCount)
+        case .backends, .warmup, .duration, .repetitions:
+            preconditionFailure("\(entry.key) is not a dimension")
+        }
+    }
+
+    /// Every word parsed; the first one that fails or repeats is reported.
+    private func values<Value: Hashable>(_ entry: Entry, expected: String,
+                                         parse: (String) -> Value?) throws(SweepError) -> [Value] {
+        var result: [Value] = []
+        for word in entry.words {
+            guard let value = parse(word) else {
+                throw SweepError(file: path, line: entry.line,
+                                 message: "bad value '\(word)' for '\(entry.keyText)': expected \(expected)")
+            }
+            guard !result.contains(value) else {
+                throw SweepError(file: path, line: entry.line, message: "duplicate value '\(word)' for '\(entry.keyText)'")
+            }
+            result.append(value)
+        }
+        return result
+    }
+
+    /// The one value of a sweep-wide setting.
+    private func single<Value: Hashable>(_ entry: Entry, expected: String,
+                                         parse: (String) -> Value?) throws(SweepError) -> Value {
+        guard entry.words.count == 1 else {
+            throw SweepError(file: path, line: entry.line,
+                             message: "'\(entry.keyText)' takes one value, found \(entry.words.count)")
+        }
+        return try values(entry, expected: expected, parse: parse)[0]
+    }
+}
+
+/// Longest warm-up or window accepted: a bound that keeps a typo (`5000m`) from hanging a sweep
+/// and keeps later conversions to integer nanoseconds far from overflow.
+private let maximumSeconds = 24.0 * 3600
+
+/// An integer ≥ 1, with the `10k` / `64KiB` suffixes of parseCount.
+private func positiveCount(_ text: String) -> Int? {
+    guard let n = parseCount(text), n >= 1 else { return nil }
+    return n
+}
+
+extension StringProtocol {
+    fileprivate func trimmingWhitespace() -> SubSequence {
+        guard let first = firstIndex(where: { !$0.isWhitespace }),
+              let last = lastIndex(where: { !$0.isWhitespace }) else { return self[endIndex...] }
+        return self[first...last]
+    }
+}

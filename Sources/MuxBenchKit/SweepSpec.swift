@@ -1,0 +1,118 @@
+// Benchmarks/NAME.sweep: `key = values` lines describing a matrix of benchmark points. The whole
+// file is checked before anything runs, so a typo costs a one-line error, not half a sweep.
+#if canImport(Glibc)
+import Glibc
+#endif
+import MuxCLI
+import MuxMetrics
+
+/// The values each matrix dimension takes for one backend; every list is non-empty.
+public struct SweepDimensions: Equatable, Sendable {
+    public var connections: [Int] = []
+    public var active: [ActiveConnections] = [.all]
+    public var payloadBytes: [Int] = [64]
+    public var protocols: [String] = ["echo"]
+    public var writeModes: [String] = ["immediate"]
+    public var pipeline: [Int] = [1]
+    public var rates: [RequestRate] = [.closedLoop]
+    public var threads: [Int] = [1]
+    public var maxEvents: [Int] = [SweepPoint.defaultMaxEvents]
+
+    public init() {}
+}
+
+public struct SweepSpec: Equatable, Sendable {
+    public static let backendNames = ["select", "poll", "epoll-lt", "epoll-et"]
+    public static let protocolNames = ["echo", "http"]
+    public static let writeModeNames = ["immediate", "on-writable"]
+
+    /// The file name without `.sweep`: names the results files and fills the CSV `sweep` column.
+    public let name: String
+    public let path: String
+    public let backends: [String]
+    /// Dimensions for every backend without an override line.
+    public let dimensions: SweepDimensions
+    /// Fully resolved dimensions of the backends named in `KEY.BACKEND = ...` lines.
+    public let backendDimensions: [String: SweepDimensions]
+    public let warmup: Double
+    public let duration: Double
+    public let repetitions: Int
+
+    public func dimensions(for backend: String) -> SweepDimensions {
+        backendDimensions[backend] ?? dimensions
+    }
+
+    /// Reads and parses the sweep file at `path`.
+    public static func load(path: String) throws(SweepError) -> SweepSpec {
+        let text: String
+        do { text = try readTextFile(path) } catch {
+            throw SweepError(file: path, message: "cannot read: \(String(cString: strerror(error.code)))")
+        }
+        return try parse(text, path: path)
+    }
+
+    /// Parses sweep text; `path` names the file in errors and gives the sweep its name.
+    public static func parse(_ text: String, path: String) throws(SweepError) -> SweepSpec {
+        try SweepFileParser(path: path).parse(text)
+    }
+
+    init(path: String, backends: [String], dimensions: SweepDimensions,
+         backendDimensions: [String: SweepDimensions], warmup: Double, duration: Double, repetitions: Int) {
+        let fileName = path.split(separator: "/").last.map(String.init) ?? path
+        self.name = fileName.hasSuffix(".sweep") ? String(fileName.dropLast(".sweep".count)) : fileName
+        self.path = path
+        self.backends = backends
+        self.dimensions = dimensions
+        self.backendDimensions = backendDimensions
+        self.warmup = warmup
+        self.duration = duration
+        self.repetitions = repetitions
+    }
+
+    /// Every point of the matrix: backend outermost, then connections, active, payload, protocol,
+    /// mode, pipeline, rate, threads, max-events. Points with more active connections than
+    /// connections are left out, as are repeats (`active = 1000 all` at 1000 connections).
+    public func points() -> [SweepPoint] {
+        var result: [SweepPoint] = []
+        var seenIDs = Set<String>()
+        for backend in backends {
+            let values = dimensions(for: backend)
+            var points = [SweepPoint(sweep: name, backend: backend, connections: 0, active: 0,
+                                     warmup: warmup, duration: duration)]
+            points = expand(points, values.connections) { $0.connections = $1 }
+            points = expand(points, values.active) { $0.active = $1.resolved(connections: $0.connections) }
+            points = expand(points, values.payloadBytes) { $0.payloadBytes = $1 }
+            points = expand(points, values.protocols) { $0.protocolName = $1 }
+            points = expand(points, values.writeModes) { $0.writeMode = $1 }
+            points = expand(points, values.pipeline) { $0.pipeline = $1 }
+            points = expand(points, values.rates) { $0.rate = $1 }
+            points = expand(points, values.threads) { $0.threads = $1 }
+            points = expand(points, values.maxEvents) { $0.maxEvents = $1 }
+            for point in points where point.active <= point.connections && seenIDs.insert(point.id).inserted {
+                result.append(point)
+            }
+        }
+        return result
+    }
+
+    /// The values of `ResultsSchema.pointParameters` for `point`.
+    public func rowParameters(for point: SweepPoint) -> [String: String] { point.rowParameters }
+
+    /// Rough wall time of the whole sweep: every run's warm-up and window plus `overheadPerRun`
+    /// (starting processes, connecting). Used for the ETA and to keep quick/ci sweeps short.
+    public func estimatedSeconds(overheadPerRun: Double = 1) -> Double {
+        Double(points().count * repetitions) * (warmup + duration + overheadPerRun)
+    }
+}
+
+/// Each existing point combined with each value, the existing order outermost.
+private func expand<Value>(_ points: [SweepPoint], _ values: [Value],
+                           _ assign: (inout SweepPoint, Value) -> Void) -> [SweepPoint] {
+    points.flatMap { point in
+        values.map { value in
+            var next = point
+            assign(&next, value)
+            return next
+        }
+    }
+}

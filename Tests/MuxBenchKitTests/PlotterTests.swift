@@ -1,0 +1,51 @@
+import Foundation
+import MuxMetrics
+import Testing
+@testable import MuxBenchKit
+
+@Suite struct PlotterTests {
+    @Test func layoutFollowsTheDimensionThatVaries() {
+        #expect(plotLayout(for: SummaryFixture.table()).x == "connections")
+        #expect(plotLayout(for: SummaryFixture.table()).series == SummaryFixture.backends)
+
+        let modesOnly = plotLayout(for: SummaryFixture.table(connections: [1000], modes: ["immediate", "on-writable"]))
+        #expect(modesOnly.x == "mode")
+        #expect(modesOnly.split == nil)
+
+        let both = plotLayout(for: SummaryFixture.table(connections: [100, 1000], modes: ["immediate", "on-writable"]))
+        #expect(both.x == "connections")
+        #expect(both.split == "mode")
+        #expect(both.series.contains("epoll-et/on-writable"))
+
+        var active = SummaryFixture.table(connections: [1000])
+        active.rows = [1, 10, 100].flatMap { a in active.rows.map { var r = $0; r["active"] = String(a); return r } }
+        #expect(plotLayout(for: active).x == "active")
+    }
+
+    static let hasGnuplot = gnuplotPath() != nil
+
+    @Test(.enabled(if: hasGnuplot, "gnuplot is not installed (apt-get install gnuplot-nox)"),
+          arguments: [("connections", [10, 100, 1000, 5000], ["immediate"]),
+                      ("mode", [1000], ["immediate", "on-writable"]),
+                      ("split", [100, 1000], ["immediate", "on-writable"])])
+    func rendersEveryChartWithoutGnuplotErrors(name: String, connections: [Int], modes: [String]) throws {
+        let dir = SummaryFixture.directory()
+        let summary = "\(dir)/fixture-summary.csv"
+        try SummaryFixture.table(connections: connections, modes: modes).write(to: summary)
+        let paths = try renderCharts(summaryPath: summary, outputPrefix: "\(dir)/fixture-\(name)", sweepName: "fixture")
+        #expect(paths.count == 5)
+        for path in paths {
+            let bytes = try #require(FileManager.default.contents(atPath: path))
+            #expect(bytes.count > 1000, "\(path) is too small")
+            #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "\(path) is not a PNG")
+        }
+        if let keep = ProcessInfo.processInfo.environment["MUXBENCH_KEEP_CHARTS"] {
+            for path in paths { try? FileManager.default.copyItem(atPath: path, toPath: keep + "/" + (path as NSString).lastPathComponent) }
+        }
+    }
+
+    @Test func missingSummaryIsAFailureNotACrash() {
+        #expect(runPlot(arguments: ["--results", SummaryFixture.directory(), "nothing"]) == 1)
+        #expect(runPlot(arguments: []) == 2)
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import MuxMetrics
+import Testing
+@testable import MuxBenchKit
+
+@Suite struct RegressionCheckTests {
+    let run = SummaryFixture.table()
+    var baseline: Baseline { defaultBaseline(from: run) }
+
+    func failures(_ table: CSVTable, _ baseline: Baseline? = nil) -> [CheckResult] {
+        evaluate(baseline ?? self.baseline, against: table).filter { !$0.passed }
+    }
+
+    @Test func generatedBaselineCoversErrorsSyscallsAndRatios() {
+        let kinds = baseline.checks.map(\.kind)
+        #expect(baseline.checks.first == .maximum("errors", max: 0))
+        // 4 connection counts × 4 backends, select skipped at 5000: 15 ok points × 3 figures.
+        #expect(kinds.filter { $0 == .value }.count == 45)
+        // epoll-et and epoll-lt over select (at 1000) and poll (at 5000).
+        let ratios = baseline.checks.filter { $0.kind == .ratio }
+        #expect(ratios.count == 4)
+        let overSelect = ratios.first { $0.numerator?.values["backend"] == "epoll-et" && $0.denominator?.values["backend"] == "select" }
+        #expect(overSelect?.numerator?.values["connections"] == "1000")
+        let overPoll = ratios.first { $0.numerator?.values["backend"] == "epoll-et" && $0.denominator?.values["backend"] == "poll" }
+        #expect(overPoll?.numerator?.values["connections"] == "5000")
+        if let check = overPoll, let expected = check.expected, let floor = check.min {
+            #expect(abs(floor - expected / 2) < 0.01 * expected)
+        }
+        #expect(baseline.sweep == "fixture")
+    }
+
+    @Test func passesOnTheRunItCameFrom() {
+        #expect(failures(run).isEmpty)
+    }
+
+    @Test func errorsAboveZeroAreARegression() {
+        var table = run
+        SummaryFixture.set("errors", to: 2, backend: "poll", connections: 100, in: &table)
+        let failed = failures(table)
+        #expect(failed.count == 1)
+        #expect(failed.first?.figure == "errors")
+        #expect(failed.first?.verdict.contains("backend=poll connections=100") == true)
+    }
+
+    @Test func perRequestFigureOutOfToleranceIsARegression() {
+        var table = run
+        // Expected 1.0, allowed ±(0.05 + 10%) = ±0.15.
+        SummaryFixture.set("read_per_req", to: 1.2, backend: "epoll-lt", connections: 1000, in: &table)
+        let failed = failures(table)
+        #expect(failed.count == 1)
+        #expect(failed.first?.figure == "read_per_req")
+        #expect(failed.first?.verdict.hasPrefix("REGRESSION") == true)
+    }
+
+    @Test func changeInsideToleranceIsNotARegression() {
+        var table = run
+        SummaryFixture.set("read_per_req", to: 1.14, backend: "epoll-lt", connections: 1000, in: &table)
+        SummaryFixture.set("write_per_req", to: 0.86, backend: "poll", connections: 10, in: &table)
+        // Throughput may swing a lot: only the ratio floor (half the ratio seen) matters.
+        SummaryFixture.set("throughput_rps", to: 100_000, backend: "epoll-et", connections: 5000, in: &table)
+        #expect(failures(table).isEmpty)
+    }
+
+    @Test func ratioBelowItsFloorIsARegression() {
+        var table = run
+        // poll at 5000 does 22.7k req/s in the fixture; epoll-et's 192k falls to 20k.
+        SummaryFixture.set("throughput_rps", to: 20_000, backend: "epoll-et", connections: 5000, in: &table)
+        let failed = failures(table)
+        #expect(failed.count == 1)
+        #expect(failed.first?.figure == "throughput_rps ratio")
+        #expect(failed.first?.verdict == "REGRESSION: below the floor")
+    }
+
+    @Test func missingOrSkippedPointIsARegression() {
+        var table = run
+        table.rows.removeAll { $0["backend"] == "epoll-lt" && $0["connections"] == "100" }
+        let missing = failures(table)
+        #expect(missing.count == 3)
+        #expect(missing.allSatisfy { $0.verdict == "REGRESSION: point missing from the run" })
+
+        var skipped = run
+        for i in skipped.rows.indices where skipped.rows[i]["backend"] == "select" && skipped.rows[i]["connections"] == "1000" {
+            skipped.rows[i]["status"] = "failed"
+            skipped.rows[i]["reason"] = "server exited"
+        }
+        let failed = failures(skipped)
+        // 3 value checks and the two ratios over select.
+        #expect(failed.count == 5)
+        #expect(failed.allSatisfy { $0.verdict.contains("point failed (server exited)") })
+    }
+
+    @Test func commandExitsThreeOnRegressionAndZeroOtherwise() throws {
+        let dir = SummaryFixture.directory()
+        let baselinePath = dir + "/baseline.json"
+        let summaryPath = dir + "/ci-summary.csv"
+        try run.write(to: summaryPath)
+        #expect(runCheck(arguments: ["--baseline", baselinePath, summaryPath]) == 2)  // no baseline yet
+        #expect(runCheck(arguments: ["--baseline", baselinePath, "--update", summaryPath]) == 0)
+        #expect(runCheck(arguments: ["--baseline", baselinePath, summaryPath]) == 0)
+
+        var worse = run
+        SummaryFixture.set("errors", to: 1, backend: "epoll-et", connections: 10, in: &worse)
+        try worse.write(to: summaryPath)
+        #expect(runCheck(arguments: ["--baseline=\(baselinePath)", summaryPath]) == 3)
+        #expect(runCheck(arguments: [summaryPath]) == 2)
+        #expect(runCheck(arguments: ["--baseline", baselinePath, dir + "/absent.csv"]) == 1)
+    }
+
+    @Test func updateKeepsStructureAndTolerancesAndRoundTrips() throws {
+        let dir = SummaryFixture.directory()
+        let path = dir + "/baseline.json"
+        var original = baseline
+        original.checks[1].tolerance = 0.2
+        try original.write(to: path)
+        let loaded = try Baseline.load(path: path)
+        #expect(loaded == original)
+
+        var faster = run
+        SummaryFixture.set("read_per_req", to: 3, backend: "epoll-et", connections: 10, in: &faster)
+        SummaryFixture.set("throughput_rps", to: 400_000, backend: "epoll-et", connections: 5000, in: &faster)
+        #expect(!failures(faster, loaded).isEmpty)
+        let (updated, warnings) = updatedBaseline(loaded, from: faster)
+        #expect(warnings.isEmpty)
+        #expect(updated.checks.count == loaded.checks.count)
+        #expect(updated.checks[1].tolerance == 0.2)
+        #expect(zip(updated.checks, loaded.checks).allSatisfy { $0.kind == $1.kind && $0.point == $1.point && $0.figure == $1.figure })
+        #expect(failures(faster, updated).isEmpty)
+        let reread = try Baseline.decode(updated.encoded(), path: path)
+        #expect(reread == updated)
+    }
+
+    @Test func handWrittenBaselineWithBareNumbersReads() throws {
+        let text = """
+        {"sweep": "fixture", "checks": [
+          {"kind": "max", "figure": "errors", "max": 0},
+          {"kind": "value", "figure": "read_per_req", "where": {"backend": "epoll-et", "connections": 1000},
+           "expected": 2.0, "tolerance": 0.05},
+          {"kind": "ratio", "figure": "throughput_rps", "numerator": {"backend": "epoll-et", "connections": 1000},
+           "denominator": {"backend": "poll", "connections": 1000}, "min": 1.1}
+        ]}
+        """
+        let parsed = try Baseline.decode(text, path: "b.json")
+        #expect(parsed.checks[1].point?.values["connections"] == "1000")
+        #expect(failures(run, parsed).isEmpty)
+    }
+
+    @Test(arguments: [
+        ("{\"checks\": [\n  {\"kind\": \"max\", \"figure\": \"errors\", \"max\": zero}\n]}", "b.json: not valid JSON: line 2"),
+        ("{\"checks\": [{\"kind\": \"maximum\", \"figure\": \"errors\", \"max\": 0}]}", "b.json: checks[0].kind"),
+        ("{\"checks\": [{\"kind\": \"max\", \"figure\": \"erors\", \"max\": 0}]}", "b.json: checks[0].figure: unknown figure 'erors'"),
+        ("{\"checks\": [{\"kind\": \"value\", \"figure\": \"read_per_req\", \"where\": {\"backend\": \"poll\"}, \"expected\": 1}]}",
+         "b.json: checks[0]: a value check needs \"tolerance\""),
+        ("{\"checks\": [{\"kind\": \"max\", \"figure\": \"errors\", \"max\": 0, \"tolerence\": 1}]}", "b.json: checks[0].tolerence: unknown key 'tolerence'"),
+        ("{\"checks\": [{\"kind\": \"max\", \"figure\": \"errors\", \"max\": 0, \"where\": {\"conns\": 1}}]}", "b.json: checks[0].where.conns: 'conns' is not a point parameter"),
+    ])
+    func badBaselineIsOneLineNamingTheFile(text: String, expected: String) {
+        do {
+            _ = try Baseline.decode(text, path: "b.json")
+            Issue.record("decoded a bad baseline")
+        } catch {
+            #expect(error.description.hasPrefix(expected), "\(error.description)")
+            #expect(!error.description.contains("\n"))
+        }
+    }
+
+    @Test func badJSONErrorNamesTheLine() {
+        do {
+            _ = try Baseline.decode("{\n  \"checks\": [\n    {\"kind\": \"max\" \"figure\": \"errors\"}\n  ]\n}", path: "b.json")
+            Issue.record("decoded a bad baseline")
+        } catch {
+            #expect(error.description.contains("line 3"), "\(error.description)")
+        }
+    }
+}

@@ -1,0 +1,185 @@
+import MuxCore
+import MuxTestSupport
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A connected pair of stream sockets, both ends closed at the end of the test.
+final class SocketPair {
+    let a: Int32
+    let b: Int32
+    init() {
+        var fds: [Int32] = [-1, -1]
+        precondition(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
+        a = fds[0]
+        b = fds[1]
+        Socket.setNonBlocking(a)
+    }
+    func send(_ byte: UInt8 = 7) { var v = byte; _ = write(b, &v, 1) }
+    deinit { close(a); close(b) }
+}
+
+func events(_ mux: any Multiplexer, timeout: Int32 = 100) throws -> [ReadyEvent] {
+    let n = try mux.wait(timeoutMilliseconds: timeout)
+    return (0..<n).map { mux.event(at: $0) }.filter { mux.isCurrent($0) }
+}
+
+@Suite struct MultiplexerTests {
+    @Test(arguments: Backend.allCases)
+    func reportsReadableData(_ backend: Backend) throws {
+        let mux = try makeMultiplexer(backend, syscalls: Syscalls())
+        let pair = SocketPair()
+        try mux.register(fd: pair.a, interest: .read)
+        #expect(try events(mux, timeout: 0).isEmpty)
+        pair.send()
+        let ready = try events(mux)
+        #expect(ready.count == 1)
+        #expect(ready.first?.fd == pair.a)
+        #expect(ready.first?.flags.contains(.readable) == true)
+        #expect(mux.syscalls.counters.wait == 2)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func levelTriggeredReportsAgainEdgeTriggeredOnlyOnNewData(_ backend: Backend) throws {
+        let mux = try makeMultiplexer(backend, syscalls: Syscalls())
+        let pair = SocketPair()
+        try mux.register(fd: pair.a, interest: .read)
+        pair.send()
+        #expect(try events(mux).count == 1)
+        // The byte is still unread.
+        let again = try events(mux, timeout: 50)
+        if backend == .epollET {
+            #expect(again.isEmpty, "edge-triggered must not report the same unread data twice")
+            pair.send()
+            #expect(try events(mux).count == 1, "new data is a new edge")
+        } else {
+            #expect(again.count == 1, "level-triggered reports unread data again")
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func writeInterestAndModify(_ backend: Backend) throws {
+        let mux = try makeMultiplexer(backend, syscalls: Syscalls())
+        let pair = SocketPair()
+        try mux.register(fd: pair.a, interest: .read)
+        #expect(try events(mux, timeout: 0).isEmpty)
+        try mux.modify(fd: pair.a, interest: [.read, .write])
+        let ready = try events(mux)
+        #expect(ready.count == 1 && ready[0].flags.contains(.writable))
+        #expect(mux.interest(of: pair.a) == [.read, .write])
+        try mux.unregister(fd: pair.a)
+        #expect(mux.interest(of: pair.a) == nil)
+        #expect(mux.registeredCount == 0)
+        pair.send()
+        #expect(try events(mux, timeout: 0).isEmpty)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func hangupIsReported(_ backend: Backend) throws {
+        let mux = try makeMultiplexer(backend, syscalls: Syscalls())
+        var fds: [Int32] = [-1, -1]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
+        defer { close(fds[0]) }
+        try mux.register(fd: fds[0], interest: .read)
+        close(fds[1])
+        let ready = try events(mux)
+        #expect(ready.count == 1)
+        // select has no hang-up bit: it reports readable, and read returns 0.
+        #expect(ready.first.map { !$0.flags.isDisjoint(with: [.readable, .hangup]) } == true)
+        var byte: UInt8 = 0
+        #expect(read(fds[0], &byte, 1) == 0)
+    }
+
+    @Test(arguments: [Backend.poll, .epollLT, .epollET])
+    func hangupIsReportedEvenWithoutInterest(_ backend: Backend) throws {
+        let mux = try makeMultiplexer(backend, syscalls: Syscalls())
+        var fds: [Int32] = [-1, -1]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
+        defer { close(fds[0]) }
+        try mux.register(fd: fds[0], interest: .none)
+        close(fds[1])
+        let ready = try events(mux)
+        #expect(ready.count == 1 && ready[0].flags.contains(.hangup))
+    }
+
+    @Test(arguments: Backend.allCases)
+    func staleEventAfterDescriptorReuseIsDropped(_ backend: Backend) throws {
+        let mux = try makeMultiplexer(backend, syscalls: Syscalls())
+        let first = SocketPair()
+        var fds: [Int32] = [-1, -1]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
+        let victim = fds[0]
+        try mux.register(fd: first.a, interest: .read)
+        try mux.register(fd: victim, interest: .read)
+        first.send()
+        var byte: UInt8 = 1
+        _ = write(fds[1], &byte, 1)
+        let n = try mux.wait(timeoutMilliseconds: 100)
+        #expect(n == 2)
+        // While handling the batch: close the victim and reuse its number for a new socket.
+        try mux.unregister(fd: victim)
+        let replacement = SocketPair()
+        // dup2 closes the victim and reuses its number atomically (no other test can take it).
+        let reused = dup2(replacement.a, victim)
+        close(fds[1])
+        #expect(reused == victim)
+        defer { close(reused) }
+        try mux.register(fd: reused, interest: .read)
+        let batch = (0..<n).map { mux.event(at: $0) }
+        let stale = batch.filter { $0.fd == victim }
+        #expect(stale.count == 1)
+        #expect(stale.allSatisfy { !mux.isCurrent($0) }, "the old connection's event must not reach the new one")
+        #expect(batch.filter { $0.fd == first.a }.allSatisfy { mux.isCurrent($0) })
+    }
+
+    @Test func selectRefusesDescriptorsBeyondFDSetSize() throws {
+        let mux = SelectMultiplexer(syscalls: Syscalls())
+        let pair = SocketPair()
+        let high = dup2(pair.a, 1500)
+        #expect(high == 1500)
+        defer { close(high) }
+        #expect(throws: MultiplexerError.descriptorOutOfRange(fd: 1500, limit: 1024)) {
+            try mux.register(fd: high, interest: .read)
+        }
+        #expect(mux.registeredCount == 0)
+        // Still works for the descriptors it can watch.
+        try mux.register(fd: pair.a, interest: .read)
+        pair.send()
+        #expect(try events(mux).count == 1)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func registeringTwiceOrUnknownIsATypedError(_ backend: Backend) throws {
+        let mux = try makeMultiplexer(backend, syscalls: Syscalls())
+        let pair = SocketPair()
+        try mux.register(fd: pair.a, interest: .read)
+        #expect(throws: MultiplexerError.alreadyRegistered(fd: pair.a)) { try mux.register(fd: pair.a, interest: .read) }
+        #expect(throws: MultiplexerError.notRegistered(fd: pair.b)) { try mux.modify(fd: pair.b, interest: .read) }
+        #expect(throws: MultiplexerError.notRegistered(fd: pair.b)) { try mux.unregister(fd: pair.b) }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func manyDescriptorsRegisterAndUnregister(_ backend: Backend) throws {
+        let mux = try makeMultiplexer(backend, syscalls: Syscalls())
+        let pairs = (0..<200).map { _ in SocketPair() }
+        for pair in pairs { try mux.register(fd: pair.a, interest: .read) }
+        // Remove every other one (exercises poll's swap-with-last and select's maxfd).
+        for (i, pair) in pairs.enumerated() where i % 2 == 0 { try mux.unregister(fd: pair.a) }
+        for pair in pairs { pair.send() }
+        let ready = try events(mux)
+        #expect(Set(ready.map(\.fd)) == Set(pairs.enumerated().filter { $0.offset % 2 == 1 }.map(\.element.a)))
+    }
+
+    @Test func epollModifyWithUnchangedInterestMakesNoSyscall() throws {
+        let syscalls = Syscalls()
+        let mux = try EpollMultiplexer(syscalls: syscalls, edgeTriggered: false)
+        let pair = SocketPair()
+        try mux.register(fd: pair.a, interest: .read)
+        let before = syscalls.counters.ctl
+        try mux.modify(fd: pair.a, interest: .read)
+        #expect(syscalls.counters.ctl == before)
+        try mux.modify(fd: pair.a, interest: .write)
+        #expect(syscalls.counters.ctl == before + 1)
+    }
+}

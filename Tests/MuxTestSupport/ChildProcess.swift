@@ -1,0 +1,113 @@
+// A child process for tests: the built executables (mux-server, mux-load, mux-bench) run as
+// real processes, their stdout read line by line with timeouts, stopped by PID.
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public struct TestFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Where SwiftPM put the executables: beside the test bundle (.build/debug).
+public func productsDirectory() -> String {
+    if let override = ProcessInfo.processInfo.environment["MUX_BIN_DIR"] { return override }
+    let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    var directory = (exe as NSString).deletingLastPathComponent
+    // The test runner may live inside a .xctest bundle directory.
+    while directory.hasSuffix(".xctest") || directory.contains(".xctest/") {
+        directory = (directory as NSString).deletingLastPathComponent
+    }
+    return directory
+}
+
+public func executablePath(_ name: String) -> String { productsDirectory() + "/" + name }
+
+public final class ChildProcess: @unchecked Sendable {
+    public let process = Process()
+    private let stdoutPipe = Pipe()
+    private let stderrPipe = Pipe()
+    private var buffered = Data()
+    private var stderrData = Data()
+
+    public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
+        process.executableURL = URL(fileURLWithPath: executablePath(executable))
+        process.arguments = arguments
+        process.standardOutput = stdoutPipe
+        process.standardError = stderrPipe
+        if let environment { process.environment = environment }
+        try process.run()
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+
+    /// The next stdout line, or nil at EOF / after `timeout` seconds.
+    public func readLine(timeout: Double = 10) -> String? {
+        let fd = stdoutPipe.fileHandleForReading.fileDescriptor
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            if let newline = buffered.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffered[buffered.startIndex..<newline], as: UTF8.self)
+                buffered.removeSubrange(buffered.startIndex...newline)
+                return line
+            }
+            let remaining = deadline.timeIntervalSinceNow
+            if remaining <= 0 { return nil }
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pfd, 1, Int32(min(remaining * 1000, 1000)) + 1)
+            if ready <= 0 { continue }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let n = read(fd, &chunk, chunk.count)
+            if n <= 0 { return nil }
+            buffered.append(contentsOf: chunk[0..<n])
+        }
+    }
+
+    /// The next stdout line parsed as a JSON object whose "type" is `type` (other lines skipped).
+    public func readJSON(type: String? = nil, timeout: Double = 10) -> [String: Any]? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while let line = readLine(timeout: max(0.01, deadline.timeIntervalSinceNow)) {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }
+            if type == nil || object["type"] as? String == type { return object }
+        }
+        return nil
+    }
+
+    public func signal(_ signal: Int32) { kill(pid, signal) }
+
+    /// Waits for exit (killing after `timeout`), returns the exit status.
+    @discardableResult
+    public func wait(timeout: Double = 20) -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        if process.isRunning { kill(pid, SIGKILL) }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Everything the child wrote on stderr (read after it exits).
+    public func standardError() -> String {
+        stderrData.append(stderrPipe.fileHandleForReading.readDataToEndOfFile())
+        return String(decoding: stderrData, as: UTF8.self)
+    }
+
+    /// The rest of stdout after exit.
+    public func remainingOutput() -> String {
+        let rest = stdoutPipe.fileHandleForReading.readDataToEndOfFile()
+        return String(decoding: buffered + rest, as: UTF8.self)
+    }
+
+    deinit {
+        if process.isRunning { kill(pid, SIGKILL); process.waitUntilExit() }
+    }
+}
+
+/// Runs an executable to completion; returns (status, stdout, stderr).
+public func runToCompletion(_ executable: String, _ arguments: [String], timeout: Double = 60) throws -> (status: Int32, stdout: String, stderr: String) {
+    let child = try ChildProcess(executable, arguments)
+    var out = ""
+    while let line = child.readLine(timeout: timeout) { out += line + "\n" }
+    let status = child.wait(timeout: timeout)
+    return (status, out + child.remainingOutput(), child.standardError())
+}

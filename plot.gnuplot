@@ -1,0 +1,143 @@
+# plot.gnuplot: PNG charts from a MuxBench summary CSV (DESIGN.md's summary layout).
+#
+#   gnuplot -e "data='results/NAME-summary.csv'; out='results/NAME'" plot.gnuplot
+#
+# writes OUT-throughput.png, OUT-latency.png, OUT-cpu.png, OUT-syscalls.png, OUT-events.png:
+# one line per backend, the same colour for a backend on every chart, the median of the
+# repetitions with error bars from their min to their max. Only points with status ok are drawn.
+#
+# Optional variables (-e "name='value'; ..."):
+#   title        chart title prefix                       (default: the name in `out`)
+#   x            connections | active | payload_bytes | mode   (default: connections)
+#                `mode` draws bars per backend, one cluster per write mode
+#   backends     which backends to draw, in legend order  (default: all four)
+#   split        a column that splits each backend's line in several (e.g. 'mode'),
+#                told apart by dash type; split_values lists the values to draw
+#   series       the exact lines: words "backend" or "backend/VALUE-of-split"
+#                (default: every backend × split value); `mux-bench plot` passes only those
+#                the data has, because gnuplot warns about an empty series
+#   categories   the x values when x='mode'                (default: immediate on-writable)
+# Columns are found by name, never by number, so the schema can grow without breaking this.
+
+if (!exists("data") || !exists("out")) {
+    exit error "usage: gnuplot -e \"data='results/NAME-summary.csv'; out='results/NAME'\" plot.gnuplot"
+}
+basename(s) = strstrt(s, '/') ? basename(s[strstrt(s, '/') + 1:]) : s
+if (!exists("title")) { title = basename(out) }
+if (!exists("x")) { x = 'connections' }
+xcol = x    # `x` itself is gnuplot's dummy variable inside plot expressions
+if (!exists("backends")) { backends = 'select poll epoll-lt epoll-et' }
+if (!exists("split")) { split = '' }
+if (!exists("split_values")) { split_values = (split eq 'mode') ? 'immediate on-writable' : '' }
+if (!exists("categories")) { categories = 'immediate on-writable' }
+if (!exists("series")) {
+    series = ''
+    do for [b in backends] {
+        if (split eq '' || split_values eq '') { series = series.' '.b } else {
+            do for [v in split_values] { series = series.' '.b.'/'.v }
+        }
+    }
+}
+
+set datafile separator ","
+set datafile missing NaN            # rows of other series become gaps the line skips, not breaks
+set key autotitle columnheader
+set terminal pngcairo enhanced size 1000,640 font "DejaVu Sans,11" linewidth 1.5
+set grid xtics ytics mxtics mytics lc rgb '#e0e0e0' lw 0.8
+set border 3
+set tics nomirror
+set key outside right top vertical samplen 2.5 spacing 1.2
+
+# --- series: backend, split value, and how each is drawn -------------------------------------
+backend_of(s) = strstrt(s, '/') ? s[1:strstrt(s, '/') - 1] : s
+split_of(s) = strstrt(s, '/') ? s[strstrt(s, '/') + 1:] : ''
+windex(w, list) = sum [i = 1:words(list)] (word(list, i) eq w ? i : 0)
+# Fixed per backend (not per position) so a sweep without select keeps epoll's colours.
+color(s) = backend_of(s) eq 'select' ? '#d62728' : backend_of(s) eq 'poll' ? '#ff7f0e' : \
+           backend_of(s) eq 'epoll-lt' ? '#1f77b4' : backend_of(s) eq 'epoll-et' ? '#2ca02c' : '#7f7f7f'
+point(s) = backend_of(s) eq 'select' ? 5 : backend_of(s) eq 'poll' ? 7 : \
+           backend_of(s) eq 'epoll-lt' ? 9 : backend_of(s) eq 'epoll-et' ? 11 : 13
+dash(s) = split_of(s) eq '' ? 1 : (windex(split_of(s), split_values) > 0 ? windex(split_of(s), split_values) : 1)
+label(s) = split_of(s) eq '' ? backend_of(s) : backend_of(s).' ('.split_of(s).')'
+picked(s) = strcol("status") eq 'ok' && strcol("backend") eq backend_of(s) && \
+            (split_of(s) eq '' || strcol(split) eq split_of(s))
+ok_row(unused) = strcol("status") eq 'ok'
+
+# --- the x axis: numeric (log when it spans decades) or write-mode clusters ---------------
+categorical = (xcol eq 'mode')
+nseries = words(series)
+bar_width = 0.8 / nseries
+xpos(s) = categorical ? windex(strcol(xcol), categories) - 1 + (windex(s, series) - (nseries + 1) / 2.0) * bar_width \
+                      : column(xcol)
+xlabel = xcol eq 'connections' ? 'open connections' : xcol eq 'active' ? 'active connections (sending at once)' : \
+         xcol eq 'payload_bytes' ? 'payload (bytes per request)' : xcol eq 'mode' ? 'write mode' : xcol
+if (categorical) {
+    set xrange [-0.5:words(categories) - 0.5]
+    set xtics () scale 0
+    do for [i = 1:words(categories)] { set xtics add (word(categories, i) i - 1) }
+    set grid noxtics
+    set boxwidth bar_width * 0.9 absolute
+    set style fill solid 0.8 border -1
+} else {
+    set table $XR separator comma
+    plot data using (column(xcol)) with table if (ok_row(0))
+    unset table
+    stats [*:*] $XR using 1 nooutput
+    if (STATS_min > 0 && STATS_max / STATS_min >= 10) { set logscale x 10 } else { unset logscale x }
+    set xrange [*:*]
+}
+set xlabel xlabel
+
+# Log y when the figure's ok values span more than a decade and a bit (and none is zero).
+set_yscale(f) = sprintf("set table $YR separator comma; plot data using (column('%s_min')):(column('%s_max')) with table if (ok_row(0)); unset table; if (|$YR| > 0) { stats [*:*] [*:*] $YR using 1:2 nooutput; if (STATS_min_x > 0 && STATS_max_y / STATS_min_x >= 20) { set logscale y 10; set yrange [*:*] } else { unset logscale y; set yrange [0:*] } } else { unset logscale y; set yrange [*:*] }", f, f)
+
+# One chart panel for figure f: a line with min–max bars per series, or bars per cluster.
+plot_figure(f) = categorical ? \
+    sprintf("plot for [s in series] data using (picked(s) ? xpos(s) : NaN):(column('%s_median')) with boxes lc rgb color(s) title label(s), for [s in series] data using (picked(s) ? xpos(s) : NaN):(column('%s_median')):(column('%s_min')):(column('%s_max')) with yerrorbars lc rgb '#333333' pt 0 notitle", f, f, f, f) : \
+    sprintf("plot for [s in series] data using (xpos(s)):(picked(s) ? column('%s_median') : NaN):(column('%s_min')):(column('%s_max')) with yerrorlines lc rgb color(s) pt point(s) ps 1.1 dt dash(s) title label(s)", f, f, f)
+
+# The tick format is set after the scan: `set table` writes values in the tick format.
+yformat = '% h'
+panel(f, heading, ylab) = sprintf("set title '%s'; set ylabel '%s'; set format xy '%%.10g'; %s; set format x '%% h'; set format y '%s'; %s", \
+                                  heading, ylab, set_yscale(f), yformat, plot_figure(f))
+note = 'median of repetitions, bars: min to max'
+
+# --- the charts ---------------------------------------------------------------------------
+set output out.'-throughput.png'
+yformat = '%.1s%c'    # 150k rather than 150000
+eval panel('throughput_rps', sprintf('%s: throughput  {/*0.8 (%s)}', title, note), 'throughput (requests/s)')
+yformat = '% h'
+
+set output out.'-latency.png'
+set terminal pngcairo size 1400,600
+set multiplot layout 1,2 title sprintf('%s: latency  {/*0.8 (%s)}', title, note) font ",13" margins 0.07,0.98,0.12,0.84 spacing 0.08,0.1
+set key at screen 0.5, 0.955 center top horizontal maxrows 1   # one legend for all panels, above them
+eval panel('lat_p50_us', 'p50 (median request)', 'latency (µs)')
+unset key
+eval panel('lat_p99_us', 'p99', 'latency (µs)')
+unset multiplot
+set key outside right top vertical maxrows auto
+
+set output out.'-cpu.png'
+set terminal pngcairo size 1000,640
+eval panel('server_cpu_us_per_req', sprintf('%s: server CPU per request  {/*0.8 (user + sys; %s)}', title, note), 'server CPU (µs per request)')
+
+set output out.'-syscalls.png'
+set terminal pngcairo size 1600,900
+set multiplot layout 2,3 title sprintf('%s: server syscalls per request by kind  {/*0.8 (%s)}', title, note) font ",13" margins 0.05,0.98,0.07,0.87 spacing 0.06,0.12
+set key at screen 0.5, 0.955 center top horizontal maxrows 1
+eval panel('wait_per_req', 'wait (select / poll / epoll\_wait)', 'calls per request')
+unset key
+eval panel('ctl_per_req', 'ctl (epoll\_ctl)', 'calls per request')
+eval panel('read_per_req', 'read', 'calls per request')
+eval panel('write_per_req', 'write', 'calls per request')
+eval panel('read_eagain_per_req', 'reads that found nothing (EAGAIN)', 'calls per request')
+eval panel('sc_per_req', 'all syscalls', 'calls per request')
+unset multiplot
+set key outside right top vertical maxrows auto
+
+set output out.'-events.png'
+set terminal pngcairo size 1000,640
+eval panel('events_per_wait', sprintf('%s: ready events returned per wait call  {/*0.8 (%s)}', title, note), 'events per wait call')
+
+set output
