@@ -83,6 +83,20 @@ public final class EpollMultiplexer: Multiplexer {
         do { n = try syscalls.epollWait(epollFD, rawEvents, Int32(maxEvents), timeoutMilliseconds) } catch {
             throw MultiplexerError.syscall(error)
         }
+        return translate(n)
+    }
+
+    /// Like `wait`, with a nanosecond timeout (-1: forever): for timers finer than a millisecond.
+    public func wait(timeoutNanoseconds: Int64) throws -> Int {
+        let n: Int
+        do { n = try syscalls.epollWait(epollFD, rawEvents, Int32(maxEvents), timeoutNanoseconds: timeoutNanoseconds) } catch {
+            throw MultiplexerError.syscall(error)
+        }
+        return translate(n)
+    }
+
+    @inline(__always)
+    private func translate(_ n: Int) -> Int {
         for i in 0..<n {
             let events = mux_epoll_event_flags(rawEvents, Int32(i))
             let data = mux_epoll_event_data(rawEvents, Int32(i))

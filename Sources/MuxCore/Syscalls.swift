@@ -152,6 +152,21 @@ public final class Syscalls {
         throw SyscallError("epoll_wait", e)
     }
 
+    /// epoll_wait with a nanosecond timeout (epoll_pwait2): open-loop pacing needs better than
+    /// epoll_wait's milliseconds. Falls back to whole milliseconds, rounded up, where missing.
+    public func epollWait(_ epfd: Int32, _ buffer: UnsafeMutableRawPointer, _ capacity: Int32,
+                          timeoutNanoseconds: Int64) throws(SyscallError) -> Int {
+        counters.wait &+= 1
+        var n = mux_epoll_wait_ns(epfd, buffer, capacity, timeoutNanoseconds)
+        if n < 0, errno == ENOSYS {
+            n = mux_epoll_wait(epfd, buffer, capacity, Int32(min((timeoutNanoseconds + 999_999) / 1_000_000, 60_000)))
+        }
+        if n >= 0 { counters.events &+= UInt64(n); return Int(n) }
+        let e = errno
+        if e == EINTR { return 0 }
+        throw SyscallError("epoll_pwait2", e)
+    }
+
     public func epollCtl(_ epfd: Int32, _ op: Int32, _ fd: Int32, _ events: UInt32, _ data: UInt64) throws(SyscallError) {
         while true {
             counters.ctl &+= 1

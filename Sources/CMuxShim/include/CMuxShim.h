@@ -17,6 +17,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 #include <poll.h>
+#include <time.h>
 
 // ---- select(2): FD_SETSIZE and the macros that manipulate fd_set -------------------------
 static const int MUX_FD_SETSIZE = FD_SETSIZE;
@@ -53,6 +54,12 @@ static inline int mux_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint6
 /// `buffer` holds `capacity` epoll_event structs, allocated by the caller with mux_epoll_event_size.
 static inline int mux_epoll_wait(int epfd, void *buffer, int capacity, int timeout_ms) {
     return epoll_wait(epfd, (struct epoll_event *)buffer, capacity, timeout_ms);
+}
+/// epoll_pwait2: a nanosecond timeout (timeout_ns < 0: forever). -1 with ENOSYS on kernels < 5.11.
+static inline int mux_epoll_wait_ns(int epfd, void *buffer, int capacity, long long timeout_ns) {
+    if (timeout_ns < 0) return epoll_wait(epfd, (struct epoll_event *)buffer, capacity, -1);
+    struct timespec ts = { (time_t)(timeout_ns / 1000000000LL), (long)(timeout_ns % 1000000000LL) };
+    return epoll_pwait2(epfd, (struct epoll_event *)buffer, capacity, &ts, NULL);
 }
 static inline size_t mux_epoll_event_size(void) { return sizeof(struct epoll_event); }
 static inline uint32_t mux_epoll_event_flags(const void *buffer, int i) {

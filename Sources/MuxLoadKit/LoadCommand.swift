@@ -1,0 +1,145 @@
+// `mux-load`: flags → connections → worker threads → one JSON line and a readable summary.
+import Foundation
+import MuxCLI
+import MuxCore
+import MuxMetrics
+
+public enum LoadCommand {
+    public static let parser = ArgumentParser(
+        program: "mux-load",
+        summary: """
+        Opens N client sockets against a MuxBench server (A of them active, the rest idle but open)
+        and measures every round trip. Prints a "connected" JSON line when traffic starts (with the
+        window's monotonic times), then one "result" JSON line; a readable summary goes to stderr.
+        """,
+        usage: "mux-load --port PORT [options]",
+        options: [
+            OptionSpec("host", value: "ADDR", default: "127.0.0.1", help: "server address"),
+            OptionSpec("port", short: "p", value: "N", help: "server port (required)"),
+            OptionSpec("connections", short: "c", value: "N", default: "100", help: "sockets opened and held for the whole run"),
+            OptionSpec("active", short: "a", value: "A", default: "all", help: "the first A carry traffic; the rest stay idle"),
+            OptionSpec("payload", value: "BYTES", default: "64", help: "echo request size"),
+            OptionSpec("protocol", value: "NAME", default: "echo", help: "echo or http"),
+            OptionSpec("warmup", short: "w", value: "DURATION", default: "1s", help: "traffic not counted"),
+            OptionSpec("duration", short: "d", value: "DURATION", default: "5s", help: "the measured window"),
+            OptionSpec("pipeline", value: "P", default: "1", help: "requests in flight per active connection"),
+            OptionSpec("rate", short: "r", value: "R", default: "closed loop",
+                       help: "open loop: R requests/s in total, latency measured from each request's intended send time"),
+            OptionSpec("threads", short: "t", value: "T", default: "1", help: "threads, each with its own epoll"),
+            OptionSpec("source-addresses", value: "RANGE",
+                       help: "local addresses to spread connections over, e.g. 127.0.0.1-127.0.0.8"),
+            OptionSpec("hgrm", value: "FILE", help: "write the latency distribution in HdrHistogram's text format"),
+            OptionSpec("timeout", value: "DURATION", default: "5s", help: "a request unanswered this long is an error"),
+        ])
+
+    public static func configuration(from arguments: [String]) throws(UsageError) -> LoadConfiguration? {
+        let parsed = try parser.parse(arguments)
+        if parsed.helpRequested { return nil }
+        func bad(_ message: String) -> UsageError { UsageError(program: parser.program, message: message) }
+        var c = LoadConfiguration()
+        if let host = parsed.string("host") {
+            guard (try? SocketAddress(host: host, port: 0)) != nil else {
+                throw bad("--host: expected an IPv4 address such as 127.0.0.1, got '\(host)'")
+            }
+            c.host = host
+        }
+        guard let port = try parsed.int("port", in: 1...65535) else { throw bad("--port: required (the server's port)") }
+        c.port = UInt16(port)
+        c.connections = try parsed.int("connections", in: 1...1_000_000) ?? c.connections
+        if parsed.string("active") == "all" || parsed.string("active") == nil {
+            c.active = c.connections
+        } else {
+            c.active = try parsed.int("active", in: 0...1_000_000)!
+            guard c.active <= c.connections else {
+                throw bad("--active: expected at most --connections (\(c.connections)), got '\(c.active)'")
+            }
+        }
+        c.payloadBytes = try parsed.int("payload", in: 1...(16 << 20)) ?? c.payloadBytes
+        if let name = try parsed.choice("protocol", LoadProtocol.allCases.map(\.rawValue)) { c.wireProtocol = LoadProtocol(rawValue: name)! }
+        c.warmupSeconds = try parsed.duration("warmup") ?? c.warmupSeconds
+        c.durationSeconds = try parsed.duration("duration") ?? c.durationSeconds
+        guard c.durationSeconds > 0 else { throw bad("--duration: expected a duration above 0, got '\(parsed.string("duration")!)'") }
+        c.pipeline = try parsed.int("pipeline", in: 1...1024) ?? c.pipeline
+        if let rate = try parsed.double("rate", minimum: 0) {
+            guard rate > 0 else { throw bad("--rate: expected a rate above 0 requests/s, got '\(parsed.string("rate")!)'") }
+            c.rate = rate
+        }
+        c.threads = try parsed.int("threads", in: 1...256) ?? c.threads
+        if let text = parsed.string("source-addresses") {
+            guard let addresses = parseSourceAddresses(text) else {
+                throw bad("--source-addresses: expected a range such as 127.0.0.1-127.0.0.8 or a comma list, got '\(text)'")
+            }
+            c.sourceAddresses = addresses
+        }
+        c.hgrmPath = parsed.string("hgrm")
+        c.requestTimeoutSeconds = try parsed.duration("timeout") ?? c.requestTimeoutSeconds
+        return c
+    }
+
+    public static func main(_ arguments: [String]) -> Int32 {
+        let configuration: LoadConfiguration
+        do {
+            guard let parsed = try Self.configuration(from: arguments) else {
+                printLine(parser.help())
+                return ExitCode.success.rawValue
+            }
+            configuration = parsed
+        } catch {
+            printError(error.description)
+            return ExitCode.usage.rawValue
+        }
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            let report = try run(configuration) { printLine($0) }
+            printLine(report.jsonLine())
+            printError(report.summaryText())
+            if let path = configuration.hgrmPath {
+                do { try report.histogram.writePercentileDistribution(to: path) } catch {
+                    printError("mux-load: --hgrm: \(error)")
+                    return ExitCode.failure.rawValue
+                }
+            }
+            return ExitCode.success.rawValue
+        } catch {
+            printError("mux-load: \(error)")
+            return ExitCode.failure.rawValue
+        }
+    }
+
+    /// The whole run: connect, traffic, join. `announce` gets the "connected" JSON line.
+    public static func run(_ configuration: LoadConfiguration, announce: (String) -> Void) throws -> LoadReport {
+        let fileLimit = raiseFileLimit()
+        // Each connection is one descriptor; leave room for epoll, stdio and the like.
+        let needed = configuration.connections + 32 + configuration.threads
+        guard needed <= fileLimit else { throw LoadError.fileLimit(needed: needed, limit: fileLimit) }
+        let fds = try Connector.connectAll(configuration, fileLimit: fileLimit)
+        // Connection i goes to thread i mod T, so the active ones (the first A) are spread evenly.
+        let threads = min(configuration.threads, fds.count)
+        var workers: [LoadWorker] = []
+        do {
+            for w in 0..<threads {
+                let mine = Array(stride(from: w, to: fds.count, by: threads))
+                workers.append(try LoadWorker(configuration: configuration, fds: mine.map { fds[$0] }, ids: mine.map { UInt32($0) }))
+            }
+        } catch {
+            for fd in fds { close(fd) }
+            throw error
+        }
+        let start = monotonicNanoseconds() + 2_000_000
+        let warmupEnd = start + UInt64(configuration.warmupSeconds * 1e9)
+        let end = warmupEnd + UInt64(configuration.durationSeconds * 1e9)
+        announce("{\"type\":\"connected\",\"connections\":\(fds.count),\"start_ns\":\(start),\"warmup_end_ns\":\(warmupEnd),\"end_ns\":\(end),\"pid\":\(getpid())}")
+        let group = DispatchGroup()
+        for (index, worker) in workers.enumerated() {
+            group.enter()
+            let thread = Thread {
+                worker.run(start: start, warmupEnd: warmupEnd, end: end, workerIndex: index, workerCount: threads)
+                group.leave()
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        group.wait()
+        return LoadReport(configuration: configuration, results: workers.map(\.result))
+    }
+}

@@ -1,0 +1,348 @@
+// One load-generator thread: its own epoll, its share of the connections, its own histogram and
+// counters (summed after join, no locks — as wrk does). Hot path: no allocation, nothing
+// proportional to the number of connections per request.
+import MuxCore
+import MuxMetrics
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One client socket's state.
+struct ClientConnection {
+    var fd: Int32
+    var id: UInt32
+    var isActive: Bool
+    var isOpen = true
+    var sendSequence: UInt64 = 0
+    var receiveSequence: UInt64 = 0
+    var receivedBytes = 0            // of the echo reply being received
+    var outstanding = 0              // sent, reply not complete
+    var queued = 0                   // open loop: due, waiting for a pipeline slot
+    var times = TimeRing()           // send (closed loop) or intended (open loop) times, in order
+    var pendingOutput = ByteBuffer() // request bytes the socket has not taken yet
+    var input = ByteBuffer()         // partial HTTP responses
+    var closesAfterReply = false
+}
+
+/// What one worker measured.
+public struct WorkerResult: Sendable {
+    public var histogram = LatencyHistogram()
+    public var windowRequests: UInt64 = 0
+    public var totalRequests: UInt64 = 0
+    public var errors = RequestErrors()
+    public var sent: UInt64 = 0
+    public init() {}
+}
+
+final class LoadWorker: @unchecked Sendable {
+    let configuration: LoadConfiguration
+    private let mux: EpollMultiplexer
+    private let syscalls = Syscalls()
+    private var connections: UnsafeMutablePointer<ClientConnection>
+    private let count: Int
+    private var slotOfFD: [Int32]
+    private var activeSlots: [Int] = []
+    private let scratch: UnsafeMutableRawPointer
+    private let scratchSize = 65536
+    private let httpRequest: UnsafeMutableRawBufferPointer
+    private let payload: Int
+    private let pipeline: Int
+    private let isEcho: Bool
+    var result = WorkerResult()
+
+    // Window and schedule, set by `run`.
+    private var warmupEnd: UInt64 = 0
+    private var end: UInt64 = 0
+    private var openLoopInterval: Double = 0   // ns between this worker's requests (open loop)
+    private var nextDue: Double = 0
+    private var nextActive = 0
+
+    init(configuration: LoadConfiguration, fds: [Int32], ids: [UInt32]) throws {
+        self.configuration = configuration
+        mux = try EpollMultiplexer(syscalls: syscalls, edgeTriggered: false, maxEvents: 1024)
+        count = fds.count
+        connections = .allocate(capacity: max(1, count))
+        slotOfFD = Array(repeating: -1, count: Int(fds.max() ?? 0) + 1)
+        payload = configuration.payloadBytes
+        pipeline = configuration.pipeline
+        isEcho = configuration.wireProtocol == .echo
+        let request = Array("GET / HTTP/1.1\r\nHost: \(configuration.host):\(configuration.port)\r\n\r\n".utf8)
+        httpRequest = .allocate(byteCount: request.count, alignment: 1)
+        httpRequest.copyBytes(from: request)
+        scratch = .allocate(byteCount: max(scratchSize, payload * 2 + 64), alignment: 16)
+        for (slot, fd) in fds.enumerated() {
+            let active = ids[slot] < UInt32(configuration.active)
+            (connections + slot).initialize(to: ClientConnection(fd: fd, id: ids[slot], isActive: active))
+            slotOfFD[Int(fd)] = Int32(slot)
+            if active { activeSlots.append(slot) }
+            // Idle connections are watched too: a server that drops one is an error, not silence.
+            try mux.register(fd: fd, interest: .read)
+        }
+    }
+
+    deinit {
+        for slot in 0..<count {
+            if connections[slot].isOpen { close(connections[slot].fd) }
+            connections[slot].times.deallocate()
+            connections[slot].pendingOutput.deallocate()
+            connections[slot].input.deallocate()
+        }
+        connections.deinitialize(count: count)
+        connections.deallocate()
+        scratch.deallocate()
+        httpRequest.deallocate()
+    }
+
+    /// Traffic from `start` to `end` (monotonic ns); only replies completing in [warmupEnd, end)
+    /// are counted and recorded. `workerIndex`/`workerCount` stagger open-loop schedules.
+    func run(start: UInt64, warmupEnd: UInt64, end: UInt64, workerIndex: Int, workerCount: Int) {
+        self.warmupEnd = warmupEnd
+        self.end = end
+        while monotonicNanoseconds() < start {}
+        if let rate = configuration.rate, !activeSlots.isEmpty {
+            // This worker's share of the total rate, in proportion to its active connections.
+            let share = rate * Double(activeSlots.count) / Double(max(1, configuration.active))
+            openLoopInterval = 1e9 / share
+            nextDue = Double(start) + openLoopInterval * Double(workerIndex) / Double(max(1, workerCount))
+        } else {
+            for slot in activeSlots {
+                for _ in 0..<pipeline where connections[slot].isOpen { sendNew(slot, at: start) }
+            }
+        }
+        var nextTimeoutCheck = start + 100_000_000
+        var now = monotonicNanoseconds()
+        while now < end {
+            if openLoopInterval > 0 { sendDue(now) }
+            var wakeAt = min(end, nextTimeoutCheck)
+            if openLoopInterval > 0 { wakeAt = min(wakeAt, UInt64(nextDue)) }
+            let timeout = wakeAt > now ? Int64(wakeAt - now) : 0
+            let ready: Int
+            do { ready = try mux.wait(timeoutNanoseconds: timeout) } catch { break }
+            for i in 0..<ready {
+                let event = mux.event(at: i)
+                let slot = Int(slotOfFD[Int(event.fd)])
+                guard slot >= 0, connections[slot].isOpen else { continue }
+                if !event.flags.isDisjoint(with: [.readable, .hangup, .error]) { readReplies(slot) }
+                if connections[slot].isOpen, event.flags.contains(.writable) { flushOutput(slot) }
+            }
+            now = monotonicNanoseconds()
+            if now >= nextTimeoutCheck {
+                checkTimeouts(now)
+                nextTimeoutCheck = now + 100_000_000
+            }
+        }
+    }
+
+    // MARK: - Sending
+
+    /// Closed loop: a new request now. Open loop: `sendDue` calls `transmit` with intended times.
+    @inline(__always)
+    private func sendNew(_ slot: Int, at time: UInt64) {
+        connections[slot].times.push(time)
+        connections[slot].outstanding += 1
+        transmit(slot)
+    }
+
+    /// Open loop: every request whose intended time has come, round-robin over the active
+    /// connections. A connection whose pipeline is full queues it, keeping its intended time,
+    /// so a stalled server shows in the latencies (no coordinated omission).
+    private func sendDue(_ now: UInt64) {
+        while nextDue <= Double(now), nextDue < Double(end) {
+            let slot = activeSlots[nextActive]
+            nextActive = nextActive + 1 == activeSlots.count ? 0 : nextActive + 1
+            if connections[slot].isOpen {
+                if connections[slot].outstanding < pipeline {
+                    sendNew(slot, at: UInt64(nextDue))
+                } else {
+                    connections[slot].times.push(UInt64(nextDue))
+                    connections[slot].queued += 1
+                }
+            }
+            nextDue += openLoopInterval
+        }
+    }
+
+    /// Writes the connection's next request (or queues its bytes behind pending output).
+    private func transmit(_ slot: Int) {
+        let sequence = connections[slot].sendSequence
+        connections[slot].sendSequence += 1
+        result.sent += 1
+        let bytes: UnsafeRawPointer
+        let length: Int
+        if isEcho {
+            fillEchoPayload(scratch, count: payload, connection: connections[slot].id, sequence: sequence)
+            bytes = UnsafeRawPointer(scratch)
+            length = payload
+        } else {
+            length = httpRequest.count
+            bytes = UnsafeRawPointer(httpRequest.baseAddress!)
+        }
+        if !connections[slot].pendingOutput.isEmpty {
+            connections[slot].pendingOutput.append(bytes, count: length)
+            return
+        }
+        var written = 0
+        do {
+            if case let .transferred(n) = try syscalls.write(connections[slot].fd, bytes, length) { written = n }
+        } catch {
+            fail(slot, error)
+            return
+        }
+        if written < length {
+            connections[slot].pendingOutput.append(bytes + written, count: length - written)
+            try? mux.modify(fd: connections[slot].fd, interest: [.read, .write])
+        }
+    }
+
+    private func flushOutput(_ slot: Int) {
+        while !connections[slot].pendingOutput.isEmpty {
+            let result: IOResult
+            do {
+                result = try syscalls.write(connections[slot].fd, connections[slot].pendingOutput.readPointer,
+                                            connections[slot].pendingOutput.count)
+            } catch {
+                fail(slot, error)
+                return
+            }
+            guard case let .transferred(n) = result, n > 0 else { return }
+            connections[slot].pendingOutput.consume(n)
+        }
+        try? mux.modify(fd: connections[slot].fd, interest: .read)
+    }
+
+    // MARK: - Receiving
+
+    private func readReplies(_ slot: Int) {
+        let result: IOResult
+        do {
+            result = try syscalls.read(connections[slot].fd, scratch, scratchSize)
+        } catch {
+            fail(slot, error)
+            return
+        }
+        switch result {
+        case let .transferred(n):
+            let now = monotonicNanoseconds()
+            if isEcho { verifyEcho(slot, n, now) } else { scanHTTP(slot, n, now) }
+        case .endOfFile:
+            // The server closed: every request in flight is a short reply; an idle connection
+            // closed under us is an error too.
+            let lost = max(1, connections[slot].outstanding)
+            self.result.errors.closed += UInt64(lost)
+            shut(slot)
+        case .wouldBlock:
+            return
+        }
+    }
+
+    private func verifyEcho(_ slot: Int, _ n: Int, _ now: UInt64) {
+        let bytes = scratch.assumingMemoryBound(to: UInt8.self)
+        var i = 0
+        while i < n {
+            guard connections[slot].outstanding > 0 else {
+                result.errors.mismatch += 1  // bytes nobody asked for
+                shut(slot)
+                return
+            }
+            let offset = connections[slot].receivedBytes
+            let take = min(payload - offset, n - i)
+            let id = connections[slot].id
+            let sequence = connections[slot].receiveSequence
+            for k in 0..<take where bytes[i + k] != echoByte(connection: id, sequence: sequence, index: offset + k) {
+                result.errors.mismatch += 1
+                shut(slot)
+                return
+            }
+            i += take
+            connections[slot].receivedBytes += take
+            if connections[slot].receivedBytes == payload {
+                connections[slot].receivedBytes = 0
+                connections[slot].receiveSequence += 1
+                complete(slot, now)
+                if !connections[slot].isOpen { return }
+            }
+        }
+    }
+
+    private func scanHTTP(_ slot: Int, _ n: Int, _ now: UInt64) {
+        connections[slot].input.append(scratch, count: n)
+        while true {
+            switch scanHTTPResponse(connections[slot].input.readableBytes) {
+            case .incomplete:
+                return
+            case .malformed:
+                result.errors.mismatch += 1
+                shut(slot)
+                return
+            case let .response(length, ok, closes):
+                connections[slot].input.consume(length)
+                guard connections[slot].outstanding > 0 else {
+                    result.errors.mismatch += 1
+                    shut(slot)
+                    return
+                }
+                if !ok { result.errors.status += 1 }
+                if closes { connections[slot].closesAfterReply = true }
+                complete(slot, now)
+                if !connections[slot].isOpen { return }
+                if closes {
+                    // The server will close: anything still in flight on it is lost.
+                    result.errors.closed += UInt64(connections[slot].outstanding + connections[slot].queued)
+                    shut(slot)
+                    return
+                }
+            }
+        }
+    }
+
+    /// One reply done: record it if it landed in the window, then keep the connection busy.
+    @inline(__always)
+    private func complete(_ slot: Int, _ now: UInt64) {
+        connections[slot].outstanding -= 1
+        let sent = connections[slot].times.popFirst()
+        result.totalRequests += 1
+        if now >= warmupEnd && now < end {
+            result.windowRequests += 1
+            result.histogram.record(now > sent ? now - sent : 0)
+        }
+        guard now < end, !connections[slot].closesAfterReply else { return }
+        if openLoopInterval > 0 {
+            if connections[slot].queued > 0 {
+                connections[slot].queued -= 1
+                connections[slot].outstanding += 1
+                transmit(slot)
+            }
+        } else {
+            sendNew(slot, at: now)
+        }
+    }
+
+    private func checkTimeouts(_ now: UInt64) {
+        // A timer, every 100 ms, not per request.
+        let limit = UInt64(configuration.requestTimeoutSeconds * 1e9)
+        for slot in activeSlots where connections[slot].isOpen && connections[slot].outstanding > 0 {
+            if let oldest = connections[slot].times.first, now > oldest, now - oldest > limit {
+                result.errors.timeout += UInt64(connections[slot].outstanding)
+                shut(slot)
+            }
+        }
+    }
+
+    private func fail(_ slot: Int, _ error: SyscallError) {
+        if error.isPeerGone { result.errors.reset += UInt64(max(1, connections[slot].outstanding)) } else {
+            result.errors.closed += UInt64(max(1, connections[slot].outstanding))
+        }
+        shut(slot)
+    }
+
+    /// The connection is done for this run: deregistered and closed by its one owner, this worker.
+    private func shut(_ slot: Int) {
+        guard connections[slot].isOpen else { return }
+        try? mux.unregister(fd: connections[slot].fd)
+        close(connections[slot].fd)
+        connections[slot].isOpen = false
+        connections[slot].outstanding = 0
+        connections[slot].queued = 0
+        connections[slot].times.removeAll()
+    }
+}
