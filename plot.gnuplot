@@ -89,7 +89,7 @@ if (categorical) {
 set xlabel xlabel
 
 # Log y when the figure's ok values span more than a decade and a bit (and none is zero).
-set_yscale(f) = sprintf("set table $YR separator comma; plot data using (column('%s_min')):(column('%s_max')) with table if (ok_row(0)); unset table; if (|$YR| > 0) { stats [*:*] [*:*] $YR using 1:2 nooutput; if (STATS_min_x > 0 && STATS_max_y / STATS_min_x >= 20) { set logscale y 10; set yrange [*:*] } else { unset logscale y; set yrange [0:*] } } else { unset logscale y; set yrange [*:*] }", f, f)
+set_yscale(f) = sprintf("set table $YR separator comma; plot data using (column('%s_min')):(column('%s_max')) with table if (ok_row(0)); unset table; if (|$YR| > 0) { stats [*:*] [*:*] $YR using 1:2 nooutput; if (STATS_min_x > 0 && STATS_max_y / STATS_min_x >= 20) { set logscale y 10; set yrange [*:*] } else { unset logscale y; if (STATS_max_y > 0) { set yrange [0:*] } else { set yrange [0:1] } } } else { unset logscale y; set yrange [*:*] }", f, f)
 
 # One chart panel for figure f: a line with min–max bars per series, or bars per cluster.
 plot_figure(f) = categorical ? \

@@ -30,6 +30,8 @@ public enum LoadCommand {
                        help: "local addresses to spread connections over, e.g. 127.0.0.1-127.0.0.8"),
             OptionSpec("hgrm", value: "FILE", help: "write the latency distribution in HdrHistogram's text format"),
             OptionSpec("timeout", value: "DURATION", default: "5s", help: "a request unanswered this long is an error"),
+            OptionSpec("linger", value: "DURATION", default: "0s",
+                       help: "keep connections open this long after printing the result"),
         ])
 
     public static func configuration(from arguments: [String]) throws(UsageError) -> LoadConfiguration? {
@@ -73,6 +75,7 @@ public enum LoadCommand {
         }
         c.hgrmPath = parsed.string("hgrm")
         c.requestTimeoutSeconds = try parsed.duration("timeout") ?? c.requestTimeoutSeconds
+        c.lingerSeconds = try parsed.duration("linger") ?? c.lingerSeconds
         return c
     }
 
@@ -90,24 +93,28 @@ public enum LoadCommand {
         }
         signal(SIGPIPE, SIG_IGN)
         do {
-            let report = try run(configuration) { printLine($0) }
-            printLine(report.jsonLine())
-            printError(report.summaryText())
-            if let path = configuration.hgrmPath {
-                do { try report.histogram.writePercentileDistribution(to: path) } catch {
-                    printError("mux-load: --hgrm: \(error)")
-                    return ExitCode.failure.rawValue
+            var status = ExitCode.success.rawValue
+            _ = try run(configuration, announce: { printLine($0) }) { report in
+                printLine(report.jsonLine())
+                printError(report.summaryText())
+                if let path = configuration.hgrmPath {
+                    do { try report.histogram.writePercentileDistribution(to: path) } catch {
+                        printError("mux-load: --hgrm: \(error)")
+                        status = ExitCode.failure.rawValue
+                    }
                 }
             }
-            return ExitCode.success.rawValue
+            return status
         } catch {
             printError("mux-load: \(error)")
             return ExitCode.failure.rawValue
         }
     }
 
-    /// The whole run: connect, traffic, join. `announce` gets the "connected" JSON line.
-    public static func run(_ configuration: LoadConfiguration, announce: (String) -> Void) throws -> LoadReport {
+    /// The whole run: connect, traffic, join. `announce` gets the "connected" JSON line; `deliver`
+    /// gets the report while the connections are still open (they linger, then close).
+    public static func run(_ configuration: LoadConfiguration, announce: (String) -> Void,
+                           deliver: (LoadReport) -> Void = { _ in }) throws -> LoadReport {
         let fileLimit = raiseFileLimit()
         // Each connection is one descriptor; leave room for epoll, stdio and the like.
         let needed = configuration.connections + 32 + configuration.threads
@@ -140,6 +147,9 @@ public enum LoadCommand {
             thread.start()
         }
         group.wait()
-        return LoadReport(configuration: configuration, results: workers.map(\.result))
+        let report = LoadReport(configuration: configuration, results: workers.map(\.result))
+        deliver(report)
+        if configuration.lingerSeconds > 0 { usleep(useconds_t(configuration.lingerSeconds * 1e6)) }
+        return report
     }
 }

@@ -23,25 +23,39 @@ public struct LoadConfiguration: Sendable {
     /// A request outstanding this long is counted as a timeout error.
     public var requestTimeoutSeconds = 5.0
     public var connectTimeoutSeconds = 5.0
+    /// Keep the connections open this long after the window (the result is printed first), so a
+    /// collector's end-of-window snapshot of the server sees no teardown.
+    public var lingerSeconds = 0.0
 
     public init() {}
 }
 
 /// "127.0.0.1-127.0.0.8" or "127.0.0.1,127.0.0.2": the local addresses connections are spread over.
+/// Strict: an empty part ("127.0.0.1-", "a,,b", "127.0.0.1.") is malformed, not skipped.
 public func parseSourceAddresses(_ text: String) -> [String]? {
-    var result: [String] = []
-    for part in text.split(separator: ",") {
-        let ends = part.split(separator: "-")
-        guard ends.count == 1 || ends.count == 2 else { return nil }
-        let octets = ends.map { $0.split(separator: ".").compactMap { UInt8($0) } }
-        guard octets.allSatisfy({ $0.count == 4 }) else { return nil }
-        if ends.count == 1 {
-            result.append(String(ends[0]))
-            continue
+    func octets(_ address: Substring) -> [UInt8]? {
+        let parts = address.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        var result: [UInt8] = []
+        for part in parts {
+            guard !part.isEmpty, part.allSatisfy(\.isASCII), part.allSatisfy(\.isNumber), let octet = UInt8(part) else { return nil }
+            result.append(octet)
         }
-        guard octets[0][0...2] == octets[1][0...2], octets[0][3] <= octets[1][3] else { return nil }
-        let prefix = octets[0][0...2].map(String.init).joined(separator: ".")
-        for last in octets[0][3]...octets[1][3] { result.append("\(prefix).\(last)") }
+        return result
+    }
+    var result: [String] = []
+    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+        let ends = part.split(separator: "-", omittingEmptySubsequences: false)
+        guard ends.count == 1 || ends.count == 2 else { return nil }
+        var parsed: [[UInt8]] = []
+        for end in ends {
+            guard let o = octets(end) else { return nil }
+            parsed.append(o)
+        }
+        let first = parsed[0], last = parsed[parsed.count - 1]
+        guard first[0...2] == last[0...2], first[3] <= last[3] else { return nil }
+        let prefix = first[0...2].map(String.init).joined(separator: ".")
+        for octet in first[3]...last[3] { result.append("\(prefix).\(octet)") }
     }
     return result.isEmpty ? nil : result
 }

@@ -42,8 +42,10 @@ final class LoadWorker: @unchecked Sendable {
     private let count: Int
     private var slotOfFD: [Int32]
     private var activeSlots: [Int] = []
-    private let scratch: UnsafeMutableRawPointer
+    private let scratch: UnsafeMutableRawPointer     // what reads land in
     private let scratchSize = 65536
+    private let outgoing: UnsafeMutableRawPointer    // the echo request being written: never `scratch`,
+                                                     // which may still hold replies being verified
     private let httpRequest: UnsafeMutableRawBufferPointer
     private let payload: Int
     private let pipeline: Int
@@ -69,7 +71,8 @@ final class LoadWorker: @unchecked Sendable {
         let request = Array("GET / HTTP/1.1\r\nHost: \(configuration.host):\(configuration.port)\r\n\r\n".utf8)
         httpRequest = .allocate(byteCount: request.count, alignment: 1)
         httpRequest.copyBytes(from: request)
-        scratch = .allocate(byteCount: max(scratchSize, payload * 2 + 64), alignment: 16)
+        scratch = .allocate(byteCount: scratchSize, alignment: 16)
+        outgoing = .allocate(byteCount: payload, alignment: 16)
         for (slot, fd) in fds.enumerated() {
             let active = ids[slot] < UInt32(configuration.active)
             (connections + slot).initialize(to: ClientConnection(fd: fd, id: ids[slot], isActive: active))
@@ -90,6 +93,7 @@ final class LoadWorker: @unchecked Sendable {
         connections.deinitialize(count: count)
         connections.deallocate()
         scratch.deallocate()
+        outgoing.deallocate()
         httpRequest.deallocate()
     }
 
@@ -170,8 +174,8 @@ final class LoadWorker: @unchecked Sendable {
         let bytes: UnsafeRawPointer
         let length: Int
         if isEcho {
-            fillEchoPayload(scratch, count: payload, connection: connections[slot].id, sequence: sequence)
-            bytes = UnsafeRawPointer(scratch)
+            fillEchoPayload(outgoing, count: payload, connection: connections[slot].id, sequence: sequence)
+            bytes = UnsafeRawPointer(outgoing)
             length = payload
         } else {
             length = httpRequest.count

@@ -1,0 +1,155 @@
+// `mux-bench run`: one point, N repetitions, one CSV row each, appended the moment it is measured.
+import Foundation
+import MuxCLI
+import MuxCore
+import MuxMetrics
+
+public enum RunCommand {
+    public static let parser = ArgumentParser(
+        program: "mux-bench run",
+        summary: "Runs mux-server and mux-load together for one point and appends one CSV row per repetition.",
+        usage: "mux-bench run --backend NAME [options]",
+        options: [
+            OptionSpec("backend", short: "b", value: "NAME", help: "select, poll, epoll-lt or epoll-et (required)"),
+            OptionSpec("connections", short: "c", value: "N", default: "100", help: "client sockets held open"),
+            OptionSpec("active", short: "a", value: "A", default: "all", help: "how many of them carry traffic"),
+            OptionSpec("payload", value: "BYTES", default: "64", help: "echo request size"),
+            OptionSpec("protocol", value: "NAME", default: "echo", help: "echo or http"),
+            OptionSpec("mode", value: "MODE", default: "immediate", help: "server write mode: immediate or on-writable"),
+            OptionSpec("pipeline", value: "P", default: "1", help: "requests in flight per active connection"),
+            OptionSpec("rate", short: "r", value: "R", default: "closed loop", help: "open loop at R requests/s"),
+            OptionSpec("threads", short: "t", value: "T", default: "1", help: "load-generator threads"),
+            OptionSpec("max-events", value: "N", default: "1024", help: "the server's epoll batch"),
+            OptionSpec("warmup", short: "w", value: "DURATION", default: "1s", help: "traffic before the window"),
+            OptionSpec("duration", short: "d", value: "DURATION", default: "5s", help: "the measured window"),
+            OptionSpec("repetitions", short: "n", value: "N", default: "1", help: "rows to measure"),
+            OptionSpec("out", short: "o", value: "FILE", default: "results/run.csv", help: "CSV to append to"),
+            OptionSpec("sweep", value: "NAME", default: "run", help: "the CSV's sweep column"),
+            OptionSpec("verify-syscalls", help: "also count the server's syscalls with perf and compare"),
+            OptionSpec("hgrm", value: "FILE", help: "the last repetition's latency distribution (HdrHistogram text)"),
+        ])
+
+    static func point(from parsed: ParsedArguments) throws(UsageError) -> (SweepPoint, Int, String) {
+        func bad(_ message: String) -> UsageError { UsageError(program: parser.program, message: message) }
+        guard let backend = try parsed.choice("backend", SweepSpec.backendNames) else {
+            throw bad("--backend: required (one of \(SweepSpec.backendNames.joined(separator: ", ")))")
+        }
+        let connections = try parsed.int("connections", in: 1...1_000_000) ?? 100
+        var active = connections
+        if let text = parsed.string("active"), text != "all" {
+            active = try parsed.int("active", in: 0...connections)!
+        }
+        var point = SweepPoint(sweep: parsed.string("sweep") ?? "run", backend: backend, connections: connections, active: active)
+        point.payloadBytes = try parsed.int("payload", in: 1...(16 << 20)) ?? 64
+        point.protocolName = try parsed.choice("protocol", SweepSpec.protocolNames) ?? "echo"
+        point.writeMode = try parsed.choice("mode", SweepSpec.writeModeNames) ?? "immediate"
+        point.pipeline = try parsed.int("pipeline", in: 1...1024) ?? 1
+        if let rate = try parsed.double("rate", minimum: 0) {
+            guard rate > 0 else { throw bad("--rate: expected a rate above 0 requests/s, got '\(parsed.string("rate")!)'") }
+            point.rate = .perSecond(rate)
+        }
+        point.threads = try parsed.int("threads", in: 1...256) ?? 1
+        point.maxEvents = try parsed.int("max-events", in: 1...1_000_000) ?? SweepPoint.defaultMaxEvents
+        point.warmup = try parsed.duration("warmup") ?? 1
+        point.duration = try parsed.duration("duration") ?? 5
+        guard point.duration > 0 else { throw bad("--duration: expected a duration above 0, got '\(parsed.string("duration")!)'") }
+        let repetitions = try parsed.int("repetitions", in: 1...1000) ?? 1
+        return (point, repetitions, parsed.string("out") ?? "results/run.csv")
+    }
+}
+
+public func runPoint(arguments: [String]) -> Int32 {
+    let point: SweepPoint
+    let repetitions: Int
+    let out: String
+    let parsed: ParsedArguments
+    do {
+        parsed = try RunCommand.parser.parse(arguments)
+        if parsed.helpRequested {
+            printLine(RunCommand.parser.help())
+            return ExitCode.success.rawValue
+        }
+        (point, repetitions, out) = try RunCommand.point(from: parsed)
+    } catch {
+        printError(error.description)
+        return ExitCode.usage.rawValue
+    }
+    if let reason = skipReason(for: point) {
+        printError("mux-bench run: skipped: \(reason)")
+        return ExitCode.failure.rawValue
+    }
+    if let problem = prepareOutput(out) {
+        printError("mux-bench run: \(problem)")
+        return ExitCode.failure.rawValue
+    }
+    raiseFileLimit()
+    Interruption.install()
+    announcePinning()
+    let system = SystemInfo.current()
+    for rep in 1...repetitions {
+        var runner = PointRunner(point: point, repetition: rep, system: system)
+        runner.verifySyscalls = parsed.flags.contains("verify-syscalls")
+        runner.hgrmPath = rep == repetitions ? parsed.string("hgrm") : nil
+        switch runner.run() {
+        case let .measured(row, notes):
+            do { try CSVTable.append(row, to: out, columns: ResultsSchema.columns) } catch {
+                printError("mux-bench run: \(error)")
+                return ExitCode.failure.rawValue
+            }
+            printError("rep \(rep)/\(repetitions): " + describe(row))
+            for note in notes + warnings(for: row) { printError("  \(note)") }
+        case let .failed(reason):
+            printError("mux-bench run: \(point.id) rep \(rep) failed: \(reason)")
+            return ExitCode.failure.rawValue
+        case .interrupted:
+            printError("mux-bench run: interrupted; rows measured so far are in \(out)")
+            return 130
+        }
+    }
+    printError("rows appended to \(out)")
+    return ExitCode.success.rawValue
+}
+
+/// Creates the results directory and checks the CSV can take rows (new, or the same header).
+/// Returns the problem, or nil. Detects an unwritable directory before anything runs.
+func prepareOutput(_ path: String) -> String? {
+    let directory = (path as NSString).deletingLastPathComponent
+    if !directory.isEmpty {
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            return "cannot create \(directory): \(error.localizedDescription)"
+        }
+    }
+    do { try CSVTable.checkAppendable(path: path, columns: ResultsSchema.columns) } catch {
+        return error.description
+    }
+    return nil
+}
+
+func announcePinning() {
+    if let plan = PointRunner.cpuPlan() {
+        let load = plan.load.count == 1 ? "CPU \(plan.load.lowerBound)" : "CPUs \(plan.load.lowerBound)-\(plan.load.upperBound)"
+        printError("pinning: mux-server to CPU \(plan.server), mux-load to \(load)")
+    } else {
+        printError("pinning: only one CPU available; server and load generator share it")
+    }
+}
+
+/// One line for humans: the figures that matter.
+func describe(_ row: [String: String]) -> String {
+    "\(row["throughput_rps"] ?? "?") req/s, p50 \(row["lat_p50_us"] ?? "?") µs, p99 \(row["lat_p99_us"] ?? "?") µs, "
+        + "\(row["sc_per_req"] ?? "?") syscalls/req, server \(row["server_cpu_us_per_req"] ?? "?") µs CPU/req, errors \(row["errors"] ?? "?")"
+}
+
+/// DESIGN.md's flags: errors, a saturated load generator, an open loop that fell short.
+func warnings(for row: [String: String]) -> [String] {
+    var lines: [String] = []
+    if let errors = Double(row["errors"] ?? ""), errors > 0 { lines.append("WARNING: \(formatCompactNumber(errors)) request errors in this run") }
+    if let util = SweepSummary.figureValue("load_cpu_util", in: row), util >= SweepSummary.loadSaturationUtil {
+        lines.append("WARNING: the load generator used \(Int(util * 100))% of a CPU: it, not the server, may have set the pace")
+    }
+    if let target = Double(row["rate_target_rps"] ?? ""), let achieved = Double(row["throughput_rps"] ?? ""),
+       achieved < target * (1 - SweepSummary.rateShortfall) {
+        lines.append("WARNING: open loop achieved \(formatCompactNumber(achieved)) of \(formatCompactNumber(target)) req/s")
+    }
+    return lines
+}

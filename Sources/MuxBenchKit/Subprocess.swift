@@ -1,0 +1,175 @@
+// A child process of the collector: started, read line by line with deadlines, watched for
+// death, and always ended (by its PID) before the collector moves on.
+import Foundation
+import MuxCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+final class Subprocess {
+    let name: String
+    let pid: Int32
+    private let stdoutFD: Int32      // owned: read end of the child's stdout
+    private let stderrFD: Int32      // owned: read end of the child's stderr
+    private var exitStatus: Int32?
+    private var pending: [UInt8] = []
+    private var stderrText: [UInt8] = []
+
+    /// posix_spawn with an empty signal mask and default dispositions: a child must not inherit
+    /// a mask in which SIGINT/SIGTERM are blocked (perf would never write its counts).
+    init(name: String, executable: String, arguments: [String]) throws {
+        self.name = name
+        var out: [Int32] = [-1, -1]
+        var err: [Int32] = [-1, -1]
+        guard pipe(&out) == 0 else { throw SyscallError("pipe2", errno) }
+        guard pipe(&err) == 0 else {
+            close(out[0]); close(out[1])
+            throw SyscallError("pipe2", errno)
+        }
+        // The read ends stay in this process only.
+        _ = fcntl(out[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(err[0], F_SETFD, FD_CLOEXEC)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, out[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, err[1], 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for arg in argv { free(arg) } }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+        close(out[1])
+        close(err[1])
+        guard rc == 0 else {
+            close(out[0]); close(err[0])
+            throw SyscallError("posix_spawn \(executable)", rc)
+        }
+        pid = child
+        stdoutFD = out[0]
+        stderrFD = err[0]
+        // Drain stderr as it comes, so a chatty child never blocks on a full pipe.
+        Socket.setNonBlocking(stderrFD)
+    }
+
+    var isRunning: Bool {
+        if exitStatus != nil { return false }
+        var status: Int32 = 0
+        let rc = waitpid(pid, &status, WNOHANG)
+        if rc == pid { exitStatus = status; return false }
+        return rc == 0
+    }
+
+    /// The next stdout line, nil when `deadline` (monotonic ns) passes, the child exits, or
+    /// `shouldStop` says so (checked at least every 100 ms).
+    func readLine(until deadline: UInt64, shouldStop: () -> Bool = { false }) -> String? {
+        let fd = stdoutFD
+        while true {
+            if let newline = pending.firstIndex(of: 10) {
+                let line = String(decoding: pending[..<newline], as: UTF8.self)
+                pending.removeSubrange(...newline)
+                return line
+            }
+            let now = monotonicNanoseconds()
+            if now >= deadline || shouldStop() { return nil }
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let waitMs = Int32(min((deadline - now) / 1_000_000 + 1, 100))
+            drainStderr()
+            guard poll(&pfd, 1, waitMs) >= 0 else { continue }
+            if pfd.revents == 0 { continue }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let n = read(fd, &chunk, chunk.count)
+            if n <= 0 { return nil }
+            pending += chunk[0..<n]
+        }
+    }
+
+    /// The next stdout line that is a JSON object with this "type".
+    func readJSON(type: String, until deadline: UInt64, shouldStop: () -> Bool = { false }) -> [String: Any]? {
+        while let line = readLine(until: deadline, shouldStop: shouldStop) {
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { continue }
+            if object["type"] as? String == type { return object }
+        }
+        return nil
+    }
+
+    private func drainStderr() {
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let n = read(stderrFD, &chunk, chunk.count)
+            if n <= 0 { return }
+            if stderrText.count < 1 << 20 { stderrText += chunk[0..<n] }
+        }
+    }
+
+    /// Waits until stderr contains `text`; false at `deadline` (monotonic ns) or if the child exits.
+    func waitForStandardError(containing text: String, until deadline: UInt64) -> Bool {
+        while monotonicNanoseconds() < deadline {
+            if standardError().contains(text) { return true }
+            if !isRunning { return false }
+            usleep(5_000)
+        }
+        return false
+    }
+
+    /// What the child said on stderr so far.
+    func standardError() -> String {
+        drainStderr()
+        return String(decoding: stderrText, as: UTF8.self)
+    }
+
+    /// The last non-empty stderr line: the one-line reason a child gives when it fails.
+    func lastErrorLine() -> String {
+        standardError().split(separator: "\n").last.map(String.init) ?? ""
+    }
+
+    /// Waits up to `timeout` seconds for the child to exit by itself.
+    func waitForExit(timeout: Double) -> Bool {
+        let deadline = monotonicNanoseconds() + UInt64(timeout * 1e9)
+        while isRunning, monotonicNanoseconds() < deadline { usleep(5_000) }
+        return !isRunning
+    }
+
+    func signal(_ signal: Int32) {
+        if isRunning { kill(pid, signal) }
+    }
+
+    /// Asks politely (SIGTERM), then insists (SIGKILL) after `grace` seconds; always reaps.
+    /// Returns the raw wait status.
+    @discardableResult
+    func stop(grace: Double = 5) -> Int32 {
+        if isRunning {
+            kill(pid, SIGTERM)
+            if !waitForExit(timeout: grace) { kill(pid, SIGKILL) }
+        }
+        if exitStatus == nil {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+            exitStatus = status
+        }
+        drainStderr()
+        return exitStatus ?? 0
+    }
+
+    deinit {
+        stop(grace: 0)
+        close(stdoutFD)
+        close(stderrFD)
+    }
+}
+
+/// The directory of this executable: mux-server and mux-load are built beside mux-bench.
+func siblingExecutable(_ name: String) -> String {
+    let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    return (me as NSString).deletingLastPathComponent + "/" + name
+}

@@ -1,0 +1,202 @@
+// `mux-bench sweep FILE`: every point × repetition through the collector, each row appended the
+// moment it is measured; the summary, and with gnuplot the charts, at the end (also after Ctrl-C).
+import Foundation
+import MuxCLI
+import MuxCore
+import MuxMetrics
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public enum SweepCommand {
+    public static let defaultSweep = "Benchmarks/quick.sweep"
+
+    public static let parser = ArgumentParser(
+        program: "mux-bench sweep",
+        summary: """
+        Runs a sweep file's matrix (backends × connections × activity ...), appending one row per
+        repetition to RESULTS/NAME.csv, then writes RESULTS/NAME-summary.csv and, where gnuplot is
+        installed, RESULTS/NAME-*.png. Ctrl-C keeps every finished row; --resume continues.
+        """,
+        usage: "mux-bench sweep [FILE|NAME] [options]   (default \(defaultSweep))",
+        options: [
+            OptionSpec("resume", help: "skip repetitions already in RESULTS/NAME.csv"),
+            OptionSpec("results", value: "DIR", default: "results", help: "where CSVs and charts go"),
+            OptionSpec("no-plot", help: "do not render charts"),
+            OptionSpec("verify-syscalls", help: "confirm the server's syscall counts with perf (each run)"),
+        ],
+        acceptsPositionals: true)
+
+    /// NAME → Benchmarks/NAME.sweep; a path stays a path.
+    static func sweepPath(_ argument: String?) -> String {
+        guard let argument else { return defaultSweep }
+        if argument.contains("/") || argument.hasSuffix(".sweep") { return argument }
+        return "Benchmarks/\(argument).sweep"
+    }
+}
+
+public func runSweep(arguments: [String]) -> Int32 {
+    let parsed: ParsedArguments
+    do { parsed = try SweepCommand.parser.parse(arguments) } catch {
+        printError(error.description)
+        return ExitCode.usage.rawValue
+    }
+    if parsed.helpRequested {
+        printLine(SweepCommand.parser.help())
+        return ExitCode.success.rawValue
+    }
+    guard parsed.positionals.count <= 1 else {
+        printError("mux-bench sweep: expected one sweep file, got \(parsed.positionals.count)")
+        return ExitCode.usage.rawValue
+    }
+    let path = SweepCommand.sweepPath(parsed.positionals.first)
+    let spec: SweepSpec
+    do { spec = try SweepSpec.load(path: path) } catch {
+        printError(error.description)
+        return ExitCode.usage.rawValue
+    }
+    let results = parsed.string("results") ?? "results"
+    let csvPath = "\(results)/\(spec.name).csv"
+    let summaryPath = "\(results)/\(spec.name)-summary.csv"
+    let resume = parsed.flags.contains("resume")
+
+    // Before anything runs: the results directory must be writable and the CSV compatible.
+    if !resume, FileManager.default.fileExists(atPath: csvPath) {
+        let aside = "\(results)/\(spec.name).\(timestampNow().replacingOccurrences(of: ":", with: "")).csv"
+        guard rename(csvPath, aside) == 0 else {
+            printError("mux-bench sweep: cannot move the earlier \(csvPath) aside: \(String(cString: strerror(errno)))")
+            return ExitCode.failure.rawValue
+        }
+        printError("earlier results moved to \(aside) (use --resume to continue a sweep instead)")
+    }
+    if let problem = prepareOutput(csvPath) {
+        printError("mux-bench sweep: \(problem)")
+        return ExitCode.failure.rawValue
+    }
+    let points = spec.points()
+    var state = ResumeState(existing: CSVTable(header: ResultsSchema.columns), points: points, repetitions: spec.repetitions)
+    if resume, let existing = try? CSVTable.read(path: csvPath) {
+        state = ResumeState(existing: existing, points: points, repetitions: spec.repetitions)
+        if !state.conflicts.isEmpty {
+            printError("mux-bench sweep: cannot resume: \(csvPath) has rows measured with other settings: \(state.conflicts[0])")
+            return ExitCode.failure.rawValue
+        }
+    }
+
+    raiseFileLimit()
+    Interruption.install()
+    announcePinning()
+    let system = SystemInfo.current()
+    var outcomes: [PointOutcome] = []
+    var runnable: [(point: SweepPoint, rep: Int)] = []
+    for point in points {
+        if let reason = skipReason(for: point) {
+            outcomes.append(PointOutcome(point: point, status: .skipped, reason: reason))
+            continue
+        }
+        for rep in 1...spec.repetitions where !state.isMeasured(pointID: point.id, rep: rep) {
+            runnable.append((point, rep))
+        }
+    }
+    let skipped = outcomes.count
+    let done = points.count * spec.repetitions - runnable.count - skipped * spec.repetitions
+    printError("sweep \(spec.name): \(points.count) points × \(spec.repetitions) repetitions; \(runnable.count) runs to do"
+        + (done > 0 ? ", \(done) already measured" : "") + (skipped > 0 ? ", \(skipped) points skipped" : ""))
+    for outcome in outcomes { printError("  skipped \(outcome.pointID): \(outcome.reason)") }
+
+    let progress = Progress(total: runnable.count, secondsPerRun: runnable.first.map { $0.point.warmup + $0.point.duration + 1.5 } ?? 0)
+    var failedPoints = Set<String>()
+    var interrupted = false
+    for (index, run) in runnable.enumerated() {
+        if failedPoints.contains(run.point.id) { continue }
+        progress.starting(index, label: "\(run.point.id) rep \(run.rep)")
+        var runner = PointRunner(point: run.point, repetition: run.rep, system: system)
+        runner.verifySyscalls = parsed.flags.contains("verify-syscalls")
+        switch runner.run() {
+        case let .measured(row, notes):
+            do { try CSVTable.append(row, to: csvPath, columns: ResultsSchema.columns) } catch {
+                progress.finishLine()
+                printError("mux-bench sweep: \(error); rows measured before are intact in \(csvPath)")
+                return ExitCode.failure.rawValue
+            }
+            progress.finished(index, line: "\(run.point.id) rep \(run.rep): " + describe(row), notes: notes + warnings(for: row))
+        case let .failed(reason):
+            failedPoints.insert(run.point.id)
+            outcomes.append(PointOutcome(point: run.point, status: .failed, reason: reason))
+            progress.finished(index, line: "\(run.point.id) rep \(run.rep): FAILED: \(reason)", notes: [])
+        case .interrupted:
+            interrupted = true
+        }
+        if interrupted { break }
+    }
+    progress.finishLine()
+
+    // The summary covers every point with rows, also after an interruption.
+    let rows = (try? CSVTable.read(path: csvPath))?.rows ?? []
+    let summary = SweepSummary.summarize(rows: rows, outcomes: outcomes, pointOrder: points.map(\.id))
+    do { try summary.write(to: summaryPath) } catch {
+        printError("mux-bench sweep: \(error)")
+        return ExitCode.failure.rawValue
+    }
+    printError("rows:    \(csvPath)")
+    printError("summary: \(summaryPath)")
+    if interrupted {
+        printError("interrupted: every finished row is in \(csvPath); continue with: mux-bench sweep \(path) --resume")
+        return 130
+    }
+    if !parsed.flags.contains("no-plot") {
+        if gnuplotPath() == nil {
+            printError("charts:  not rendered: gnuplot is not installed (apt-get install gnuplot-nox), then: mux-bench plot \(spec.name)")
+        } else {
+            do {
+                let charts = try renderCharts(summaryPath: summaryPath, outputPrefix: "\(results)/\(spec.name)", sweepName: spec.name)
+                printError("charts:  " + charts.joined(separator: " "))
+            } catch {
+                printError("mux-bench sweep: charts not rendered: \(error)")
+            }
+        }
+    }
+    if !failedPoints.isEmpty {
+        printError("\(failedPoints.count) point(s) failed; see the summary's reason column")
+        return ExitCode.failure.rawValue
+    }
+    return ExitCode.success.rawValue
+}
+
+/// Progress on stderr: a live bar on a TTY, otherwise one line per run.
+final class Progress {
+    let total: Int
+    let secondsPerRun: Double
+    let isTTY = isatty(STDERR_FILENO) == 1
+    let started = monotonicNanoseconds()
+
+    init(total: Int, secondsPerRun: Double) {
+        self.total = total
+        self.secondsPerRun = secondsPerRun
+    }
+
+    private func eta(_ index: Int) -> String {
+        let elapsed = Double(monotonicNanoseconds() - started) / 1e9
+        let perRun = index > 0 ? elapsed / Double(index) : secondsPerRun
+        let left = Int(perRun * Double(total - index))
+        return left >= 60 ? "\(left / 60)m\(left % 60)s" : "\(left)s"
+    }
+
+    func starting(_ index: Int, label: String) {
+        guard isTTY else { return }
+        let width = 24
+        let filled = total > 0 ? width * index / total : width
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        FileHandle.standardError.write(Data("\r\u{1B}[K[\(bar)] \(index + 1)/\(total) \(label)  ETA \(eta(index))".utf8))
+    }
+
+    func finished(_ index: Int, line: String, notes: [String]) {
+        if isTTY { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        printError("[\(index + 1)/\(total)] \(line)")
+        for note in notes { printError("    \(note)") }
+    }
+
+    func finishLine() {
+        if isTTY { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import MuxCore
+import MuxTestSupport
+import Testing
+
+/// mux-load against the real mux-server, every backend, over real loopback sockets: every request
+/// counted and verified, no errors; open loop reaches its target rate.
+extension LoadProcessSuites {
+    @Suite struct LoadAgainstServerTests {
+        static let window = ["--warmup", "200ms", "--duration", "1s"]
+        static let protocols = ["echo", "http"]
+
+        private func load(_ backend: Backend, _ wireProtocol: String, _ options: [String]) throws -> LoadRun {
+            let server = try ServerProcess(["--backend", backend.rawValue, "--protocol", wireProtocol])
+            let run = try runLoad(["--port", "\(server.port)", "--protocol", wireProtocol] + Self.window + options)
+            #expect(try server.stop().status == 0)
+            return run
+        }
+
+        private func expectClean(_ run: LoadRun) {
+            #expect(run.status == 0, "\(run.diagnosis)")
+            #expect(run.connected != nil, "no connected line: \(run.diagnosis)")
+            #expect(run.requests > 0, "\(run.diagnosis)")
+            #expect(run.totalRequests >= run.requests, "\(run.diagnosis)")
+            #expect(run.errors == 0, "\(run.diagnosis)")
+            #expect(run.latency("p50") > 0 && run.latency("p50") <= run.latency("p99"), "\(run.diagnosis)")
+            #expect(run.latency("p99") <= run.latency("max"), "\(run.diagnosis)")
+        }
+
+        @Test(arguments: Backend.allCases, protocols)
+        func closedLoop(_ backend: Backend, _ wireProtocol: String) throws {
+            let run = try load(backend, wireProtocol, ["--connections", "20"])
+            expectClean(run)
+            // Closed loop: the throughput is whatever the server gives, the window's requests over 1 s.
+            #expect(abs(run.throughput - Double(run.requests)) < 1, "\(run.diagnosis)")
+        }
+
+        @Test(arguments: Backend.allCases, protocols)
+        func openLoopReachesItsRate(_ backend: Backend, _ wireProtocol: String) throws {
+            let rate = 2000.0
+            let run = try load(backend, wireProtocol, ["--connections", "20", "--rate", "2000"])
+            expectClean(run)
+            #expect(numeric(run.result?["rate_target_rps"]) == rate, "\(run.diagnosis)")
+            #expect(abs(run.throughput - rate) <= rate * 0.10, "achieved \(run.throughput) of \(rate): \(run.diagnosis)")
+            #expect(run.stderr.contains("achieved"), "the summary states the achieved rate: \(run.stderr)")
+        }
+
+        @Test(arguments: protocols)
+        func pipelinedOverTwoThreads(_ wireProtocol: String) throws {
+            // Several requests in flight per connection: replies arrive back to back, often split
+            // across reads, and each must still be matched with its own request.
+            let run = try load(.epollLT, wireProtocol, ["--connections", "16", "--pipeline", "4", "--threads", "2"])
+            expectClean(run)
+        }
+
+        @Test func pipelinedEchoRepliesSplitAcrossReads() throws {
+            // 32 × 3,000 bytes in flight per connection: reads end in the middle of a reply, and the
+            // next request is written while the rest of that read is still being verified.
+            let run = try load(.epollLT, "echo", ["--connections", "4", "--payload", "3000", "--pipeline", "32"])
+            expectClean(run)
+        }
+
+        @Test func openLoopOverTwoThreadsWithPipelining() throws {
+            let run = try load(.epollET, "http", ["--connections", "20", "--rate", "2000", "--threads", "2", "--pipeline", "2"])
+            expectClean(run)
+            #expect(abs(run.throughput - 2000) <= 200, "\(run.diagnosis)")
+        }
+
+        @Test func largeEchoPayloadsNeedPartialWrites() throws {
+            // 16 KiB requests, pipelined: the client's writes exceed what the socket takes at once
+            // and replies straddle reads.
+            let run = try load(.epollET, "echo", ["--connections", "4", "--payload", "16384", "--pipeline", "4"])
+            expectClean(run)
+        }
+
+        @Test func idleConnectionsStayOpenAndSilent() throws {
+            let server = try ServerProcess(["--backend", "poll"])
+            let before = try server.counters()
+            let run = try runLoad(["--port", "\(server.port)", "--connections", "50", "--active", "5"] + Self.window)
+            expectClean(run)
+            #expect((try server.counters()["accepted"] ?? 0) - (before["accepted"] ?? 0) == 50)
+            #expect(try server.stop().status == 0)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import MuxMetrics
+import MuxTestSupport
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// mux-load's command line: malformed input exits 2 with one line naming the option; resource
+/// limits and a missing server are runtime failures (exit 1) that say what is wrong.
+extension LoadProcessSuites {
+    @Suite struct LoadCommandTests {
+        static let badFlags: [(arguments: [String], names: String)] = [
+            ([], "--port"),
+            (["--port", "9", "--connections", "abc"], "--connections"),
+            (["--port", "9", "--connections", "10", "--active", "11"], "--active"),
+            (["--port", "9", "--rate", "0"], "--rate"),
+            (["--port", "9", "--duration", "0s"], "--duration"),
+            (["--port", "9", "--protocol", "gopher"], "--protocol"),
+            (["--port", "9", "--source-addresses", "junk"], "--source-addresses"),
+            (["--port", "9", "--frobnicate"], "--frobnicate"),
+            (["--port=9", "--pipeline=0"], "--pipeline"),
+            (["--port", "70000"], "--port"),
+        ]
+
+        @Test(arguments: 0..<badFlags.count)
+        func badFlagExitsTwoWithOneLineNamingIt(_ index: Int) throws {
+            let (arguments, name) = Self.badFlags[index]
+            let run = try runLoad(arguments, timeout: 20)
+            #expect(run.status == 2, "\(run.diagnosis)")
+            let lines = run.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "one line: \(run.diagnosis)")
+            #expect(lines.first?.hasPrefix("mux-load: ") == true, "\(run.diagnosis)")
+            #expect(lines.first?.contains(name) == true, "names \(name): \(run.diagnosis)")
+            #expect(run.stdout.isEmpty, "\(run.diagnosis)")
+        }
+
+        @Test func helpExitsZero() throws {
+            let run = try runLoad(["--help"], timeout: 20)
+            #expect(run.status == 0)
+            #expect(run.stdout.contains("--connections") && run.stdout.contains("--rate"), "\(run.diagnosis)")
+        }
+
+        @Test func connectionsBeyondTheFileLimitAreRefusedBeforeConnecting() throws {
+            var limit = rlimit()
+            #expect(getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0)
+            guard limit.rlim_max < 900_000 else { return }  // nothing this test can exceed
+            let hard = Int(limit.rlim_max)
+            // A listener nobody accepts on: a connect attempt would succeed, so only the limit
+            // check can stop the run, and it must do so before opening anything.
+            let server = try FakeServer()
+            defer { server.stop() }
+            let run = try runLoad(["--port", "\(server.port)", "--connections", "\(hard + 10_000)", "--duration", "1s"], timeout: 30)
+            #expect(run.status == 1, "\(run.diagnosis)")
+            #expect(run.stderr.contains("\(hard)"), "names the limit \(hard): \(run.diagnosis)")
+            #expect(run.stderr.contains("--connections"), "\(run.diagnosis)")
+            #expect(run.connected == nil && run.result == nil, "\(run.diagnosis)")
+            #expect(server.acceptedConnections == 0, "refused before connecting")
+        }
+
+        @Test func noServerListeningIsAClearRuntimeFailure() throws {
+            let port = try unusedPort()
+            let started = Date()
+            let run = try runLoad(["--port", "\(port)", "--connections", "4", "--duration", "1s"], timeout: 30)
+            #expect(run.status == 1, "\(run.diagnosis)")
+            #expect(run.stderr.contains("no server is listening at 127.0.0.1:\(port)"), "\(run.diagnosis)")
+            #expect(run.stderr.split(separator: "\n").count == 1, "\(run.diagnosis)")
+            #expect(run.result == nil, "\(run.diagnosis)")
+            #expect(Date().timeIntervalSince(started) < 10, "retries with backoff, then gives up")
+        }
+
+        @Test func hgrmFileHoldsTheWindowsRequests() throws {
+            let path = NSTemporaryDirectory() + "mux-load-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).hgrm"
+            defer { unlink(path) }
+            let server = try ServerProcess(["--backend", "epoll-lt"])
+            let run = try runLoad(["--port", "\(server.port)", "--connections", "4", "--rate", "1000",
+                                   "--warmup", "200ms", "--duration", "1s", "--hgrm", path])
+            #expect(try server.stop().status == 0)
+            #expect(run.status == 0, "\(run.diagnosis)")
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let rows = try LatencyHistogram.parsePercentileDistribution(text)
+            #expect(!rows.isEmpty)
+            #expect(rows.last?.percentile == 1.0)
+            #expect(rows.last.map { Int($0.totalCount) } == run.requests, "the window's requests, not warm-up's: \(run.diagnosis)")
+            #expect(run.totalRequests > run.requests, "warm-up replies are counted in the total only")
+            #expect(text.contains("Total count    = \(String(format: "%12d", run.requests))"), "\(text)")
+            // Rows climb: cumulative counts never decrease, percentiles rise.
+            #expect(zip(rows, rows.dropFirst()).allSatisfy { $0.totalCount <= $1.totalCount && $0.percentile <= $1.percentile })
+            // The p50 row agrees with the result's p50 within the histogram's precision.
+            if let median = rows.first(where: { $0.percentile >= 0.5 }) {
+                #expect(abs(median.value - run.latency("p50")) <= run.latency("p50") * 0.01 + 1, "\(median) vs \(run.diagnosis)")
+            }
+        }
+    }
+}
