@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Hot-path allocation check: the server's heap allocations (valgrind's "total heap usage") after
+# 10,000 and after 20,000 requests must be the same number: nothing is allocated per request.
+# Usage: Benchmarks/tools/alloc-check.sh [backend ...]   (needs valgrind and python3)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+swift build -c release --product mux-server >/dev/null
+backends=("${@:-select poll epoll-lt epoll-et}")
+work=$(mktemp -d)
+status=0
+for proto in echo http; do
+  for backend in ${backends[@]}; do
+    counts=()
+    for k in 10000 20000; do
+      valgrind --tool=memcheck --log-file="$work/vg.log" .build/release/mux-server --backend "$backend" \
+        --protocol "$proto" --port 0 >"$work/out" 2>&1 &
+      pid=$!
+      for _ in $(seq 100); do grep -q '"port"' "$work/out" 2>/dev/null && break; sleep 0.1; done
+      port=$(sed -n 's/.*"port":\([0-9]*\).*/\1/p' "$work/out" | head -1)
+      python3 Benchmarks/tools/fixed-requests-client.py "$port" "$k" "$proto"
+      kill "$pid"; wait "$pid" || true
+      counts+=("$(sed -n 's/.*total heap usage: \([0-9,]*\) allocs.*/\1/p' "$work/vg.log")")
+    done
+    verdict=ok; [ "${counts[0]}" = "${counts[1]}" ] || { verdict="ALLOCATES PER REQUEST"; status=1; }
+    echo "$backend $proto: ${counts[0]} allocs after 10,000 requests, ${counts[1]} after 20,000: $verdict"
+  done
+done
+rm -rf "$work"
+exit $status
