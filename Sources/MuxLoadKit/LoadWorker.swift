@@ -269,17 +269,24 @@ final class LoadWorker: @unchecked Sendable {
     }
 
     private func scanHTTP(_ slot: Int, _ n: Int, _ now: UInt64) {
-        connections[slot].input.append(scratch, count: n)
+        // Whole responses are scanned where they were read; only a partial one is copied aside.
+        let carried = !connections[slot].input.isEmpty
+        if carried { connections[slot].input.append(scratch, count: n) }
+        var offset = 0
         while true {
-            switch scanHTTPResponse(connections[slot].input.readableBytes) {
+            let pending = carried
+                ? connections[slot].input.readableBytes
+                : UnsafeRawBufferPointer(start: scratch + offset, count: n - offset)
+            switch scanHTTPResponse(pending) {
             case .incomplete:
+                if !carried, offset < n { connections[slot].input.append(scratch + offset, count: n - offset) }
                 return
             case .malformed:
                 result.errors.mismatch += 1
                 shut(slot)
                 return
             case let .response(length, ok, closes):
-                connections[slot].input.consume(length)
+                if carried { connections[slot].input.consume(length) } else { offset += length }
                 guard connections[slot].outstanding > 0 else {
                     result.errors.mismatch += 1
                     shut(slot)
@@ -295,6 +302,7 @@ final class LoadWorker: @unchecked Sendable {
                     shut(slot)
                     return
                 }
+                if !carried, offset == n { return }
             }
         }
     }
