@@ -48,7 +48,8 @@ public struct PointRunner {
 
     public func run() -> RunOutcome {
         let started = timestampNow()
-        var serverArguments = ["--backend", point.backend, "--protocol", point.protocolName, "--port", "0",
+        let wireProtocol = point.protocolName == "echo" ? "echo" : "http"
+        var serverArguments = ["--backend", point.backend, "--protocol", wireProtocol, "--port", "0",
                                "--write-mode", point.writeMode, "--max-events", "\(point.maxEvents)"]
         if point.backend == "select" { serverArguments += ["--max-connections", "\(selectMaximumConnections)"] }
         let server: Subprocess
@@ -76,13 +77,14 @@ public struct PointRunner {
         if let plan { _ = mux_pin_cpus(server.pid, Int32(plan.server), Int32(plan.server)) }
 
         var loadArguments = ["--port", "\(port)", "--connections", "\(point.connections)", "--active", "\(point.active)",
-                             "--payload", "\(point.payloadBytes)", "--protocol", point.protocolName,
+                             "--payload", "\(point.payloadBytes)", "--protocol", wireProtocol,
                              "--warmup", "\(point.warmup)s", "--duration", "\(point.duration)s",
                              "--pipeline", "\(point.pipeline)", "--threads", "\(point.threads)",
                              // Connections stay open a moment past the window, so the end snapshot
                              // sees traffic, not teardown.
                              "--linger", "500ms"]
         if case let .perSecond(rate) = point.rate { loadArguments += ["--rate", "\(rate)"] }
+        if point.protocolName == "http-close" { loadArguments.append("--short-connections") }
         if let hgrmPath { loadArguments += ["--hgrm", hgrmPath] }
         let load: Subprocess
         do {

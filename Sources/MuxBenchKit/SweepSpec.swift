@@ -23,7 +23,9 @@ public struct SweepDimensions: Equatable, Sendable {
 
 public struct SweepSpec: Equatable, Sendable {
     public static let backendNames = ["select", "poll", "epoll-lt", "epoll-et"]
-    public static let protocolNames = ["echo", "http"]
+    /// `http-close`: HTTP/1.0 short connections (connect, request, close per request), the way
+    /// the classic tutorials' servers are used.
+    public static let protocolNames = ["echo", "http", "http-close"]
     public static let writeModeNames = ["immediate", "on-writable"]
 
     /// The file name without `.sweep`: names the results files and fills the CSV `sweep` column.

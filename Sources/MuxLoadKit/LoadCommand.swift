@@ -30,6 +30,8 @@ public enum LoadCommand {
                        help: "local addresses to spread connections over, e.g. 127.0.0.1-127.0.0.8"),
             OptionSpec("hgrm", value: "FILE", help: "write the latency distribution in HdrHistogram's text format"),
             OptionSpec("timeout", value: "DURATION", default: "5s", help: "a request unanswered this long is an error"),
+            OptionSpec("short-connections",
+                       help: "HTTP/1.0, one request per connection: connect, request, server closes, reconnect (latency includes the connect)"),
             OptionSpec("linger", value: "DURATION", default: "0s",
                        help: "keep connections open this long after printing the result"),
         ])
@@ -76,6 +78,12 @@ public enum LoadCommand {
         c.hgrmPath = parsed.string("hgrm")
         c.requestTimeoutSeconds = try parsed.duration("timeout") ?? c.requestTimeoutSeconds
         c.lingerSeconds = try parsed.duration("linger") ?? c.lingerSeconds
+        if parsed.flags.contains("short-connections") {
+            guard c.wireProtocol == .http, c.pipeline == 1, c.rate == nil else {
+                throw bad("--short-connections: needs --protocol http, --pipeline 1 and closed loop (no --rate)")
+            }
+            c.shortConnections = true
+        }
         return c
     }
 

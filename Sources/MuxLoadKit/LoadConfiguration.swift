@@ -26,6 +26,9 @@ public struct LoadConfiguration: Sendable {
     /// Keep the connections open this long after the window (the result is printed first), so a
     /// collector's end-of-window snapshot of the server sees no teardown.
     public var lingerSeconds = 0.0
+    /// HTTP/1.0 short connections, as the classic tutorials serve them: each active connection
+    /// connects, sends one request, reads the reply until the server closes, and connects again.
+    public var shortConnections = false
 
     public init() {}
 }

@@ -22,6 +22,7 @@ struct ClientConnection {
     var pendingOutput = ByteBuffer() // request bytes the socket has not taken yet
     var input = ByteBuffer()         // partial HTTP responses
     var closesAfterReply = false
+    var connecting = false           // short connections: a reconnect in progress
 }
 
 /// What one worker measured.
@@ -52,6 +53,9 @@ final class LoadWorker: @unchecked Sendable {
     private let isEcho: Bool
     var result = WorkerResult()
 
+    private let serverAddress: SocketAddress
+    private let sourceAddresses: [SocketAddress]
+
     // Window and schedule, set by `run`.
     private var warmupEnd: UInt64 = 0
     private var end: UInt64 = 0
@@ -68,7 +72,10 @@ final class LoadWorker: @unchecked Sendable {
         payload = configuration.payloadBytes
         pipeline = configuration.pipeline
         isEcho = configuration.wireProtocol == .echo
-        let request = Array("GET / HTTP/1.1\r\nHost: \(configuration.host):\(configuration.port)\r\n\r\n".utf8)
+        let version = configuration.shortConnections ? "1.0" : "1.1"
+        let request = Array("GET / HTTP/\(version)\r\nHost: \(configuration.host):\(configuration.port)\r\n\r\n".utf8)
+        serverAddress = try SocketAddress(host: configuration.host, port: configuration.port)
+        sourceAddresses = configuration.sourceAddresses.compactMap { try? SocketAddress(host: $0, port: 0) }
         httpRequest = .allocate(byteCount: request.count, alignment: 1)
         httpRequest.copyBytes(from: request)
         scratch = .allocate(byteCount: scratchSize, alignment: 16)
@@ -126,6 +133,10 @@ final class LoadWorker: @unchecked Sendable {
                 let event = mux.event(at: i)
                 let slot = Int(slotOfFD[Int(event.fd)])
                 guard slot >= 0, connections[slot].isOpen else { continue }
+                if connections[slot].connecting {
+                    finishConnect(slot)
+                    continue
+                }
                 if !event.flags.isDisjoint(with: [.readable, .hangup, .error]) { readReplies(slot) }
                 if connections[slot].isOpen, event.flags.contains(.writable) { flushOutput(slot) }
             }
@@ -296,6 +307,10 @@ final class LoadWorker: @unchecked Sendable {
                 if closes { connections[slot].closesAfterReply = true }
                 complete(slot, now)
                 if !connections[slot].isOpen { return }
+                if closes, configuration.shortConnections {
+                    reconnect(slot, now)
+                    return
+                }
                 if closes {
                     // The server will close: anything still in flight on it is lost.
                     result.errors.closed += UInt64(connections[slot].outstanding + connections[slot].queued)
@@ -329,6 +344,52 @@ final class LoadWorker: @unchecked Sendable {
         }
     }
 
+    // MARK: - Short connections
+
+    /// Closes the finished connection and starts the next one; the next request's latency runs
+    /// from now, so it includes the connect.
+    private func reconnect(_ slot: Int, _ now: UInt64) {
+        let old = connections[slot].fd
+        shut(slot)
+        slotOfFD[Int(old)] = -1
+        guard now < end else { return }
+        let source = sourceAddresses.isEmpty ? nil : sourceAddresses[Int(connections[slot].id) % sourceAddresses.count]
+        let fd: Int32
+        do { fd = try Socket.connect(to: serverAddress, from: source, syscalls: syscalls) } catch {
+            result.errors.connect += 1
+            return
+        }
+        if Int(fd) >= slotOfFD.count {
+            slotOfFD += repeatElement(-1, count: max(Int(fd) + 1, slotOfFD.count * 2) - slotOfFD.count)
+        }
+        slotOfFD[Int(fd)] = Int32(slot)
+        connections[slot].fd = fd
+        connections[slot].isOpen = true
+        connections[slot].connecting = true
+        connections[slot].closesAfterReply = false
+        connections[slot].receivedBytes = 0
+        connections[slot].input.clear()
+        connections[slot].pendingOutput.clear()
+        connections[slot].times.push(now)
+        connections[slot].outstanding = 1
+        do { try mux.register(fd: fd, interest: .write) } catch {
+            result.errors.connect += 1
+            shut(slot)
+        }
+    }
+
+    private func finishConnect(_ slot: Int) {
+        let code = Socket.pendingError(of: connections[slot].fd)
+        guard code == 0 else {
+            result.errors.connect += 1
+            shut(slot)
+            return
+        }
+        connections[slot].connecting = false
+        try? mux.modify(fd: connections[slot].fd, interest: .read)
+        transmit(slot)
+    }
+
     private func checkTimeouts(_ now: UInt64) {
         // A timer, every 100 ms, not per request.
         let limit = UInt64(configuration.requestTimeoutSeconds * 1e9)
@@ -353,6 +414,7 @@ final class LoadWorker: @unchecked Sendable {
         try? mux.unregister(fd: connections[slot].fd)
         close(connections[slot].fd)
         connections[slot].isOpen = false
+        connections[slot].connecting = false
         connections[slot].outstanding = 0
         connections[slot].queued = 0
         connections[slot].times.removeAll()
