@@ -81,15 +81,17 @@ struct SweepFileParser {
     private func readEntries(_ text: String) throws(SweepError) -> [Entry] {
         var entries: [Entry] = []
         var firstLineOfKey: [String: Int] = [:]
-        // isNewline also splits "\r\n", which Swift treats as one Character.
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        // Lines as editors and `grep -n` count them: LF or CRLF (one Character in Swift). Other
+        // line-breaking characters (lone CR, VT, FF, NEL, U+2028) are whitespace inside a line, so
+        // `file:line` points where the user looks.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         for (index, rawLine) in lines.enumerated() {
             let line = index + 1
             let content = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             let trimmed = content.trimmingWhitespace()
             if trimmed.isEmpty { continue }
             guard let equals = trimmed.firstIndex(of: "=") else {
-                throw SweepError(file: path, line: line, message: "expected 'key = values', found '\(trimmed)'")
+                throw SweepError(file: path, line: line, message: "expected 'key = values', found '\(printable(trimmed))'")
             }
             let keyText = String(trimmed[..<equals].trimmingWhitespace())
             guard !keyText.isEmpty else {
@@ -97,12 +99,12 @@ struct SweepFileParser {
             }
             let (key, backend) = try resolveKey(keyText, line: line)
             if let first = firstLineOfKey[keyText] {
-                throw SweepError(file: path, line: line, message: "duplicate key '\(keyText)' (first set on line \(first))")
+                throw SweepError(file: path, line: line, message: "duplicate key '\(printable(keyText))' (first set on line \(first))")
             }
             firstLineOfKey[keyText] = line
             let words = trimmed[trimmed.index(after: equals)...].split(whereSeparator: \.isWhitespace).map(String.init)
             guard !words.isEmpty else {
-                throw SweepError(file: path, line: line, message: "empty list for '\(keyText)'")
+                throw SweepError(file: path, line: line, message: "empty list for '\(printable(keyText))'")
             }
             entries.append(Entry(line: line, keyText: keyText, key: key, backend: backend, words: words))
         }
@@ -114,15 +116,15 @@ struct SweepFileParser {
         let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         guard let key = SweepKey(rawValue: parts[0]) else {
             let known = SweepKey.allCases.map(\.rawValue).joined(separator: ", ")
-            throw SweepError(file: path, line: line, message: "unknown key '\(text)' (expected one of: \(known))")
+            throw SweepError(file: path, line: line, message: "unknown key '\(printable(text))' (expected one of: \(known))")
         }
         guard parts.count == 2 else { return (key, nil) }
         guard key.isDimension else {
-            throw SweepError(file: path, line: line, message: "'\(key.rawValue)' cannot be set per backend (in '\(text)')")
+            throw SweepError(file: path, line: line, message: "'\(key.rawValue)' cannot be set per backend (in '\(printable(text))')")
         }
         guard SweepSpec.backendNames.contains(parts[1]) else {
             let known = SweepSpec.backendNames.joined(separator: ", ")
-            throw SweepError(file: path, line: line, message: "unknown backend '\(parts[1])' in key '\(text)' (expected one of: \(known))")
+            throw SweepError(file: path, line: line, message: "unknown backend '\(printable(parts[1]))' in key '\(printable(text))' (expected one of: \(known))")
         }
         return (key, parts[1])
     }
@@ -168,10 +170,10 @@ struct SweepFileParser {
         for word in entry.words {
             guard let value = parse(word) else {
                 throw SweepError(file: path, line: entry.line,
-                                 message: "bad value '\(word)' for '\(entry.keyText)': expected \(expected)")
+                                 message: "bad value '\(printable(word))' for '\(printable(entry.keyText))': expected \(expected)")
             }
             guard !result.contains(value) else {
-                throw SweepError(file: path, line: entry.line, message: "duplicate value '\(word)' for '\(entry.keyText)'")
+                throw SweepError(file: path, line: entry.line, message: "duplicate value '\(printable(word))' for '\(printable(entry.keyText))'")
             }
             result.append(value)
         }
@@ -183,7 +185,7 @@ struct SweepFileParser {
                                          parse: (String) -> Value?) throws(SweepError) -> Value {
         guard entry.words.count == 1 else {
             throw SweepError(file: path, line: entry.line,
-                             message: "'\(entry.keyText)' takes one value, found \(entry.words.count)")
+                             message: "'\(printable(entry.keyText))' takes one value, found \(entry.words.count)")
         }
         return try values(entry, expected: expected, parse: parse)[0]
     }
@@ -197,6 +199,21 @@ private let maximumSeconds = 24.0 * 3600
 private func positiveCount(_ text: String) -> Int? {
     guard let n = parseCount(text), n >= 1 else { return nil }
     return n
+}
+
+/// File text quoted in a message, with control and line-breaking characters escaped (`\u{B}`),
+/// so that the message stays one line whatever the file holds.
+private func printable<S: StringProtocol>(_ text: S) -> String {
+    var result = ""
+    for scalar in text.unicodeScalars {
+        switch scalar.properties.generalCategory {
+        case .control, .lineSeparator, .paragraphSeparator, .format:
+            result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+        default:
+            result.unicodeScalars.append(scalar)
+        }
+    }
+    return result
 }
 
 extension StringProtocol {

@@ -12,6 +12,13 @@ final class Connection {
     var output = ByteBuffer()
     var readingPaused = false
     var closeAfterFlush = false
+    /// Reply sent and our side shut down (lingering close): what still arrives is read and
+    /// dropped until the peer's EOF, a byte limit or a deadline, so the close is not an RST
+    /// that could destroy the reply before the peer reads it.
+    var draining = false
+    var drainedBytes = 0
+    /// Bumped at each open, so a queued linger deadline cannot close a later connection on the fd.
+    var generation: UInt32 = 0
     var lastActivity: UInt64 = 0
 
     func open(fd: Int32, now: UInt64) {
@@ -21,6 +28,9 @@ final class Connection {
         output.clear()
         readingPaused = false
         closeAfterFlush = false
+        draining = false
+        drainedBytes = 0
+        generation &+= 1
         lastActivity = now
     }
 

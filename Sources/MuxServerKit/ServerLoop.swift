@@ -23,6 +23,9 @@ public final class ServerLoop<M: Multiplexer> {
     private let replyScratch: UnsafeMutableRawPointer
     private let replyScratchSize: Int
     private var acceptPausedUntil: UInt64 = 0
+    /// Connections in a lingering close, oldest first (deadlines are now + a constant, so in order).
+    private var lingering: [(fd: Int32, generation: UInt32, deadline: UInt64)] = []
+    private var lingeringHead = 0
     private var nextIdleSweep: UInt64 = 0
     private var running = true
     private var reportSequence: UInt64 = 0
@@ -88,7 +91,9 @@ public final class ServerLoop<M: Multiplexer> {
                     handle(event)
                 }
             }
-            if acceptPausedUntil != 0 || configuration.idleTimeoutSeconds > 0 { runTimers() }
+            if acceptPausedUntil != 0 || configuration.idleTimeoutSeconds > 0 || lingeringHead < lingering.count {
+                runTimers()
+            }
         }
         report(countersLine(final: true))
     }
@@ -117,6 +122,9 @@ public final class ServerLoop<M: Multiplexer> {
         var deadline: UInt64 = 0
         if acceptPausedUntil != 0 { deadline = acceptPausedUntil }
         if configuration.idleTimeoutSeconds > 0, deadline == 0 || nextIdleSweep < deadline { deadline = nextIdleSweep }
+        if lingeringHead < lingering.count, deadline == 0 || lingering[lingeringHead].deadline < deadline {
+            deadline = lingering[lingeringHead].deadline
+        }
         guard deadline != 0 else { return -1 }
         let now = monotonicNanoseconds()
         guard deadline > now else { return 0 }
@@ -149,7 +157,11 @@ public final class ServerLoop<M: Multiplexer> {
             do {
                 result = try syscalls.accept(listener)
             } catch {
-                if error.isDescriptorExhaustion { shedOneConnection(error) } else { log("mux-server: \(error)") }
+                // Out of descriptors: shed the pending connection and go on (edge-triggered must
+                // empty the backlog or it is never reported again), until none is pending or even
+                // shedding fails; the loop never comes back to a listener it cannot serve.
+                if error.isDescriptorExhaustion, shedOneConnection(error) { continue }
+                if !error.isDescriptorExhaustion { log("mux-server: \(error)") }
                 return
             }
             guard case let .accepted(fd) = result else { return }
@@ -194,25 +206,32 @@ public final class ServerLoop<M: Multiplexer> {
     }
 
     /// Out of descriptors: free the reserve, accept and close one pending connection so the
-    /// listener stops being reported, then take the reserve back. If even that fails, stop
-    /// accepting for 100 ms instead of spinning on a listener that stays ready.
-    private func shedOneConnection(_ error: SyscallError) {
+    /// listener stops being reported, then take the reserve back. Returns true when one was shed
+    /// and the reserve is back (the caller may try the next). Linux checks for a free descriptor
+    /// before it looks at the backlog, so EMFILE comes with or without a pending connection: when
+    /// none was pending, or the reserve cannot be had again, accepting pauses for 100 ms instead
+    /// of spinning on a listener that a level-triggered backend keeps reporting.
+    private func shedOneConnection(_ error: SyscallError) -> Bool {
         if !warnedDescriptors {
             warnedDescriptors = true
             log("mux-server: accept: \(error.name): out of file descriptors; shedding connections until some close")
         }
+        var shed = false
         if reserveFD >= 0 {
             syscalls.close(reserveFD)
             reserveFD = -1
             if case let .accepted(fd)? = try? syscalls.accept(listener) {
                 statistics.accepted += 1
+                statistics.shed += 1
                 reject(fd)
+                shed = true
             }
             reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
             syscalls.counters.other &+= 1
-            if reserveFD >= 0 { return }
+            if shed, reserveFD >= 0 { return true }
         }
-        pauseAccepting()
+        if !shed || reserveFD < 0 { pauseAccepting() }
+        return false
     }
 
     private func pauseAccepting() {
@@ -226,6 +245,21 @@ public final class ServerLoop<M: Multiplexer> {
             acceptPausedUntil = 0
             if reserveFD < 0 { reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC) }
             try? mux.modify(fd: listener, interest: .read)
+        }
+        while lingeringHead < lingering.count, lingering[lingeringHead].deadline <= now {
+            let entry = lingering[lingeringHead]
+            lingeringHead += 1
+            if let connection = connections[Int(entry.fd)], connection.isOpen, connection.draining,
+               connection.generation == entry.generation {
+                close(connection)
+            }
+        }
+        if lingeringHead == lingering.count {
+            lingering.removeAll(keepingCapacity: true)
+            lingeringHead = 0
+        } else if lingeringHead > 1024, lingeringHead * 2 > lingering.count {
+            lingering.removeFirst(lingeringHead)
+            lingeringHead = 0
         }
         if configuration.idleTimeoutSeconds > 0, now >= nextIdleSweep {
             // A timer, not per request: one pass over the table per half timeout.
@@ -260,8 +294,10 @@ public final class ServerLoop<M: Multiplexer> {
             if !connection.readingPaused {
                 readReady(connection)
             } else if !event.flags.isDisjoint(with: [.hangup, .error]) {
-                // Paused for back-pressure and the peer is gone both ways: nothing left to do,
-                // and a level-triggered backend would report the hang-up forever.
+                // Paused for back-pressure and the peer is gone both ways (a level-triggered
+                // backend would report the hang-up forever). A write collects the pending error,
+                // so a reset is counted as one; then nothing is left to do.
+                writeReady(connection)
                 close(connection)
                 return
             }
@@ -272,6 +308,7 @@ public final class ServerLoop<M: Multiplexer> {
     }
 
     private func readReady(_ connection: Connection) {
+        if connection.draining { drain(connection); return }
         repeat {
             if connection.readingPaused || connection.closeAfterFlush { return }
             let result: IOResult
@@ -304,7 +341,7 @@ public final class ServerLoop<M: Multiplexer> {
         case .http:
             let replyBytes = answerHTTP(bytes, count, on: connection)
             if replyBytes > 0 { send(UnsafeRawPointer(replyScratch), replyBytes, on: connection) }
-            if connection.closeAfterFlush, connection.output.isEmpty { close(connection) }
+            if connection.isOpen, connection.closeAfterFlush, connection.output.isEmpty { closeLingering(connection) }
         }
     }
 
@@ -391,7 +428,7 @@ public final class ServerLoop<M: Multiplexer> {
             if n == 0 { break }
         }
         if connection.output.isEmpty {
-            if connection.closeAfterFlush { close(connection); return }
+            if connection.closeAfterFlush { closeLingering(connection); return }
             connection.readingPaused = false
             setInterest(.read, of: connection)
         } else if connection.readingPaused, !connection.closeAfterFlush,
@@ -410,6 +447,54 @@ public final class ServerLoop<M: Multiplexer> {
         }
     }
 
+    /// Longest a lingering close waits for the peer's EOF, and most bytes it reads meanwhile.
+    static var lingerNanoseconds: UInt64 { 2_000_000_000 }
+    static var lingerByteLimit: Int { 1 << 20 }
+
+    /// The reply is out and the connection is to close: shut down our side (the peer reads the
+    /// reply, then EOF) and keep reading what it still sends. Closing with unread input would
+    /// send an RST, and a peer that gets the RST before it reads may lose the reply (a 400 for a
+    /// 100 KB header, say). Closed at the peer's EOF, after `lingerByteLimit` or the deadline.
+    private func closeLingering(_ connection: Connection) {
+        guard !connection.draining else { return }
+        guard (try? syscalls.other("shutdown", { shutdown(connection.fd, Int32(SHUT_WR)) })) != nil else {
+            close(connection)
+            return
+        }
+        connection.draining = true
+        connection.drainedBytes = 0
+        connection.readingPaused = false
+        connection.input.clear()
+        lingering.append((connection.fd, connection.generation, monotonicNanoseconds() + Self.lingerNanoseconds))
+        setInterest(.read, of: connection)
+        // Whatever is already buffered goes now: the peer may have closed long ago.
+        if connection.isOpen { drain(connection) }
+    }
+
+    /// Reads and drops input of a lingering connection until EAGAIN; closes at EOF or the limit.
+    private func drain(_ connection: Connection) {
+        while true {
+            let result: IOResult
+            do {
+                result = try syscalls.read(connection.fd, readScratch, readScratchSize)
+            } catch {
+                peerFailed(connection, error)
+                return
+            }
+            switch result {
+            case let .transferred(n):
+                statistics.bytesIn &+= UInt64(n)
+                connection.drainedBytes += n
+                if connection.drainedBytes > Self.lingerByteLimit { close(connection); return }
+            case .endOfFile:
+                close(connection)
+                return
+            case .wouldBlock:
+                return
+            }
+        }
+    }
+
     private func peerFailed(_ connection: Connection, _ error: SyscallError) {
         if error.isPeerGone { statistics.resets += 1 } else { log("mux-server: descriptor \(connection.fd): \(error)") }
         close(connection)
@@ -421,6 +506,7 @@ public final class ServerLoop<M: Multiplexer> {
         try? mux.unregister(fd: connection.fd)
         syscalls.close(connection.fd)
         connection.isOpen = false
+        connection.draining = false
         connection.input.clear()
         connection.output.clear()
         statistics.open -= 1

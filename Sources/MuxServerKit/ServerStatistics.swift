@@ -11,6 +11,7 @@ public struct ServerStatistics: Equatable, Sendable {
     public var resets: UInt64 = 0         // connections the peer reset
     public var badRequests: UInt64 = 0
     public var idleClosed: UInt64 = 0
+    public var shed: UInt64 = 0           // accepted and closed at once because descriptors ran out
     public var open: Int = 0
 
     public init() {}
@@ -26,7 +27,7 @@ public enum ServerReport {
         fields += ["\"requests\":\(s.requests)", "\"bytes_in\":\(s.bytesIn)", "\"bytes_out\":\(s.bytesOut)",
                    "\"accepted\":\(s.accepted)", "\"closed\":\(s.closed)", "\"rejected\":\(s.rejected)",
                    "\"resets\":\(s.resets)", "\"bad_requests\":\(s.badRequests)",
-                   "\"idle_closed\":\(s.idleClosed)", "\"open\":\(s.open)"]
+                   "\"idle_closed\":\(s.idleClosed)", "\"shed\":\(s.shed)", "\"open\":\(s.open)"]
         return "{" + fields.joined(separator: ",") + "}"
     }
 }

@@ -289,3 +289,37 @@ private let minimal = "backends = epoll-et\nconnections = 100\n"
         #expect(spec.estimatedSeconds(overheadPerRun: 1) == 8 * 3.5)
     }
 }
+
+/// Inputs of the kind the sweep-file fuzzer (Tests/Fuzz/run-fuzz.sh sweep) generates, kept as
+/// regression tests of its invariants: no crash, errors on one line naming `file:line`, and an
+/// accepted spec that expands.
+@Suite struct SweepSpecHostileInputTests {
+    @Test(arguments: [
+        ("backends = poll\nconnections = 99999999999999999999\n", 2),         // Int overflow
+        ("backends = poll\nconnections = 9223372036854775807KiB\n", 2),        // overflow in the suffix
+        ("backends = poll\nconnections = 1\nduration = 1" + String(repeating: "0", count: 400) + "\n", 3),  // +inf
+        ("backends = poll\nconnections = 1\nrate = 1" + String(repeating: "0", count: 400) + "\n", 3),
+        ("backends = poll\nconnections = 1\nrate = 0." + String(repeating: "0", count: 400) + "1\n", 3),  // underflow to 0
+        // Lines are counted as editors count them (LF, CRLF); other breaks are whitespace.
+        ("backends = poll\rconnections = -5\r", 1),                            // lone CR: one line
+        ("backends = poll\r\nconnections\u{0} = 1\n", 2),                      // NUL in a key
+        ("backends = poll\nconnections = 1\u{2028}2 x\n", 2),                  // U+2028 inside a line
+        ("back\u{FFFD}ends = poll\n", 1),                                      // invalid UTF-8, replaced
+        ("backends = poll\nconnections.poll.x = 1\n", 2),                      // a dotted backend name
+        ("\u{0B}\u{0C}=\n", 1),                                                // vertical tab / form feed only
+        ("backends = poll\u{85}x\n", 1),                                       // NEL: quoted, escaped
+        ("\u{2029}\u{7}zap\u{1B}[2J\n", 1),                                     // terminal escapes quoted, escaped
+    ])
+    func hostile_input_gives_a_one_line_error_naming_its_line(_ text: String, _ line: Int) {
+        let message = errorLine(text)
+        #expect(message?.hasPrefix("t.sweep:\(line): ") == true, "\(message ?? "accepted")")
+        #expect(message?.contains(where: \.isNewline) == false)
+        #expect(message?.unicodeScalars.contains { $0.properties.generalCategory == .control } == false)
+    }
+
+    @Test func tiny_and_huge_rates_expand_without_crashing() throws {
+        let spec = try parse("backends = poll\nconnections = 1\nrate = 0.\(String(repeating: "0", count: 300))1 1\(String(repeating: "0", count: 300))\n")
+        #expect(spec.points().count == 2)
+        #expect(spec.points().allSatisfy { !$0.id.isEmpty && $0.rowParameters["rate_target_rps"] != "" })
+    }
+}

@@ -22,7 +22,8 @@ public func productsDirectory() -> String {
     return directory
 }
 
-public func executablePath(_ name: String) -> String { productsDirectory() + "/" + name }
+/// A built product by name; an absolute path (a launcher such as /usr/bin/prlimit) as it is.
+public func executablePath(_ name: String) -> String { name.hasPrefix("/") ? name : productsDirectory() + "/" + name }
 
 public final class ChildProcess: @unchecked Sendable {
     public let process = Process()

@@ -9,8 +9,14 @@ public final class ServerProcess: @unchecked Sendable {
     public let port: UInt16
     public let ready: [String: Any]
 
-    public init(_ arguments: [String]) throws {
-        child = try ChildProcess("mux-server", ["--port", "0"] + arguments)
+    /// `launcher` runs the server through another program that execs it (same PID), e.g.
+    /// `["/usr/bin/prlimit", "--nofile=64:64", "--"]` for a low descriptor limit.
+    public init(_ arguments: [String], launcher: [String] = []) throws {
+        if let program = launcher.first {
+            child = try ChildProcess(program, Array(launcher.dropFirst()) + [executablePath("mux-server"), "--port", "0"] + arguments)
+        } else {
+            child = try ChildProcess("mux-server", ["--port", "0"] + arguments)
+        }
         guard let ready = child.readJSON(type: "ready", timeout: 15), let port = ready["port"] as? Int else {
             _ = child.wait(timeout: 1)
             throw TestFailure("mux-server \(arguments) did not print its ready line: \(child.standardError())")

@@ -1,0 +1,44 @@
+// What a child process costs, read from /proc: CPU time, resident memory, open descriptors.
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public enum ProcessProbe {
+    /// User + system CPU seconds so far (/proc/PID/stat fields 14 and 15).
+    public static func cpuSeconds(_ pid: Int32) throws -> Double {
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+        guard let close = stat.lastIndex(of: ")") else { throw TestFailure("odd /proc/\(pid)/stat: \(stat)") }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // fields[0] is field 3 (state): utime is field 14, stime field 15.
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else {
+            throw TestFailure("odd /proc/\(pid)/stat: \(stat)")
+        }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// CPU seconds used per wall second while `body` runs (at least `seconds` long).
+    public static func cpuShare(_ pid: Int32, over seconds: Double, while body: () throws -> Void = {}) throws -> Double {
+        let cpuStart = try cpuSeconds(pid)
+        let start = Date()
+        try body()
+        let rest = seconds - Date().timeIntervalSince(start)
+        if rest > 0 { usleep(UInt32(rest * 1e6)) }
+        return (try cpuSeconds(pid) - cpuStart) / Date().timeIntervalSince(start)
+    }
+
+    /// Resident set size in KiB (VmRSS of /proc/PID/status).
+    public static func residentKiB(_ pid: Int32) throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            if let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) { return kib }
+        }
+        throw TestFailure("no VmRSS in /proc/\(pid)/status")
+    }
+
+    /// How many descriptors the process has open.
+    public static func openDescriptors(_ pid: Int32) throws -> Int {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count
+    }
+}
