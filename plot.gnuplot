@@ -82,14 +82,20 @@ if (categorical) {
     set table $XR separator comma
     plot data using (column(xcol)) with table if (ok_row(0))
     unset table
-    stats [*:*] $XR using 1 nooutput
+    # Stats on the CSV itself: on $XR, `autotitle columnheader` would take the first value for a
+    # header and drop it (a one-point sweep then has no data at all).
+    stats [*:*] data using (ok_row(0) ? column(xcol) : NaN) nooutput
     if (STATS_min > 0 && STATS_max / STATS_min >= 10) { set logscale x 10 } else { unset logscale x }
     set xrange [*:*]
+    # One x value (every backend at one point): widen the range, else gnuplot warns it is empty.
+    if (STATS_min == STATS_max) { set xrange [STATS_min - (STATS_min != 0 ? abs(STATS_min) / 2 : 1) : STATS_max + (STATS_max != 0 ? abs(STATS_max) / 2 : 1)] }
 }
 set xlabel xlabel
 
 # Log y when the figure's ok values span more than a decade and a bit (and none is zero).
-set_yscale(f) = sprintf("set table $YR separator comma; plot data using (column('%s_min')):(column('%s_max')) with table if (ok_row(0)); unset table; if (|$YR| > 0) { stats [*:*] [*:*] $YR using 1:2 nooutput; if (STATS_min_x > 0 && STATS_max_y / STATS_min_x >= 20) { set logscale y 10; set yrange [*:*] } else { unset logscale y; if (STATS_max_y > 0) { set yrange [0:*] } else { set yrange [0:1] } } } else { unset logscale y; set yrange [*:*] }", f, f)
+# One-column stats on the CSV itself: a two-column one fits a line and warns when there are
+# only 1-2 points, and on $YR `autotitle columnheader` would drop the first row as a header.
+set_yscale(f) = sprintf("set table $YR separator comma; plot data using (column('%s_min')):(column('%s_max')) with table if (ok_row(0)); unset table; if (|$YR| > 0) { unset logscale y; set yrange [*:*]; stats [*:*] data using (ok_row(0) ? column('%s_min') : NaN) name 'YLO' nooutput; stats [*:*] data using (ok_row(0) ? column('%s_max') : NaN) name 'YHI' nooutput; if (YLO_min > 0 && YHI_max / YLO_min >= 20) { set logscale y 10; set yrange [*:*] } else { unset logscale y; if (YHI_max > 0) { set yrange [0:*] } else { set yrange [0:1] } } } else { unset logscale y; set yrange [*:*] }", f, f, f, f)
 
 # One chart panel for figure f: a line with min–max bars per series, or bars per cluster.
 plot_figure(f) = categorical ? \

@@ -11,6 +11,13 @@ public enum Interruption {
     public static func install() {
         signal(SIGINT) { _ in interruptionFlag.store(1, ordering: .relaxed) }
         signal(SIGTERM) { _ in interruptionFlag.store(1, ordering: .relaxed) }
+        // The signal mask is inherited: a mux-bench spawned from a thread that blocks signals
+        // (a dispatch worker, some CI runners) would never see Ctrl-C or SIGTERM at all.
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        sigaddset(&mask, SIGINT)
+        sigaddset(&mask, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
     }
 
     public static var requested: Bool { interruptionFlag.load(ordering: .relaxed) != 0 }

@@ -150,6 +150,7 @@ final class Subprocess {
     func stop(grace: Double = 5) -> Int32 {
         if isRunning {
             kill(pid, SIGTERM)
+            kill(pid, SIGCONT)  // a stopped (hung) child acts on its SIGTERM only once continued
             if !waitForExit(timeout: grace) { kill(pid, SIGKILL) }
         }
         if exitStatus == nil {

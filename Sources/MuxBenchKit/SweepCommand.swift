@@ -141,7 +141,7 @@ public func runSweep(arguments: [String]) -> Int32 {
     printError("rows:    \(csvPath)")
     printError("summary: \(summaryPath)")
     if interrupted {
-        printError("interrupted: every finished row is in \(csvPath); continue with: mux-bench sweep \(path) --resume")
+        printError("interrupted: every finished row is in \(csvPath); continue with: \(resumeCommand(arguments))")
         return 130
     }
     if !parsed.flags.contains("no-plot") {
@@ -161,6 +161,16 @@ public func runSweep(arguments: [String]) -> Int32 {
         return ExitCode.failure.rawValue
     }
     return ExitCode.success.rawValue
+}
+
+/// The command that continues this sweep: the same arguments (results directory and all) plus
+/// `--resume`, so it finds the rows just written.
+func resumeCommand(_ arguments: [String]) -> String {
+    let words = ["mux-bench", "sweep"] + arguments.filter { $0 != "--resume" } + ["--resume"]
+    return words.map { word in
+        word.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=:+@%,".contains($0) }) && !word.isEmpty
+            ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }.joined(separator: " ")
 }
 
 /// Progress on stderr: a live bar on a TTY, otherwise one line per run.

@@ -44,6 +44,25 @@ import Testing
         }
     }
 
+    /// Small sweeps: every backend at one connection count (one x value), or one backend at one
+    /// or two. gnuplot used to warn (an empty x range; a line fit on 1-2 points) or find no data
+    /// (stats took the first value for a header), and the charts were reported as not rendered.
+    @Test(.enabled(if: hasGnuplot, "gnuplot is not installed (apt-get install gnuplot-nox)"),
+          arguments: [("one-x", SummaryFixture.backends, [1000]), ("one-point", ["poll"], [1000]),
+                      ("two-points", ["epoll-et"], [10, 100])])
+    func rendersSmallSummaries(name: String, backends: [String], connections: [Int]) throws {
+        let dir = SummaryFixture.directory()
+        let summary = "\(dir)/small-\(name)-summary.csv"
+        var table = SummaryFixture.table(connections: connections)
+        table.rows = table.rows.filter { backends.contains($0["backend"] ?? "") }
+        try table.write(to: summary)
+        let paths = try renderCharts(summaryPath: summary, outputPrefix: "\(dir)/small-\(name)", sweepName: "small")
+        for path in paths {
+            let bytes = try #require(FileManager.default.contents(atPath: path))
+            #expect(Array(bytes.prefix(4)) == [0x89, 0x50, 0x4E, 0x47], "\(path) is a PNG")
+        }
+    }
+
     @Test func missingSummaryIsAFailureNotACrash() {
         #expect(runPlot(arguments: ["--results", SummaryFixture.directory(), "nothing"]) == 1)
         #expect(runPlot(arguments: []) == 2)

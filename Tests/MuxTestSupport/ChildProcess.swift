@@ -87,6 +87,25 @@ public final class ChildProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// Reads stderr as it comes until it contains `text`; false after `timeout` seconds or at EOF
+    /// (the child exited). What was read stays part of `standardError()`.
+    public func waitForStandardError(containing text: String, timeout: Double = 10) -> Bool {
+        let fd = stderrPipe.fileHandleForReading.fileDescriptor
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            if String(decoding: stderrData, as: UTF8.self).contains(text) { return true }
+            let remaining = deadline.timeIntervalSinceNow
+            if remaining <= 0 { return false }
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pfd, 1, Int32(min(remaining * 1000, 100)) + 1)
+            if ready <= 0 { continue }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let n = read(fd, &chunk, chunk.count)
+            if n <= 0 { return false }
+            stderrData.append(contentsOf: chunk[0..<n])
+        }
+    }
+
     /// Everything the child wrote on stderr (read after it exits).
     public func standardError() -> String {
         stderrData.append(stderrPipe.fileHandleForReading.readDataToEndOfFile())

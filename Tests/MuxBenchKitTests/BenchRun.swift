@@ -1,0 +1,85 @@
+// Running the real mux-bench executable (which starts mux-server and mux-load beside it) and
+// reading the CSVs it writes, shared by the collector and sweep test files.
+import Foundation
+import MuxMetrics
+import MuxTestSupport
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The suites that start mux-bench run one test at a time: each run pins a server and a load
+/// generator to the machine's CPUs, and two at once would measure each other.
+@Suite(.serialized) enum BenchProcessSuites {}
+
+/// One finished mux-bench run.
+struct BenchRun {
+    let arguments: [String]
+    let status: Int32
+    let stdout: String
+    let stderr: String
+    let seconds: Double
+
+    var stderrLines: [Substring] { stderr.split(separator: "\n") }
+    /// What a failed expectation prints: enough to see what happened without rerunning.
+    var diagnosis: String { "mux-bench \(arguments.joined(separator: " ")) → exit \(status) after \(seconds) s\nstdout: \(stdout)\nstderr: \(stderr)" }
+}
+
+/// Runs mux-bench to completion.
+func runBench(_ arguments: [String], timeout: Double = 90) throws -> BenchRun {
+    let started = Date()
+    let (status, stdout, stderr) = try runToCompletion("mux-bench", arguments, timeout: timeout)
+    return BenchRun(arguments: arguments, status: status, stdout: stdout, stderr: stderr,
+                    seconds: Date().timeIntervalSince(started))
+}
+
+/// A fresh empty directory under /tmp, removed by the caller's `defer`.
+func makeTemporaryDirectory(_ label: String) throws -> String {
+    let path = NSTemporaryDirectory() + "mux-bench-\(label)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+func removeDirectory(_ path: String) { try? FileManager.default.removeItem(atPath: path) }
+
+/// Writes `DIR/NAME.sweep` and returns its path.
+func writeSweep(_ directory: String, _ name: String, _ text: String) throws -> String {
+    let path = "\(directory)/\(name).sweep"
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
+/// A short sweep file: every run takes about two seconds.
+func shortSweep(backends: String, connections: String, active: String = "10", duration: String = "1s",
+                repetitions: Int = 1) -> String {
+    """
+    # written by a test: short runs
+    backends    = \(backends)
+    connections = \(connections)
+    active      = \(active)
+    warmup      = 200ms
+    duration    = \(duration)
+    repetitions = \(repetitions)
+    """
+}
+
+func readCSV(_ path: String) throws -> CSVTable { try CSVTable.read(path: path) }
+
+/// The file's lines (no trailing empty one).
+func lines(of path: String) throws -> [String] {
+    try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        .map(String.init).filter { !$0.isEmpty }
+}
+
+/// The live mux-server, mux-load and perf children of a running mux-bench.
+func benchChildren(of benchPID: Int32) -> [ProcessEntry] {
+    childProcesses(of: benchPID).filter { ["mux-server", "mux-load", "perf"].contains($0.name) && $0.state != "Z" }
+}
+
+/// Ends `entry` if a test left it behind: it is ours (a child of the mux-bench the test started),
+/// ended by its PID after checking the PID still names that program.
+func endLeftover(_ entry: ProcessEntry) {
+    guard let now = processEntry(entry.pid), now.name == entry.name, now.state != "Z" else { return }
+    kill(entry.pid, SIGCONT)
+    kill(entry.pid, SIGKILL)
+}

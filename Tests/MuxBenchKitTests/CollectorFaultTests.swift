@@ -1,0 +1,97 @@
+import Foundation
+import MuxMetrics
+import MuxTestSupport
+import Testing
+@testable import MuxBenchKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Issue 5's collector rows: a child that dies or hangs mid-run. The test ends mux-bench's own
+/// child (found by its parent PID, ended by that PID); the collector must notice, record the
+/// point as failed with the reason, end the other child, and a sweep must go on.
+extension BenchProcessSuites {
+    @Suite struct CollectorFaultTests {
+        /// The mux-server and mux-load of a running mux-bench, once traffic has begun.
+        static func children(of bench: ChildProcess) throws -> (server: ProcessEntry, load: ProcessEntry) {
+            let load = try #require(waitForChildProcess(of: bench.pid, named: "mux-load", timeout: 15), "mux-load started")
+            let server = try #require(childProcesses(of: bench.pid).first { $0.name == "mux-server" && $0.state != "Z" },
+                                      "mux-server started")
+            return (server, load)
+        }
+
+        @Test func serverDeathFailsThePointAndTheSweepGoesOn() throws {
+            let dir = try makeTemporaryDirectory("srvdeath")
+            defer { removeDirectory(dir) }
+            let file = try writeSweep(dir, "die", shortSweep(backends: "poll epoll-et", connections: "20", active: "5", duration: "2s"))
+            let results = "\(dir)/results"
+            let bench = try ChildProcess("mux-bench", ["sweep", file, "--results", results, "--no-plot"])
+            let (server, load) = try Self.children(of: bench)
+            defer { endLeftover(server); endLeftover(load) }
+            usleep(700_000)  // past the 200 ms warm-up, inside the window
+            kill(server.pid, SIGKILL)
+            let killed = Date()
+            #expect(bench.waitForStandardError(containing: "[1/2]", timeout: 10), "the point ends: \(bench.standardError())")
+            #expect(Date().timeIntervalSince(killed) < 2, "noticed within a second or so")
+            #expect(waitForProcessGone(load.pid, timeout: 3), "the load generator is ended")
+            let status = bench.wait(timeout: 60)
+            let stderr = bench.standardError()
+            #expect(status == 1, "a failed point fails the sweep at its end: \(stderr)")
+            #expect(stderr.contains("FAILED: mux-server died"), "\(stderr)")
+            #expect(stderr.contains("[2/2] epoll-et"), "the sweep went on: \(stderr)")
+            let rows = try readCSV("\(results)/die.csv").rows
+            #expect(rows.map { $0["backend"] } == ["epoll-et"], "\(stderr)")
+            let summary = try readCSV("\(results)/die-summary.csv").rows
+            #expect(summary.map { $0["status"] } == ["failed", "ok"], "\(summary)")
+            #expect(summary.first?["reason"]?.contains("mux-server died") == true, "\(summary)")
+        }
+
+        @Test func loadGeneratorDeathFailsTheRun() throws {
+            let dir = try makeTemporaryDirectory("loaddeath")
+            defer { removeDirectory(dir) }
+            let out = "\(dir)/l.csv"
+            let bench = try ChildProcess("mux-bench", ["run", "--backend", "epoll-lt", "--connections", "20", "--active", "5",
+                                                       "--warmup", "200ms", "--duration", "2s", "--out", out])
+            let (server, load) = try Self.children(of: bench)
+            defer { endLeftover(server); endLeftover(load) }
+            usleep(700_000)
+            kill(load.pid, SIGKILL)
+            let killed = Date()
+            let status = bench.wait(timeout: 30)
+            let stderr = bench.standardError()
+            #expect(Date().timeIntervalSince(killed) < 2, "noticed within a second or so: \(stderr)")
+            #expect(status == 1, "\(stderr)")
+            #expect(stderr.contains("failed: mux-load ended early"), "\(stderr)")
+            #expect(waitForProcessGone(server.pid, timeout: 3), "the server is ended")
+            let rowCount: Int = (try? readCSV(out).rows.count) ?? 0
+            #expect(rowCount == 0, "no row for a failed run")
+        }
+
+        /// A stopped load generator never reports: the collector gives up at the window's end plus
+        /// its 10 s margin, and ends it.
+        @Test func loadGeneratorHangIsBoundedByTheTimeout() throws {
+            let dir = try makeTemporaryDirectory("loadhang")
+            defer { removeDirectory(dir) }
+            let out = "\(dir)/h.csv"
+            let started = Date()
+            let bench = try ChildProcess("mux-bench", ["run", "--backend", "poll", "--connections", "20", "--active", "5",
+                                                       "--warmup", "200ms", "--duration", "1s", "--out", out])
+            let (server, load) = try Self.children(of: bench)
+            defer { endLeftover(server); endLeftover(load) }
+            usleep(400_000)  // connected (20 sockets take milliseconds), in the warm-up or window
+            kill(load.pid, SIGSTOP)
+            let status = bench.wait(timeout: 40)
+            let stderr = bench.standardError()
+            let elapsed = Date().timeIntervalSince(started)
+            #expect(status == 1, "\(stderr)")
+            #expect(stderr.contains("mux-load gave no result"), "\(stderr)")
+            let bound: Double = 0.2 + 1 + 10 + 5
+            #expect(elapsed < bound, "warm-up + duration + margin (plus start-up): \(elapsed) s")
+            #expect(elapsed > 6.0, "it waited for the margin, not less: \(elapsed) s")
+            #expect(waitForProcessGone(load.pid, timeout: 3), "the stopped load generator is ended")
+            #expect(waitForProcessGone(server.pid, timeout: 3), "the server is ended")
+            let rowCount: Int = (try? readCSV(out).rows.count) ?? 0
+            #expect(rowCount == 0, "no row for a failed run")
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import MuxMetrics
+import MuxTestSupport
+import Testing
+@testable import MuxBenchKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mux-bench run`, the collector for one point, on real processes: a complete row whose figures
+/// cover the measurement window only, rows appended (never to a foreign file), bad input refused
+/// before anything starts.
+extension BenchProcessSuites {
+    @Suite struct RunCommandTests {
+        /// Columns that must hold a number in every measured row (commit may be empty outside
+        /// git; rate_target_rps is empty in closed loop).
+        static let numericColumns = ResultsSchema.columns.filter {
+            !["sweep", "point", "backend", "protocol", "mode", "rate_target_rps", "kernel", "cpu_model", "commit", "started_at"].contains($0)
+        }
+
+        static func number(_ row: [String: String], _ column: String) -> Double { Double(row[column] ?? "") ?? -1 }
+
+        @Test func pollRunWritesACompleteRow() throws {
+            let dir = try makeTemporaryDirectory("run")
+            defer { removeDirectory(dir) }
+            let out = "\(dir)/x.csv"
+            let run = try runBench(["run", "--backend", "poll", "--connections", "200", "--active", "20",
+                                    "--warmup", "200ms", "--duration", "1s", "--out", out])
+            #expect(run.status == 0, "\(run.diagnosis)")
+            let text = try lines(of: out)
+            #expect(text.first == ResultsSchema.columns.joined(separator: ","), "the header is DESIGN.md's columns in order")
+            let table = try readCSV(out)
+            #expect(table.rows.count == 1, "\(run.diagnosis)")
+            let row = try #require(table.rows.first)
+            for column in ResultsSchema.columns { #expect(row[column] != nil, "column \(column) present") }
+            for column in Self.numericColumns {
+                #expect(Double(row[column] ?? "") != nil, "\(column) = '\(row[column] ?? "")' is a number")
+            }
+            #expect(row["backend"] == "poll" && row["connections"] == "200" && row["active"] == "20")
+            #expect(row["sweep"] == "run" && row["rep"] == "1" && row["warmup_s"] == "0.2" && row["duration_s"] == "1")
+            #expect(Self.number(row, "requests") > 0, "\(run.diagnosis)")
+            #expect(Self.number(row, "errors") == 0, "\(run.diagnosis)")
+            #expect(Self.number(row, "throughput_rps") > 0)
+            #expect(Self.number(row, "lat_p50_us") > 0 && Self.number(row, "lat_p99_us") >= Self.number(row, "lat_p50_us"))
+            #expect(Self.number(row, "sc_read") > 0 && Self.number(row, "sc_write") > 0 && Self.number(row, "sc_wait") > 0)
+            #expect(Self.number(row, "sc_per_req") > 0 && Self.number(row, "events_per_wait") > 0)
+            for column in ["started_at", "kernel", "cpu_model"] { #expect(row[column]?.isEmpty == false, "\(column) filled") }
+            #expect(ISO8601DateFormatter().date(from: row["started_at"] ?? "") != nil, "started_at is ISO 8601: \(row["started_at"] ?? "")")
+            #expect(run.stderr.contains("rows appended to \(out)"), "\(run.diagnosis)")
+        }
+
+        /// Warm-up as long as the window: a row that counted warm-up traffic would show about twice
+        /// the requests the server read in the window, and the connects and closes of the run.
+        @Test func figuresCoverTheWindowOnly() throws {
+            let dir = try makeTemporaryDirectory("window")
+            defer { removeDirectory(dir) }
+            let out = "\(dir)/w.csv"
+            let run = try runBench(["run", "--backend", "epoll-lt", "--connections", "40", "--active", "10",
+                                    "--warmup", "1s", "--duration", "1s", "--out", out])
+            #expect(run.status == 0, "\(run.diagnosis)")
+            let row = try #require(try readCSV(out).rows.first, "\(run.diagnosis)")
+            let requests = Self.number(row, "requests")
+            #expect(requests > 1000, "\(run.diagnosis)")
+            // The in-window count: throughput over the 1 s window gives it back, the total would not.
+            let throughput = Self.number(row, "throughput_rps")
+            #expect(abs(throughput * 1 - requests) <= requests * 0.05, "requests \(requests) vs throughput \(throughput) over 1 s")
+            // Level-triggered echo: one read per request, plus the reads that found nothing.
+            let reads = Self.number(row, "sc_read") - Self.number(row, "read_eagain")
+            #expect(abs(reads - requests) <= requests * 0.05,
+                    "server reads over the window \(reads) vs requests \(requests): \(row)")
+            #expect(abs(Self.number(row, "sc_write") - requests) <= requests * 0.05, "one write per echo: \(row)")
+            // Connections are opened before the window and held after it.
+            #expect(Self.number(row, "sc_accept") == 0, "\(row)")
+            #expect(Self.number(row, "sc_close") == 0, "\(row)")
+        }
+
+        @Test func repetitionsAppendRowsUnderOneHeader() throws {
+            let dir = try makeTemporaryDirectory("reps")
+            defer { removeDirectory(dir) }
+            let out = "\(dir)/r.csv"
+            let run = try runBench(["run", "-b", "epoll-et", "-c", "20", "-a", "5", "-w", "200ms", "-d", "1s", "-n", "2", "-o", out])
+            #expect(run.status == 0, "\(run.diagnosis)")
+            let text = try lines(of: out)
+            #expect(text.count == 3, "header and two rows: \(text)")
+            #expect(text.filter { $0.hasPrefix("sweep,point,") }.count == 1, "header once")
+            let table = try readCSV(out)
+            #expect(table.rows.map { $0["rep"] } == ["1", "2"])
+            #expect(table.rows.allSatisfy { Self.number($0, "requests") > 0 && Self.number($0, "errors") == 0 })
+            #expect(run.stderr.contains("rep 1/2") && run.stderr.contains("rep 2/2"), "\(run.diagnosis)")
+        }
+
+        @Test func refusesToAppendToAFileWithAnotherHeader() throws {
+            let dir = try makeTemporaryDirectory("header")
+            defer { removeDirectory(dir) }
+            let out = "\(dir)/old.csv"
+            let old = "sweep,point,rep,requests\nold,p,1,42\n"
+            try old.write(toFile: out, atomically: true, encoding: .utf8)
+            let run = try runBench(["run", "--backend", "poll", "--connections", "10", "--warmup", "200ms", "--duration", "1s", "--out", out])
+            #expect(run.status == 1, "\(run.diagnosis)")
+            #expect(run.stderr.contains(out), "names the file: \(run.diagnosis)")
+            #expect(run.stderr.contains("header"), "\(run.diagnosis)")
+            #expect(run.seconds < 5, "refused before anything runs: \(run.diagnosis)")
+            #expect(try String(contentsOfFile: out, encoding: .utf8) == old, "file unchanged byte for byte")
+        }
+
+        static let badFlags: [(arguments: [String], names: String)] = [
+            (["--connections", "10"], "--backend"),
+            (["--backend", "kqueue"], "--backend"),
+            (["--backend", "poll", "--duration", "x"], "--duration"),
+            (["--backend", "poll", "--connections", "10", "--active", "11"], "--active"),
+            (["--backend", "poll", "--frobnicate"], "--frobnicate"),
+            (["--backend=poll", "--repetitions=0"], "--repetitions"),
+        ]
+
+        @Test(arguments: 0..<badFlags.count)
+        func badFlagExitsTwoWithOneLine(_ index: Int) throws {
+            let (arguments, name) = Self.badFlags[index]
+            let dir = try makeTemporaryDirectory("flags")
+            defer { removeDirectory(dir) }
+            let out = "\(dir)/never.csv"
+            let run = try runBench(["run"] + arguments + ["--out", out], timeout: 20)
+            #expect(run.status == 2, "\(run.diagnosis)")
+            #expect(run.stderrLines.count == 1, "one line: \(run.diagnosis)")
+            #expect(run.stderrLines.first?.hasPrefix("mux-bench") == true, "\(run.diagnosis)")
+            #expect(run.stderrLines.first?.contains(name) == true, "names \(name): \(run.diagnosis)")
+            #expect(!FileManager.default.fileExists(atPath: out), "nothing written")
+        }
+
+        @Test func selectBeyondFDSetSizeIsSkippedWithTheReason() throws {
+            let dir = try makeTemporaryDirectory("select")
+            defer { removeDirectory(dir) }
+            let out = "\(dir)/s.csv"
+            let run = try runBench(["run", "--backend", "select", "--connections", "2000", "--active", "10",
+                                    "--warmup", "200ms", "--duration", "1s", "--out", out], timeout: 20)
+            #expect(run.status != 0, "\(run.diagnosis)")
+            #expect(run.stderr.contains("skipped"), "\(run.diagnosis)")
+            #expect(run.stderr.contains("FD_SETSIZE"), "\(run.diagnosis)")
+            #expect(run.seconds < 5, "nothing started: \(run.diagnosis)")
+            #expect(!FileManager.default.fileExists(atPath: out), "no row")
+        }
+
+        /// Tests run as root, so a chmod'ed directory would still be writable: /proc refuses
+        /// new files whoever asks.
+        @Test(arguments: ["/proc/mux-bench-x.csv", "/proc/self/none/x.csv", "/sys/mux-bench/x.csv"])
+        func unwritableResultsPathIsAClearErrorBeforeAnythingRuns(_ out: String) throws {
+            let run = try runBench(["run", "--backend", "poll", "--connections", "10", "--warmup", "200ms",
+                                    "--duration", "1s", "--out", out], timeout: 20)
+            #expect(run.status == 1, "\(run.diagnosis)")
+            #expect(run.stderrLines.count == 1, "one clear line: \(run.diagnosis)")
+            #expect(run.stderr.contains((out as NSString).deletingLastPathComponent), "names the path: \(run.diagnosis)")
+            #expect(!run.stderr.contains("pinning"), "before anything runs: \(run.diagnosis)")
+            #expect(run.seconds < 5, "\(run.diagnosis)")
+        }
+
+        static let hasPerf = FileManager.default.isExecutableFile(atPath: "/usr/bin/perf")
+
+        /// perf needs ~20 s to detach its tracepoint counters, so one short run only.
+        @Test(.enabled(if: hasPerf, "perf is not installed (apt-get install linux-perf)"))
+        func verifySyscallsAgreesWithPerf() throws {
+            let dir = try makeTemporaryDirectory("perf")
+            defer { removeDirectory(dir) }
+            let out = "\(dir)/p.csv"
+            let run = try runBench(["run", "--backend", "epoll-lt", "--connections", "20", "--active", "10",
+                                    "--warmup", "200ms", "--duration", "1s", "--verify-syscalls", "--out", out], timeout: 120)
+            #expect(run.status == 0, "\(run.diagnosis)")
+            let line = try #require(run.stderrLines.first { $0.contains("kernel (perf) counted") }, "\(run.diagnosis)")
+            #expect(line.contains(": agree within"), "server and perf counts agree within 1%: \(line)")
+            #expect(try readCSV(out).rows.count == 1)
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import MuxMetrics
+import MuxTestSupport
+import Testing
+@testable import MuxBenchKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mux-bench sweep FILE` on real processes: rows appended as measured, a summary row per point,
+/// skipped points kept, `--resume` redoing exactly what is missing, Ctrl-C losing nothing.
+extension BenchProcessSuites {
+    @Suite struct SweepCommandTests {
+        @Test func sweepAppendsRowsAndWritesTheSummary() throws {
+            let dir = try makeTemporaryDirectory("sweep")
+            defer { removeDirectory(dir) }
+            let file = try writeSweep(dir, "two", shortSweep(backends: "poll epoll-et", connections: "50"))
+            let results = "\(dir)/results"
+            let run = try runBench(["sweep", file, "--results", results, "--no-plot"])
+            #expect(run.status == 0, "\(run.diagnosis)")
+            let rows = try readCSV("\(results)/two.csv").rows
+            #expect(rows.map { $0["backend"] } == ["poll", "epoll-et"], "\(run.diagnosis)")
+            #expect(rows.allSatisfy { $0["sweep"] == "two" && $0["connections"] == "50" && $0["active"] == "10" })
+            #expect(rows.allSatisfy { (Double($0["requests"] ?? "") ?? 0) > 0 && $0["errors"] == "0" })
+            let summary = try readCSV("\(results)/two-summary.csv")
+            #expect(summary.header == ResultsSchema.summaryColumns)
+            #expect(summary.rows.count == 2, "one row per point")
+            #expect(summary.rows.map { $0["point"] } == rows.map { $0["point"] })
+            #expect(summary.rows.allSatisfy { $0["status"] == "ok" && $0["reps"] == "1" })
+            #expect(summary.rows.allSatisfy { $0["throughput_rps_median"] == $0["throughput_rps_min"] }, "one rep: median = min")
+            #expect(run.stderr.contains("[1/2]") && run.stderr.contains("[2/2]"), "one progress line per run: \(run.diagnosis)")
+            let pngs = try FileManager.default.contentsOfDirectory(atPath: results).filter { $0.hasSuffix(".png") }
+            #expect(pngs.isEmpty, "--no-plot renders nothing")
+        }
+
+        @Test func selectBeyondItsLimitIsSkippedAndTheOthersRun() throws {
+            let dir = try makeTemporaryDirectory("skip")
+            defer { removeDirectory(dir) }
+            let file = try writeSweep(dir, "skip", shortSweep(backends: "select poll", connections: "50 2000"))
+            let results = "\(dir)/results"
+            let run = try runBench(["sweep", file, "--results", results, "--no-plot"])
+            #expect(run.status == 0, "a skipped point is not a failure: \(run.diagnosis)")
+            let rows = try readCSV("\(results)/skip.csv").rows
+            #expect(rows.map { "\($0["backend"]!)-\($0["connections"]!)" } == ["select-50", "poll-50", "poll-2000"], "\(run.diagnosis)")
+            let summary = try readCSV("\(results)/skip-summary.csv").rows
+            #expect(summary.count == 4, "every point has a summary row")
+            let skipped = try #require(summary.first { $0["backend"] == "select" && $0["connections"] == "2000" })
+            #expect(skipped["status"] == "skipped")
+            #expect(skipped["reps"] == "0")
+            #expect(skipped["reason"]?.contains("FD_SETSIZE") == true, "\(skipped)")
+            #expect(summary.filter { $0["status"] == "ok" }.count == 3)
+            #expect(run.stderr.contains("skipped select-c2000"), "\(run.diagnosis)")
+        }
+
+        @Test func resumeRedoesExactlyTheMissingRuns() throws {
+            let dir = try makeTemporaryDirectory("resume")
+            defer { removeDirectory(dir) }
+            let file = try writeSweep(dir, "res", shortSweep(backends: "poll epoll-et", connections: "30"))
+            let results = "\(dir)/results"
+            let csv = "\(results)/res.csv"
+            let first = try runBench(["sweep", file, "--results", results, "--no-plot"])
+            #expect(first.status == 0, "\(first.diagnosis)")
+            let measured = try lines(of: csv)
+            #expect(measured.count == 3, "header and two rows")
+
+            let again = try runBench(["sweep", file, "--results", results, "--no-plot", "--resume"])
+            #expect(again.status == 0, "\(again.diagnosis)")
+            #expect(again.stderr.contains("0 runs to do") && again.stderr.contains("2 already measured"), "\(again.diagnosis)")
+            #expect(try lines(of: csv) == measured, "nothing re-run")
+            #expect(again.seconds < 5, "\(again.diagnosis)")
+            #expect(try readCSV("\(results)/res-summary.csv").rows.count == 2)
+
+            // The last run lost: exactly that one is measured again.
+            try (measured.dropLast().joined(separator: "\n") + "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+            let redo = try runBench(["sweep", file, "--results", results, "--no-plot", "--resume"])
+            #expect(redo.status == 0, "\(redo.diagnosis)")
+            #expect(redo.stderr.contains("1 runs to do") && redo.stderr.contains("1 already measured"), "\(redo.diagnosis)")
+            let after = try lines(of: csv)
+            #expect(after.count == 3)
+            #expect(Array(after.prefix(2)) == Array(measured.prefix(2)), "earlier rows untouched")
+            let redone = try CSVTable.parse(after[0] + "\n" + after[2] + "\n").rows[0]
+            let lost = try CSVTable.parse(measured[0] + "\n" + measured[2] + "\n").rows[0]
+            #expect(redone["point"] == lost["point"] && redone["rep"] == lost["rep"])
+            #expect(redone["started_at"] != nil && redone != lost, "measured anew")
+        }
+
+        static let malformed: [(text: String, line: Int)] = [
+            ("backends = poll\nconnectoins = 10\n", 2),
+            ("# comment\n\nbackends = poll kqueue\nconnections = 10\n", 3),
+            ("backends = poll\nconnections =\n", 2),
+            ("backends = poll\nconnections = 10\nwarmup = soon\n", 3),
+        ]
+
+        @Test(arguments: 0..<malformed.count)
+        func malformedSweepFileExitsTwoWithFileAndLine(_ index: Int) throws {
+            let (text, line) = Self.malformed[index]
+            let dir = try makeTemporaryDirectory("bad")
+            defer { removeDirectory(dir) }
+            let file = "\(dir)/bad.sweep"
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            let results = "\(dir)/results"
+            let run = try runBench(["sweep", file, "--results", results, "--no-plot"], timeout: 20)
+            #expect(run.status == 2, "\(run.diagnosis)")
+            #expect(run.stderrLines.count == 1, "one line: \(run.diagnosis)")
+            #expect(run.stderr.contains("\(file):\(line)"), "names \(file):\(line): \(run.diagnosis)")
+            #expect(!FileManager.default.fileExists(atPath: "\(results)/bad.csv"), "nothing run")
+        }
+
+        /// Tests run as root, so /proc stands in for an unwritable directory.
+        @Test func unwritableResultsDirectoryIsRefusedBeforeTheSweepStarts() throws {
+            let dir = try makeTemporaryDirectory("unwritable")
+            defer { removeDirectory(dir) }
+            let file = try writeSweep(dir, "nowhere", shortSweep(backends: "poll", connections: "10"))
+            let run = try runBench(["sweep", file, "--results", "/proc/mux-bench-results", "--no-plot"], timeout: 20)
+            #expect(run.status == 1, "\(run.diagnosis)")
+            #expect(run.stderrLines.count == 1 && run.stderr.contains("/proc/mux-bench-results"), "\(run.diagnosis)")
+            #expect(!run.stderr.contains("pinning") && run.seconds < 5, "before anything runs: \(run.diagnosis)")
+        }
+
+        @Test func missingSweepFileExitsTwo() throws {
+            let run = try runBench(["sweep", "/nonexistent/none.sweep", "--no-plot"], timeout: 20)
+            #expect(run.status == 2, "\(run.diagnosis)")
+            #expect(run.stderrLines.count == 1 && run.stderr.contains("/nonexistent/none.sweep"), "\(run.diagnosis)")
+        }
+
+        /// Ctrl-C (or SIGTERM) while the second of three points runs: the finished row and its
+        /// summary stay, the resume command is printed, and the second point's children are gone.
+        @Test(arguments: [SIGINT, SIGTERM])
+        func ctrlCKeepsFinishedRowsAndEndsTheChildren(_ signalNumber: Int32) throws {
+            let dir = try makeTemporaryDirectory("ctrlc")
+            defer { removeDirectory(dir) }
+            let file = try writeSweep(dir, "intr", shortSweep(backends: "poll epoll-lt epoll-et", connections: "20", active: "5"))
+            let results = "\(dir)/results"
+            let bench = try ChildProcess("mux-bench", ["sweep", file, "--results", results, "--no-plot"])
+            #expect(bench.waitForStandardError(containing: "[1/3]", timeout: 30), "first run finished: \(bench.standardError())")
+            let load = waitForChildProcess(of: bench.pid, named: "mux-load", timeout: 10)
+            let server = childProcesses(of: bench.pid).first { $0.name == "mux-server" && $0.state != "Z" }
+            #expect(load != nil && server != nil, "the second point is running")
+            usleep(300_000)
+            bench.signal(signalNumber)
+            let sent = Date()
+            let status = bench.wait(timeout: 15)
+            let stderr = bench.standardError()
+            #expect(status == 130, "\(stderr)")
+            #expect(Date().timeIntervalSince(sent) < 5, "stops promptly")
+            for child in [load, server].compactMap({ $0 }) {
+                #expect(waitForProcessGone(child.pid, timeout: 2), "\(child.name) \(child.pid) ended")
+                endLeftover(child)
+            }
+            let rows = try readCSV("\(results)/intr.csv").rows
+            #expect(rows.map { $0["backend"] } == ["poll"], "the finished row is on disk: \(stderr)")
+            let summary = try readCSV("\(results)/intr-summary.csv").rows
+            #expect(summary.map { $0["backend"] } == ["poll"], "summary of the finished point")
+            #expect(summary.first?["status"] == "ok")
+            #expect(stderr.contains("--resume"), "\(stderr)")
+            let resumeLine = try #require(stderr.split(separator: "\n").first { $0.contains("--resume") })
+            #expect(resumeLine.contains(results), "the printed command resumes into the same results directory: \(resumeLine)")
+        }
+
+        static let hasGnuplot = gnuplotPath() != nil
+
+        @Test(.enabled(if: hasGnuplot, "gnuplot is not installed (apt-get install gnuplot-nox)"))
+        func sweepRendersChartsBesideTheCSV() throws {
+            let dir = try makeTemporaryDirectory("charts")
+            defer { removeDirectory(dir) }
+            let file = try writeSweep(dir, "pics", shortSweep(backends: "epoll-et", connections: "10 30", active: "5"))
+            let results = "\(dir)/results"
+            let run = try runBench(["sweep", file, "--results", results])
+            #expect(run.status == 0, "\(run.diagnosis)")
+            #expect(!run.stderr.contains("not rendered"), "\(run.diagnosis)")
+            for chart in chartNames {
+                let path = "\(results)/pics-\(chart).png"
+                let bytes = try #require(FileManager.default.contents(atPath: path), "\(path) written: \(run.diagnosis)")
+                #expect(Array(bytes.prefix(4)) == [0x89, 0x50, 0x4E, 0x47], "\(path) is a PNG")
+                #expect(run.stderr.contains(path), "says where it is")
+            }
+        }
+    }
+}
