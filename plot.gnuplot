@@ -8,15 +8,15 @@
 #
 # Optional variables (-e "name='value'; ..."):
 #   title        chart title prefix                       (default: the name in `out`)
-#   x            connections | active | payload_bytes | mode   (default: connections)
-#                `mode` draws bars per backend, one cluster per write mode
+#   x            connections | active | payload_bytes | mode | protocol   (default: connections)
+#                `mode` and `protocol` draw bars per backend, one cluster per value
 #   backends     which backends to draw, in legend order  (default: all four)
-#   split        a column that splits each backend's line in several (e.g. 'mode'),
+#   split        a column that splits each backend's line in several ('mode', 'protocol'),
 #                told apart by dash type; split_values lists the values to draw
 #   series       the exact lines: words "backend" or "backend/VALUE-of-split"
 #                (default: every backend × split value); `mux-bench plot` passes only those
 #                the data has, because gnuplot warns about an empty series
-#   categories   the x values when x='mode'                (default: immediate on-writable)
+#   categories   the x values when x is mode or protocol  (default: immediate on-writable)
 # Columns are found by name, never by number, so the schema can grow without breaking this.
 
 if (!exists("data") || !exists("out")) {
@@ -63,19 +63,19 @@ picked(s) = strcol("status") eq 'ok' && strcol("backend") eq backend_of(s) && \
             (split_of(s) eq '' || strcol(split) eq split_of(s))
 ok_row(unused) = strcol("status") eq 'ok'
 
-# --- the x axis: numeric (log when it spans decades) or write-mode clusters ---------------
-categorical = (xcol eq 'mode')
+# --- the x axis: numeric (log when it spans decades) or clusters of a named dimension ------
+categorical = (xcol eq 'mode' || xcol eq 'protocol')
 nseries = words(series)
 bar_width = 0.8 / nseries
 xpos(s) = categorical ? windex(strcol(xcol), categories) - 1 + (windex(s, series) - (nseries + 1) / 2.0) * bar_width \
                       : column(xcol)
 xlabel = xcol eq 'connections' ? 'open connections' : xcol eq 'active' ? 'active connections (sending at once)' : \
-         xcol eq 'payload_bytes' ? 'payload (bytes per request)' : xcol eq 'mode' ? 'write mode' : xcol
+         xcol eq 'payload_bytes' ? 'payload (bytes per request)' : xcol eq 'mode' ? 'write mode' : \
+         xcol eq 'protocol' ? 'protocol (http-close: one connection per request)' : xcol
+# Kept as a string: the multiplot legend resets the x axis, and this puts it back.
 if (categorical) {
-    set xrange [-0.5:words(categories) - 0.5]
-    set xtics () scale 0
-    do for [i = 1:words(categories)] { set xtics add (word(categories, i) i - 1) }
-    set grid noxtics
+    x_setup = sprintf("unset logscale x; set xrange [-0.5:%g]; set xtics () scale 0; ", words(categories) - 0.5) . \
+              "do for [i = 1:words(categories)] { set xtics add (word(categories, i) i - 1) }; set grid noxtics"
     set boxwidth bar_width * 0.9 absolute
     set style fill solid 0.8 border -1
 } else {
@@ -85,11 +85,13 @@ if (categorical) {
     # Stats on the CSV itself: on $XR, `autotitle columnheader` would take the first value for a
     # header and drop it (a one-point sweep then has no data at all).
     stats [*:*] data using (ok_row(0) ? column(xcol) : NaN) nooutput
-    if (STATS_min > 0 && STATS_max / STATS_min >= 10) { set logscale x 10 } else { unset logscale x }
-    set xrange [*:*]
+    x_setup = (STATS_min > 0 && STATS_max / STATS_min >= 10) ? 'set logscale x 10; ' : 'unset logscale x; '
     # One x value (every backend at one point): widen the range, else gnuplot warns it is empty.
-    if (STATS_min == STATS_max) { set xrange [STATS_min - (STATS_min != 0 ? abs(STATS_min) / 2 : 1) : STATS_max + (STATS_max != 0 ? abs(STATS_max) / 2 : 1)] }
+    x_setup = x_setup . (STATS_min != STATS_max ? 'set xrange [*:*]' : \
+              sprintf('set xrange [%.17g:%.17g]', STATS_min - (STATS_min != 0 ? abs(STATS_min) / 2 : 1), \
+                                                  STATS_max + (STATS_max != 0 ? abs(STATS_max) / 2 : 1)))
 }
+eval x_setup
 set xlabel xlabel
 
 # Log y when the figure's ok values span more than a decade and a bit (and none is zero).
@@ -101,6 +103,20 @@ set_yscale(f) = sprintf("set table $YR separator comma; plot data using (column(
 plot_figure(f) = categorical ? \
     sprintf("plot for [s in series] data using (picked(s) ? xpos(s) : NaN):(column('%s_median')) with boxes lc rgb color(s) title label(s), for [s in series] data using (picked(s) ? xpos(s) : NaN):(column('%s_median')):(column('%s_min')):(column('%s_max')) with yerrorbars lc rgb '#333333' pt 0 notitle", f, f, f, f) : \
     sprintf("plot for [s in series] data using (xpos(s)):(picked(s) ? column('%s_median') : NaN):(column('%s_min')):(column('%s_max')) with yerrorlines lc rgb color(s) pt point(s) ps 1.1 dt dash(s) title label(s)", f, f, f)
+
+# The legend of a multiplot: one invisible full-page plot drawn last, so the key spans the page
+# (a panel's own key is as narrow as the panel and stacks into one column over the charts).
+# Over 4 series the legend takes two rows: the panels start lower.
+legend_plot = categorical ? \
+    "plot for [s in series] '+' using (2):(2) with boxes lc rgb color(s) title label(s)" : \
+    "plot for [s in series] '+' using (2):(2):(2):(2) with yerrorlines lc rgb color(s) pt point(s) ps 1.1 dt dash(s) title label(s)"
+# Its points lie outside the range, so only the key is drawn (NaN points would make gnuplot warn).
+draw_legend = "set origin 0,0; set size 1,1; set margins 0,0,0,0; unset border; unset xtics; unset ytics; unset xlabel; unset ylabel; unset title; unset grid; " . \
+              "unset logscale; set xrange [0:1]; set yrange [0:1]; " . \
+              "set key at screen 0.5, 0.955 center top horizontal maxcols 4 maxrows auto; " . legend_plot
+restore_after_multiplot = "set margins -1,-1,-1,-1; set border 3; set xtics autofreq nomirror; set ytics autofreq nomirror; " . \
+                          "set grid xtics ytics mxtics mytics lc rgb '#e0e0e0' lw 0.8; set xlabel xlabel; " . \
+                          "set key outside right top vertical maxrows auto; " . x_setup
 
 # The tick format is set after the scan: `set table` writes values in the tick format.
 yformat = '% h'
@@ -116,13 +132,13 @@ yformat = '% h'
 
 set output out.'-latency.png'
 set terminal pngcairo size 1400,600
-set multiplot layout 1,2 title sprintf('%s: latency  {/*0.8 (%s)}', title, note) font ",13" margins 0.07,0.98,0.12,0.84 spacing 0.08,0.1
-set key at screen 0.5, 0.955 center top horizontal maxrows 1   # one legend for all panels, above them
-eval panel('lat_p50_us', 'p50 (median request)', 'latency (µs)')
+set multiplot layout 1,2 title sprintf('%s: latency  {/*0.8 (%s)}', title, note) font ",13" margins 0.07,0.98,0.12,(nseries > 4 ? 0.80 : 0.84) spacing 0.08,0.1
 unset key
+eval panel('lat_p50_us', 'p50 (median request)', 'latency (µs)')
 eval panel('lat_p99_us', 'p99', 'latency (µs)')
+eval draw_legend
 unset multiplot
-set key outside right top vertical maxrows auto
+eval restore_after_multiplot
 
 set output out.'-cpu.png'
 set terminal pngcairo size 1000,640
@@ -130,17 +146,17 @@ eval panel('server_cpu_us_per_req', sprintf('%s: server CPU per request  {/*0.8 
 
 set output out.'-syscalls.png'
 set terminal pngcairo size 1600,900
-set multiplot layout 2,3 title sprintf('%s: server syscalls per request by kind  {/*0.8 (%s)}', title, note) font ",13" margins 0.05,0.98,0.07,0.87 spacing 0.06,0.12
-set key at screen 0.5, 0.955 center top horizontal maxrows 1
-eval panel('wait_per_req', 'wait (select / poll / epoll\_wait)', 'calls per request')
+set multiplot layout 2,3 title sprintf('%s: server syscalls per request by kind  {/*0.8 (%s)}', title, note) font ",13" margins 0.05,0.98,0.07,(nseries > 4 ? 0.85 : 0.87) spacing 0.06,0.12
 unset key
+eval panel('wait_per_req', 'wait (select / poll / epoll\_wait)', 'calls per request')
 eval panel('ctl_per_req', 'ctl (epoll\_ctl)', 'calls per request')
 eval panel('read_per_req', 'read', 'calls per request')
 eval panel('write_per_req', 'write', 'calls per request')
 eval panel('read_eagain_per_req', 'reads that found nothing (EAGAIN)', 'calls per request')
 eval panel('sc_per_req', 'all syscalls', 'calls per request')
+eval draw_legend
 unset multiplot
-set key outside right top vertical maxrows auto
+eval restore_after_multiplot
 
 set output out.'-events.png'
 set terminal pngcairo size 1000,640

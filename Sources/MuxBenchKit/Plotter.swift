@@ -14,6 +14,8 @@ public struct PlotError: Error, CustomStringConvertible, Sendable {
 public let chartNames = ["throughput", "latency", "cpu", "syscalls", "events"]
 let backendOrder = ["select", "poll", "epoll-lt", "epoll-et"]
 let numericDimensions = ["connections", "active", "payload_bytes"]
+/// Dimensions drawn as bar clusters or as one line each; the first wins a tie.
+let categoricalDimensions = ["mode", "protocol"]
 
 /// How one summary is drawn: the x column, and a column that splits each backend's line.
 public struct PlotLayout: Equatable, Sendable {
@@ -24,7 +26,8 @@ public struct PlotLayout: Equatable, Sendable {
 }
 
 /// The x axis is the dimension with the most values within one backend (connections on a tie);
-/// the write mode becomes bar clusters when nothing else varies, or splits each line otherwise.
+/// a named dimension (write mode, protocol) becomes bar clusters when nothing numeric varies, or
+/// splits each line otherwise — never folded into one line, which would zigzag between them.
 public func plotLayout(for table: CSVTable) -> PlotLayout {
     let ok = table.rows.filter { $0["status"] == "ok" }
     let byBackend = Dictionary(grouping: ok) { $0["backend"] ?? "" }
@@ -35,13 +38,20 @@ public func plotLayout(for table: CSVTable) -> PlotLayout {
     for column in numericDimensions where spread(column) > spread(x) { x = column }
     let backends = backendOrder.filter { byBackend[$0] != nil }
         + byBackend.keys.filter { !backendOrder.contains($0) }.sorted()
-    let modes = ok.map { $0["mode"] ?? "" }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-    guard modes.count > 1 else { return PlotLayout(x: x, split: nil, splitValues: [], series: backends) }
-    if spread(x) <= 1 { return PlotLayout(x: "mode", split: nil, splitValues: modes, series: backends) }
-    let series = backends.flatMap { backend in
-        modes.filter { mode in ok.contains { $0["backend"] == backend && $0["mode"] == mode } }.map { "\(backend)/\($0)" }
+    func values(_ column: String) -> [String] {
+        ok.map { $0[column] ?? "" }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
     }
-    return PlotLayout(x: x, split: "mode", splitValues: modes, series: series)
+    var named = categoricalDimensions[0]
+    for column in categoricalDimensions where values(column).count > values(named).count { named = column }
+    guard values(named).count > 1 else {
+        return PlotLayout(x: x, split: nil, splitValues: [], series: backends)
+    }
+    let categories = values(named)
+    if spread(x) <= 1 { return PlotLayout(x: named, split: nil, splitValues: categories, series: backends) }
+    let series = backends.flatMap { backend in
+        categories.filter { value in ok.contains { $0["backend"] == backend && $0[named] == value } }.map { "\(backend)/\($0)" }
+    }
+    return PlotLayout(x: x, split: named, splitValues: categories, series: series)
 }
 
 /// Finds plot.gnuplot: the working directory (the repo root, where `swift run` is used) first,
@@ -84,7 +94,7 @@ public func renderCharts(summaryPath: String, outputPrefix: String, sweepName: S
     ]
     if let split = layout.split {
         settings += ["split=\(gnuplotString(split))", "split_values=\(gnuplotString(layout.splitValues.joined(separator: " ")))"]
-    } else if layout.x == "mode" {
+    } else if categoricalDimensions.contains(layout.x) {
         settings.append("categories=\(gnuplotString(layout.splitValues.joined(separator: " ")))")
     }
 

@@ -20,6 +20,14 @@ import Testing
         var active = SummaryFixture.table(connections: [1000])
         active.rows = [1, 10, 100].flatMap { a in active.rows.map { var r = $0; r["active"] = String(a); return r } }
         #expect(plotLayout(for: active).x == "active")
+
+        let protocols = SummaryFixture.table(connections: [100, 1000], protocols: ["http", "http-close"])
+        #expect(plotLayout(for: protocols).x == "connections")
+        #expect(plotLayout(for: protocols).split == "protocol", "one line per backend and protocol, not one zigzag")
+        #expect(plotLayout(for: protocols).series.contains("poll/http-close"))
+        let protocolsOnly = plotLayout(for: SummaryFixture.table(connections: [1000], protocols: ["http", "http-close"]))
+        #expect(protocolsOnly.x == "protocol")
+        #expect(protocolsOnly.splitValues == ["http", "http-close"])
     }
 
     static let hasGnuplot = gnuplotPath() != nil
@@ -27,11 +35,14 @@ import Testing
     @Test(.enabled(if: hasGnuplot, "gnuplot is not installed (apt-get install gnuplot-nox)"),
           arguments: [("connections", [10, 100, 1000, 5000], ["immediate"]),
                       ("mode", [1000], ["immediate", "on-writable"]),
-                      ("split", [100, 1000], ["immediate", "on-writable"])])
+                      ("split", [100, 1000], ["immediate", "on-writable"]),
+                      ("protocol", [1000], ["http", "http-close"])])
     func rendersEveryChartWithoutGnuplotErrors(name: String, connections: [Int], modes: [String]) throws {
         let dir = SummaryFixture.directory()
         let summary = "\(dir)/fixture-summary.csv"
-        try SummaryFixture.table(connections: connections, modes: modes).write(to: summary)
+        let table = name == "protocol" ? SummaryFixture.table(connections: connections, protocols: modes)
+                                       : SummaryFixture.table(connections: connections, modes: modes)
+        try table.write(to: summary)
         let paths = try renderCharts(summaryPath: summary, outputPrefix: "\(dir)/fixture-\(name)", sweepName: "fixture")
         #expect(paths.count == 5)
         for path in paths {

@@ -7,6 +7,13 @@ enum SummaryFixture {
 
     /// One ok point per backend × connection count (select skipped above 1000), figures shaped
     /// like real runs: select/poll slow down with idle connections, epoll-et reads twice.
+    /// A protocol dimension instead of the write mode: the same figures, the protocol column varied.
+    static func table(connections: [Int], protocols: [String]) -> CSVTable {
+        var table = table(connections: connections, modes: protocols)
+        table.rows = table.rows.map { var row = $0; row["protocol"] = row["mode"]; row["mode"] = "immediate"; return row }
+        return table
+    }
+
     static func table(connections: [Int] = [10, 100, 1000, 5000], modes: [String] = ["immediate"]) -> CSVTable {
         var table = CSVTable(header: ResultsSchema.summaryColumns)
         var point = 0
