@@ -11,32 +11,44 @@ public enum ExitCode: Int32 {
 }
 
 /// Writes one line to stderr without buffering surprises.
-public func printError(_ line: String) {
+public func printError(_ line: String) { writeLine(line, to: 2) }
+
+/// Writes text to stdout at once (machine-readable lines must not wait in a buffer).
+public func printLine(_ line: String) { writeLine(line, to: 1) }
+
+private func writeLine(_ line: String, to fd: Int32) {
     var text = line
     if !text.hasSuffix("\n") { text += "\n" }
     text.utf8CString.withUnsafeBufferPointer { buffer in
         var offset = 0
         let count = buffer.count - 1
         while offset < count {
-            let n = write(2, buffer.baseAddress! + offset, count - offset)
+            let n = write(fd, buffer.baseAddress! + offset, count - offset)
             if n < 0 { if errno == EINTR { continue }; return }
             offset += n
         }
     }
 }
 
-/// Writes text to stdout at once (machine-readable lines must not wait in a buffer).
-public func printLine(_ line: String) {
-    var text = line
-    if !text.hasSuffix("\n") { text += "\n" }
-    text.utf8CString.withUnsafeBufferPointer { buffer in
-        var offset = 0
-        let count = buffer.count - 1
-        while offset < count {
-            let n = write(1, buffer.baseAddress! + offset, count - offset)
-            if n < 0 { if errno == EINTR { continue }; return }
-            offset += n
+/// What a command line asks an executable to do: run with a configuration, or exit with a status.
+public enum Invocation<Configuration> {
+    case run(Configuration)
+    case exit(Int32)
+}
+
+/// Runs an executable's parser: nil from it means help was asked for (printed, exit 0); a usage
+/// error is reported as its one line (exit 2).
+public func invocation<Configuration>(help: @autoclosure () -> String,
+                                      _ parse: () throws(UsageError) -> Configuration?) -> Invocation<Configuration> {
+    do {
+        guard let configuration = try parse() else {
+            printLine(help())
+            return .exit(ExitCode.success.rawValue)
         }
+        return .run(configuration)
+    } catch {
+        printError(error.description)
+        return .exit(ExitCode.usage.rawValue)
     }
 }
 

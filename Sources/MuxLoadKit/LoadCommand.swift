@@ -89,15 +89,9 @@ public enum LoadCommand {
 
     public static func main(_ arguments: [String]) -> Int32 {
         let configuration: LoadConfiguration
-        do {
-            guard let parsed = try Self.configuration(from: arguments) else {
-                printLine(parser.help())
-                return ExitCode.success.rawValue
-            }
-            configuration = parsed
-        } catch {
-            printError(error.description)
-            return ExitCode.usage.rawValue
+        switch invocation(help: parser.help(), { () throws(UsageError) in try Self.configuration(from: arguments) }) {
+        case let .run(parsed): configuration = parsed
+        case let .exit(status): return status
         }
         signal(SIGPIPE, SIG_IGN)
         do {

@@ -63,15 +63,9 @@ public enum ServerCommand {
     /// The whole program; returns its exit status.
     public static func main(_ arguments: [String]) -> Int32 {
         let configuration: ServerConfiguration
-        do {
-            guard let parsed = try Self.configuration(from: arguments) else {
-                printLine(parser.help())
-                return ExitCode.success.rawValue
-            }
-            configuration = parsed
-        } catch {
-            printError(error.description)
-            return ExitCode.usage.rawValue
+        switch invocation(help: parser.help(), { () throws(UsageError) in try Self.configuration(from: arguments) }) {
+        case let .run(parsed): configuration = parsed
+        case let .exit(status): return status
         }
         signal(SIGPIPE, SIG_IGN)
         let fileLimit = raiseFileLimit()
