@@ -22,13 +22,13 @@ let package = Package(
         .executableTarget(name: "mux-load", dependencies: ["MuxLoadKit"]),
         .executableTarget(name: "mux-bench", dependencies: ["MuxBenchKit"]),
         .executableTarget(
-            name: "histogram-bench", dependencies: ["MuxMetrics"], path: "Benchmarks/HistogramBench"),
+            name: "histogram-bench", dependencies: ["MuxMetrics", "MuxTestSupport"], path: "Benchmarks/HistogramBench"),
 
         // Helpers shared by the test targets: child processes, blocking test clients.
         .target(name: "MuxTestSupport", dependencies: ["MuxCore"], path: "Tests/MuxTestSupport"),
         .testTarget(name: "MuxCoreTests", dependencies: ["MuxCore", "MuxTestSupport"]),
         .testTarget(name: "MuxCLITests", dependencies: ["MuxCLI"]),
-        .testTarget(name: "MuxMetricsTests", dependencies: ["MuxMetrics"]),
+        .testTarget(name: "MuxMetricsTests", dependencies: ["MuxMetrics", "MuxTestSupport"]),
         .testTarget(name: "MuxServerKitTests", dependencies: ["MuxServerKit", "MuxCore", "MuxTestSupport"]),
         .testTarget(name: "MuxLoadKitTests", dependencies: ["MuxLoadKit", "MuxCore", "MuxMetrics", "MuxTestSupport"]),
         .testTarget(name: "MuxBenchKitTests", dependencies: ["MuxBenchKit", "MuxMetrics", "MuxTestSupport"]),

@@ -5,21 +5,10 @@
 import Glibc
 #endif
 import MuxMetrics
+import MuxTestSupport
 
 let valueCount = 50_000_000
 let budgetNanosecondsPerRecord = 50.0
-
-/// SplitMix64: a tiny, seeded generator, so every run records the same values.
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 func monotonicNanoseconds() -> UInt64 {
     var now = timespec()
@@ -29,13 +18,9 @@ func monotonicNanoseconds() -> UInt64 {
 
 // Log-uniform latencies from 1 µs to 10 s, so every bucket of the histogram is exercised
 // (the worst case for the cache, not just one hot bucket).
-var generator = SplitMix64(state: 0x5EED)
-let logLow = log(1_000.0), logHigh = log(10_000_000_000.0)
+var generator = SplitMix64(seed: 0x5EED)
 var values = [UInt64](repeating: 0, count: valueCount)
-for index in values.indices {
-    let unit = Double(generator.next() >> 11) / Double(1 << 53)
-    values[index] = UInt64(exp(logLow + unit * (logHigh - logLow)))
-}
+for index in values.indices { values[index] = generator.nextLogUniform(from: 1e3, to: 1e10) }
 
 /// The timed part, in a function so the histogram is a local (as in a load-generator worker),
 /// not a top-level global that every access must go through memory for.

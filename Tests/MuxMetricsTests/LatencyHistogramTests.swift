@@ -1,3 +1,4 @@
+import MuxTestSupport
 import Testing
 @testable import MuxMetrics
 

@@ -1,3 +1,4 @@
+import MuxTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,5 @@
 import MuxServerKit
+import MuxTestSupport
 import Testing
 
 private func parse(_ bytes: [UInt8]) -> HTTPParseResult {
@@ -9,18 +10,6 @@ private func parse(_ text: String) -> HTTPParseResult {
     parse(Array(text.utf8))
 }
 
-/// SplitMix64: a seeded generator so random-input tests fail the same way every run.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 private let wrkRequest = "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n"
 private let curlRequest =
@@ -293,7 +282,7 @@ struct HTTPRequestParserTests {
     }
 
     @Test func randomBytesNeverCrashAndAreRefused() {
-        var generator = SeededGenerator(state: 0x5EED)
+        var generator = SplitMix64(seed: 0x5EED)
         for _ in 0..<20_000 {
             let count = Int.random(in: 0...600, using: &generator)
             let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
@@ -309,7 +298,7 @@ struct HTTPRequestParserTests {
         // Bytes drawn mostly from the grammar's own alphabet reach the header and body code.
         let alphabet = Array("GET / HTTP/1.1\r\n:Content-Length: 12\r\nConnection: close\r\nTransfer-Encoding\t\r\n".utf8)
             + [0, 0x7F, 0xFF]
-        var generator = SeededGenerator(state: 42)
+        var generator = SplitMix64(seed: 42)
         for _ in 0..<20_000 {
             let count = Int.random(in: 0...200, using: &generator)
             let prefix = Bool.random(using: &generator) ? Array("GET / HTTP/1.1\r\n".utf8) : []
