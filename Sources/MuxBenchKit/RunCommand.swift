@@ -82,10 +82,7 @@ public func runPoint(arguments: [String]) -> Int32 {
         printError("mux-bench run: \(problem)")
         return ExitCode.failure.rawValue
     }
-    raiseFileLimit()
-    Interruption.install()
-    announcePinning()
-    let system = SystemInfo.current()
+    let system = prepareToMeasure()
     for rep in 1...repetitions {
         var runner = PointRunner(point: point, repetition: rep, system: system)
         runner.verifySyscalls = parsed.flags.contains("verify-syscalls")
@@ -123,6 +120,15 @@ func prepareOutput(_ path: String) -> String? {
         return error.description
     }
     return nil
+}
+
+/// What `run` and `sweep` do before their first measurement: the fd limit raised (children
+/// inherit it), Ctrl-C/SIGTERM turned into a clean stop, the CPU plan said, the machine described.
+func prepareToMeasure() -> SystemInfo {
+    raiseFileLimit()
+    Interruption.install()
+    announcePinning()
+    return SystemInfo.current()
 }
 
 func announcePinning() {

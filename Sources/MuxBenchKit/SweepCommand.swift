@@ -83,10 +83,7 @@ public func runSweep(arguments: [String]) -> Int32 {
         }
     }
 
-    raiseFileLimit()
-    Interruption.install()
-    announcePinning()
-    let system = SystemInfo.current()
+    let system = prepareToMeasure()
     var outcomes: [PointOutcome] = []
     var runnable: [(point: SweepPoint, rep: Int)] = []
     for point in points {
