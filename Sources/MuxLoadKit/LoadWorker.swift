@@ -32,13 +32,17 @@ public struct WorkerResult: Sendable {
     public var totalRequests: UInt64 = 0
     public var errors = RequestErrors()
     public var sent: UInt64 = 0
+    /// Why the worker stopped before the window's end (its wait call failed), if it did.
+    public var failure: String?
+    /// How much of the window [warmupEnd, end) the worker ran for, in ns.
+    public var windowNanoseconds: UInt64 = 0
     public init() {}
 }
 
 final class LoadWorker: @unchecked Sendable {
     let configuration: LoadConfiguration
     private let mux: EpollMultiplexer
-    private let syscalls = Syscalls()
+    private let syscalls: Syscalls
     private var connections: UnsafeMutablePointer<ClientConnection>
     private let count: Int
     private var slotOfFD: [Int32]
@@ -63,8 +67,9 @@ final class LoadWorker: @unchecked Sendable {
     private var nextDue: Double = 0
     private var nextActive = 0
 
-    init(configuration: LoadConfiguration, fds: [Int32], ids: [UInt32]) throws {
+    init(configuration: LoadConfiguration, fds: [Int32], ids: [UInt32], syscalls: Syscalls = Syscalls()) throws {
         self.configuration = configuration
+        self.syscalls = syscalls
         mux = try EpollMultiplexer(syscalls: syscalls, edgeTriggered: false, maxEvents: 1024)
         count = fds.count
         connections = .allocate(capacity: max(1, count))
