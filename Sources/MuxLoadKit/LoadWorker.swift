@@ -174,12 +174,26 @@ final class LoadWorker: @unchecked Sendable {
     /// Once per connection at the end of the run, not per request.
     private func recordUnfinished(at stop: UInt64) {
         for slot in activeSlots where connections[slot].isOpen {
-            connections[slot].times.forEach { intended in
-                guard intended >= warmupEnd, intended < stop else { return }
-                result.histogram.record(stop - intended)
-                result.unfinished += 1
-            }
+            connections[slot].times.forEach { recordUnfinished(intended: $0, at: stop) }
         }
+        // Due before the end but never sent: the last wait woke up past the end.
+        while nextDue < Double(stop) {
+            let slot = activeSlots[nextActive]
+            nextActive = nextActive + 1 == activeSlots.count ? 0 : nextActive + 1
+            if connections[slot].isOpen {
+                recordUnfinished(intended: UInt64(nextDue), at: stop)
+            } else {
+                result.errors.dropped += 1
+            }
+            nextDue += openLoopInterval
+        }
+    }
+
+    @inline(__always)
+    private func recordUnfinished(intended: UInt64, at stop: UInt64) {
+        guard intended >= warmupEnd, intended < stop else { return }
+        result.histogram.record(stop - intended)
+        result.unfinished += 1
     }
 
     // MARK: - Sending
@@ -368,6 +382,9 @@ final class LoadWorker: @unchecked Sendable {
         if now >= warmupEnd && now < end {
             result.windowRequests += 1
             result.histogram.record(now > sent ? now - sent : 0)
+        } else if openLoopInterval > 0, now >= end, sent >= warmupEnd, sent < end {
+            // Answered, but after the window: it was unanswered at the end (see recordUnfinished).
+            recordUnfinished(intended: sent, at: end)
         }
         guard now < end, !connections[slot].closesAfterReply else { return }
         if openLoopInterval > 0 {
