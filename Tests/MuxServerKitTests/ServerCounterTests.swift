@@ -63,4 +63,23 @@ import Testing
         #expect(d["wait"]! >= 2 * k)
         #expect(d["write"] == k + 1)
     }
+
+    /// A warning the server logs is a write(2) like any other: counted. Over the window: the
+    /// counters line at its start, the --max-connections warning, nothing else.
+    @Test func aLoggedWarningIsACountedWrite() throws {
+        let server = try ServerProcess(["--backend", "epoll-lt", "--max-connections", "1"])
+        let first = try TestClient(port: server.port)
+        try first.send("warm")
+        _ = try first.receive(exactly: 4)
+        let start = try server.counters()
+        let second = try TestClient(port: server.port)
+        // Over the limit: accepted, the warning logged, closed at once.
+        #expect(try second.receiveUntilClose().isEmpty)
+        let end = try server.counters()
+        let (_, final) = try server.stop()
+        let d = delta(end, start)
+        #expect(d["rejected"] == 1, "\(d)")
+        #expect(d["write"] == 2, "the counters line and the warning: \(d)")
+        #expect(final["write"]! - end["write"]! == 1, "the end-of-window counters line only: \(final)")
+    }
 }
