@@ -78,17 +78,23 @@ public struct PackageBuild: Sendable {
                     if !targets.contains(target) { targets.append(target) }
                 }
             }
-            folders = targets.map { "\(root)/Sources/\($0)" }
-            if targets.isEmpty || folders.contains(where: { !FileManager.default.fileExists(atPath: $0) }) {
-                folders = ["\(root)/Sources"]
-            }
+            // Object folders carry the module name (mux_server for Sources/mux-server).
+            let sourceFolders = (try? FileManager.default.contentsOfDirectory(atPath: "\(root)/Sources")) ?? []
+            let byModule = Dictionary(sourceFolders.map { ($0.replacingOccurrences(of: "-", with: "_"), $0) },
+                                      uniquingKeysWith: { first, _ in first })
+            let found = targets.compactMap { byModule[$0] }
+            folders = !targets.isEmpty && found.count == targets.count
+                ? found.map { "\(root)/Sources/\($0)" } : ["\(root)/Sources"]
         } else {
             folders = ["\(root)/Sources"]
         }
         var files = ["\(root)/Package.swift"]
         for folder in folders {
             guard let walker = FileManager.default.enumerator(atPath: folder) else { continue }
-            while let name = walker.nextObject() as? String { files.append("\(folder)/\(name)") }
+            // Files only: a folder's time changes when an editor saves beside it, its files' do not.
+            while let name = walker.nextObject() as? String {
+                if walker.fileAttributes?[.type] as? FileAttributeType != .typeDirectory { files.append("\(folder)/\(name)") }
+            }
         }
         return files
     }

@@ -15,7 +15,8 @@ extension BenchProcessSuites {
         /// Columns that must hold a number in every measured row (commit may be empty outside
         /// git; rate_target_rps is empty in closed loop).
         static let numericColumns = ResultsSchema.columns.filter {
-            !["sweep", "point", "backend", "protocol", "mode", "rate_target_rps", "kernel", "cpu_model", "commit", "started_at"].contains($0)
+            !["sweep", "point", "backend", "protocol", "mode", "rate_target_rps", "server_cpus", "load_cpus", "kernel", "cpu_model",
+              "commit", "started_at"].contains($0)
         }
 
         static func number(_ row: [String: String], _ column: String) -> Double { Double(row[column] ?? "") ?? -1 }
