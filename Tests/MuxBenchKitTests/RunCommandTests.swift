@@ -164,8 +164,11 @@ extension BenchProcessSuites {
             let run = try runBench(["run", "--backend", "epoll-lt", "--connections", "20", "--active", "10",
                                     "--warmup", "200ms", "--duration", "1s", "--verify-syscalls", "--out", out], timeout: 120)
             #expect(run.status == 0, "\(run.diagnosis)")
-            let line = try #require(run.stderrLines.first { $0.contains("kernel (perf) counted") }, "\(run.diagnosis)")
-            #expect(line.contains(": agree within"), "server and perf counts agree within 1%: \(line)")
+            // Each kind on its own line, not only the total.
+            for kind in ["wait", "ctl", "accept", "read", "write", "close", "other", "total"] {
+                let line = try #require(run.stderrLines.first { $0.contains("syscalls \(kind): server counted") }, "\(run.diagnosis)")
+                #expect(line.contains("kernel (perf)") && line.contains(": agree within"), "server and perf agree on \(kind): \(line)")
+            }
             #expect(try readCSV(out).rows.count == 1)
         }
     }
