@@ -63,10 +63,15 @@ public struct PackageBuild: Sendable {
         return .fresh
     }
 
-    /// Package.swift and the files of the targets the product links (SwiftPM's link list names
-    /// their object folders); every file under Sources/ when that list is not there.
+    /// The files of the targets the product links (SwiftPM's link list names their object
+    /// folders); without that list, every file under Sources/ and Package.swift. Package.swift is
+    /// left out when the list is there: an edit that matters to the product (a dependency, a flag)
+    /// changes what is compiled and relinks it, and one that does not (another target added) must
+    /// not make it look stale forever — under `swift test`, which holds the build folder, it could
+    /// not even be confirmed.
     func sources(of product: String) -> [String] {
         var folders: [String] = []
+        var files: [String] = []
         let linkList = "\(productsDirectory)/\(product).product/Objects.LinkFileList"
         if let text = try? String(contentsOfFile: linkList, encoding: .utf8) {
             var targets: [String] = []
@@ -88,7 +93,7 @@ public struct PackageBuild: Sendable {
         } else {
             folders = ["\(root)/Sources"]
         }
-        var files = ["\(root)/Package.swift"]
+        if folders == ["\(root)/Sources"] { files.append("\(root)/Package.swift") }
         for folder in folders {
             guard let walker = FileManager.default.enumerator(atPath: folder) else { continue }
             // Files only: a folder's time changes when an editor saves beside it, its files' do not.

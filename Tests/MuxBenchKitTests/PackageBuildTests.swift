@@ -88,6 +88,8 @@ import Glibc
                            "\(checkout.products)/MuxCore.build/Socket.swift.o\n\(checkout.products)/mux_server.build/main.swift.o\n", at: 2_000)
         try checkout.write("Sources/MuxBenchKit/Sweep.swift", "// edited", at: 3_000)
         #expect(build.freshness(of: "mux-server") == .fresh, "mux-server does not link MuxBenchKit")
+        try checkout.write("Package.swift", "let package = Package(\n    name: \"MuxBench\", // a target added\n)", at: 3_000)
+        #expect(build.freshness(of: "mux-server") == .fresh, "what matters in Package.swift changes the link list or a compile")
         try checkout.write("Sources/mux-server/main.swift", "// edited", at: 3_000)
         #expect(build.freshness(of: "mux-server") == .stale(newerSource: "\(checkout.root)/Sources/mux-server/main.swift"),
                 "mux_server.build is Sources/mux-server")
