@@ -184,7 +184,10 @@ public struct PointRunner {
 
     private func snapshot(_ server: Subprocess) -> CountersMessage? {
         server.signal(SIGUSR1)
-        return server.readMessage(CountersMessage.self, until: monotonicNanoseconds() + 2_000_000_000)
+        // A "final" line means the server is exiting: no snapshot.
+        guard let counters = server.readMessage(CountersMessage.self, until: monotonicNanoseconds() + 2_000_000_000),
+              !counters.isFinal else { return nil }
+        return counters
     }
 
     /// CPU times come from the processes themselves (getrusage, µs); context switches from /proc.
