@@ -15,9 +15,12 @@ let package = Package(
         .target(name: "MuxCore", dependencies: ["CMuxShim"]),
         .target(name: "MuxCLI"),
         .target(name: "MuxMetrics"),
-        .target(name: "MuxServerKit", dependencies: ["MuxCore", "MuxCLI"]),
-        .target(name: "MuxLoadKit", dependencies: ["MuxCore", "MuxCLI", "MuxMetrics"]),
-        .target(name: "MuxBenchKit", dependencies: ["MuxCore", "MuxCLI", "MuxMetrics"]),
+        // The JSON lines between the executables (ready, counters, connected, result): one
+        // Codable type per message, shared by the writer and the reader.
+        .target(name: "MuxMessages", dependencies: ["MuxCore"]),
+        .target(name: "MuxServerKit", dependencies: ["MuxCore", "MuxCLI", "MuxMessages"]),
+        .target(name: "MuxLoadKit", dependencies: ["MuxCore", "MuxCLI", "MuxMetrics", "MuxMessages"]),
+        .target(name: "MuxBenchKit", dependencies: ["MuxCore", "MuxCLI", "MuxMetrics", "MuxMessages"]),
         .executableTarget(name: "mux-server", dependencies: ["MuxServerKit"]),
         .executableTarget(name: "mux-load", dependencies: ["MuxLoadKit"]),
         .executableTarget(name: "mux-bench", dependencies: ["MuxBenchKit"]),
@@ -28,6 +31,7 @@ let package = Package(
         .target(name: "MuxTestSupport", dependencies: ["MuxCore"], path: "Tests/MuxTestSupport"),
         .testTarget(name: "MuxCoreTests", dependencies: ["MuxCore", "MuxTestSupport"]),
         .testTarget(name: "MuxCLITests", dependencies: ["MuxCLI"]),
+        .testTarget(name: "MuxMessagesTests", dependencies: ["MuxMessages", "MuxCore"]),
         .testTarget(name: "MuxMetricsTests", dependencies: ["MuxMetrics", "MuxTestSupport"]),
         .testTarget(name: "MuxServerKitTests", dependencies: ["MuxServerKit", "MuxCore", "MuxTestSupport"]),
         .testTarget(name: "MuxLoadKitTests", dependencies: ["MuxLoadKit", "MuxCore", "MuxMetrics", "MuxTestSupport"]),

@@ -24,6 +24,26 @@ int mux_allowed_cpu_count(void) {
     return CPU_COUNT(&set);
 }
 
+int mux_affinity_of(pid_t pid, int *cpus, int capacity) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(pid, sizeof set, &set) != 0) return -1;
+    int count = 0;
+    for (int c = 0; c < CPU_SETSIZE && count < capacity; c++) {
+        if (CPU_ISSET(c, &set)) cpus[count++] = c;
+    }
+    return count;
+}
+
+int mux_pin_cpu_list(pid_t pid, const int *cpus, int count) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (int i = 0; i < count; i++) {
+        if (cpus[i] >= 0 && cpus[i] < CPU_SETSIZE) CPU_SET(cpus[i], &set);
+    }
+    return sched_setaffinity(pid, sizeof set, &set);
+}
+
 const char *mux_errno_name(int code) {
     const char *name = strerrorname_np(code);
     return name ? name : "E?";

@@ -5,6 +5,7 @@ import Foundation
 import CMuxShim
 import MuxCLI
 import MuxCore
+import MuxMessages
 import MuxMetrics
 #if canImport(Glibc)
 import Glibc
@@ -38,19 +39,26 @@ public struct PointRunner {
     public var point: SweepPoint
     public var repetition: Int
     public var system: SystemInfo
+    public var binaries: MeasuredBinaries
     public var verifySyscalls = false
     public var hgrmPath: String?
     
-    public init(point: SweepPoint, repetition: Int, system: SystemInfo) {
+    public init(point: SweepPoint, repetition: Int, system: SystemInfo, binaries: MeasuredBinaries) {
         self.point = point
         self.repetition = repetition
         self.system = system
+        self.binaries = binaries
     }
 
-    /// Which CPUs the server and the load generator get: server on 0, load on the rest.
-    public static func cpuPlan() -> (server: Int, load: ClosedRange<Int>)? {
-        let cpus = Int(mux_allowed_cpu_count())
-        return cpus >= 2 ? (0, 1...(cpus - 1)) : nil
+    /// Pins `pid` as planned and says where it may run now; a refusal becomes a note, and the
+    /// row records the CPUs the kernel reports for it, never the plan.
+    private static func pin(_ name: String, _ pid: Int32, to cpus: [Int]?, notes: inout [String]) -> String {
+        if let cpus {
+            do { return formatCPUList(try CPUPlan.pin(pid, to: cpus)) } catch {
+                notes.append("pinning \(name) to CPU \(formatCPUList(cpus)) failed: \(error); it ran unpinned")
+            }
+        }
+        return (try? CPUPlan.affinity(of: pid)).map(formatCPUList) ?? ""
     }
 
     public func run() -> RunOutcome {
@@ -61,14 +69,13 @@ public struct PointRunner {
         if point.backend == "select" { serverArguments += ["--max-connections", "\(selectMaximumConnections)"] }
         let server: Subprocess
         do {
-            server = try Subprocess(name: "mux-server", executable: siblingExecutable("mux-server"), arguments: serverArguments)
+            server = try Subprocess(name: "mux-server", executable: binaries.server, arguments: serverArguments)
         } catch {
             return .failed(reason: "cannot start mux-server: \(error)")
         }
         defer { server.stop() }
-        guard let ready = server.readJSON(type: "ready", until: monotonicNanoseconds() + 10_000_000_000,
-                                          shouldStop: { Interruption.requested }),
-              let port = ready["port"] as? Int else {
+        guard let ready = server.readMessage(ReadyMessage.self, until: monotonicNanoseconds() + 10_000_000_000,
+                                             shouldStop: { Interruption.requested }) else {
             if Interruption.requested { return .interrupted }
             return .failed(reason: "mux-server did not become ready: \(server.lastErrorLine())")
         }
@@ -80,10 +87,10 @@ public struct PointRunner {
             verifier = attached
             if let reason { notes.append("syscall verification skipped: \(reason)") }
         }
-        let plan = Self.cpuPlan()
-        if let plan { _ = mux_pin_cpus(server.pid, Int32(plan.server), Int32(plan.server)) }
+        let plan = CPUPlan.current()
+        let serverCPUs = Self.pin("mux-server", server.pid, to: plan?.server, notes: &notes)
 
-        var loadArguments = ["--port", "\(port)", "--connections", "\(point.connections)", "--active", "\(point.active)",
+        var loadArguments = ["--port", "\(ready.port)", "--connections", "\(point.connections)", "--active", "\(point.active)",
                              "--payload", "\(point.payloadBytes)", "--protocol", wireProtocol,
                              "--warmup", "\(point.warmup)s", "--duration", "\(point.duration)s",
                              "--pipeline", "\(point.pipeline)", "--threads", "\(point.threads)",
@@ -95,36 +102,35 @@ public struct PointRunner {
         if let hgrmPath { loadArguments += ["--hgrm", hgrmPath] }
         let load: Subprocess
         do {
-            load = try Subprocess(name: "mux-load", executable: siblingExecutable("mux-load"), arguments: loadArguments)
+            load = try Subprocess(name: "mux-load", executable: binaries.load, arguments: loadArguments)
         } catch {
             return .failed(reason: "cannot start mux-load: \(error)")
         }
         defer { load.stop(grace: 2) }
-        if let plan { _ = mux_pin_cpus(load.pid, Int32(plan.load.lowerBound), Int32(plan.load.upperBound)) }
+        let loadCPUs = Self.pin("mux-load", load.pid, to: plan?.load, notes: &notes)
 
         // Connecting 10,000 sockets takes a while; allow for it, but not forever.
         let connectBudget = UInt64(30 + point.connections / 500) * 1_000_000_000
-        guard let connected = load.readJSON(type: "connected", until: monotonicNanoseconds() + connectBudget,
-                                            shouldStop: { Interruption.requested || !server.isRunning }),
-              let warmupEnd = (connected["warmup_end_ns"] as? NSNumber)?.uint64Value,
-              let end = (connected["end_ns"] as? NSNumber)?.uint64Value else {
+        guard let connected = load.readMessage(ConnectedMessage.self, until: monotonicNanoseconds() + connectBudget,
+                                               shouldStop: { Interruption.requested || !server.isRunning }) else {
             if Interruption.requested { return .interrupted }
             if !server.isRunning { return .failed(reason: "mux-server died while the load connected: \(server.lastErrorLine())") }
             load.stop(grace: 1)
             return .failed(reason: "mux-load did not start traffic: \(load.lastErrorLine())")
         }
 
+        let warmupEnd = connected.warmupEndNs
+        let end = connected.endNs
         // Warm-up: wait, watching both children.
         if let failure = watch(server, load, until: warmupEnd) { return failure }
         guard let startCounters = snapshot(server),
-              let serverStart = ProcessStats.read(pid: server.pid),
-              let loadStart = ProcessStats.read(pid: load.pid) else {
+              let serverStart = ProcessStats.read(pid: server.pid) else {
             return .failed(reason: "mux-server stopped answering at the window's start: \(server.lastErrorLine())")
         }
         // perf is switched on and off a moment after the window's edges (a FIFO round trip, long
         // on a busy machine), so a second snapshot on each side brackets what perf saw:
         // [afterEnable, end] ⊆ perf's span ⊆ [start, afterDisable].
-        var afterEnable: [String: Any]?
+        var afterEnable: CountersMessage?
         if let verifier {
             if !verifier.enable() { notes.append("syscall verification: perf did not acknowledge enable") }
             afterEnable = snapshot(server)
@@ -135,35 +141,30 @@ public struct PointRunner {
               let serverEnd = ProcessStats.read(pid: server.pid) else {
             return .failed(reason: "mux-server died during the window: \(server.lastErrorLine())")
         }
-        var afterDisable: [String: Any]?
+        var afterDisable: CountersMessage?
         if let verifier {
             _ = verifier.disable()
             afterDisable = snapshot(server)
         }
-        let loadEnd = ProcessStats.read(pid: load.pid) ?? loadStart
 
         // The load generator finishes on its own right after `end`.
         let margin: UInt64 = 10_000_000_000
-        guard let result = load.readJSON(type: "result", until: end + margin, shouldStop: { Interruption.requested }) else {
+        guard let result = load.readMessage(ResultMessage.self, until: end + margin, shouldStop: { Interruption.requested }) else {
             if Interruption.requested { return .interrupted }
             return .failed(reason: "mux-load gave no result within 10 s of the window's end: \(load.lastErrorLine())")
         }
 
-        let window = SyscallCounters(json: endCounters).subtracting(SyscallCounters(json: startCounters))
+        let window = endCounters.syscalls.subtracting(startCounters.syscalls)
         if let verifier, let kernel = verifier.finish() {
-            let ours = window.total
             // What the server counted over perf's span lies between these two.
-            let low = afterEnable.map { SyscallCounters(json: endCounters).subtracting(SyscallCounters(json: $0)).total } ?? ours
-            let high = afterDisable.map { SyscallCounters(json: $0).subtracting(SyscallCounters(json: startCounters)).total } ?? ours
-            let measured = Double(kernel.total)
-            let nearest = min(max(measured, Double(low)), Double(high))
-            let difference = nearest == 0 ? 0 : abs(measured - nearest) / nearest * 100
-            let verdict = difference <= 1 ? "agree" : "DISAGREE"
-            notes.append("syscalls over the window: server counted \(ours) (\(low)-\(high) over perf's span), "
-                         + "kernel (perf) counted \(kernel.total): \(verdict) within \(formatCompactNumber(difference))%")
+            let low = afterEnable.map { endCounters.syscalls.subtracting($0.syscalls) } ?? window
+            let high = afterDisable.map { $0.syscalls.subtracting(startCounters.syscalls) } ?? window
+            notes += SyscallVerifier.compare(server: window, low: low, high: high, kernel: kernel)
         }
-        let row = makeRow(result: result, window: window, server: serverEnd.subtracting(serverStart),
-                          load: loadEnd.subtracting(loadStart), started: started)
+        var row = makeRow(result: result, window: window, serverStart: startCounters, serverEnd: endCounters,
+                          switches: serverEnd.subtracting(serverStart), started: started)
+        row["server_cpus"] = serverCPUs
+        row["load_cpus"] = loadCPUs
         return .measured(row: row, notes: notes)
     }
 
@@ -181,36 +182,39 @@ public struct PointRunner {
         }
     }
 
-    private func snapshot(_ server: Subprocess) -> [String: Any]? {
+    private func snapshot(_ server: Subprocess) -> CountersMessage? {
         server.signal(SIGUSR1)
-        return server.readJSON(type: "counters", until: monotonicNanoseconds() + 2_000_000_000)
+        // A "final" line means the server is exiting: no snapshot.
+        guard let counters = server.readMessage(CountersMessage.self, until: monotonicNanoseconds() + 2_000_000_000),
+              !counters.isFinal else { return nil }
+        return counters
     }
 
-    private func makeRow(result: [String: Any], window: SyscallCounters, server: ProcessStats, load: ProcessStats,
-                         started: String) -> [String: String] {
-        func number(_ key: String) -> Double { (result[key] as? NSNumber)?.doubleValue ?? 0 }
-        let latency = result["latency_us"] as? [String: Any] ?? [:]
-        func lat(_ key: String) -> String { formatCompactNumber((latency[key] as? NSNumber)?.doubleValue ?? 0) }
-        let requests = number("requests")
+    /// CPU times come from the processes themselves (getrusage, µs); context switches from /proc.
+    private func makeRow(result: ResultMessage, window: SyscallCounters, serverStart: CountersMessage,
+                         serverEnd: CountersMessage, switches: ProcessStats, started: String) -> [String: String] {
+        func lat(_ value: Double?) -> String { formatCompactNumber(value ?? 0) }
+        let requests = Double(result.requests)
+        let serverUser = Double(serverEnd.cpuUserMicroseconds &- serverStart.cpuUserMicroseconds) / 1e6
+        let serverSystem = Double(serverEnd.cpuSystemMicroseconds &- serverStart.cpuSystemMicroseconds) / 1e6
         var row = point.rowParameters
         row["rep"] = "\(repetition)"
         row["requests"] = formatCompactNumber(requests)
-        row["errors"] = formatCompactNumber(number("errors"))
-        row["throughput_rps"] = formatCompactNumber(number("throughput_rps"))
-        row["lat_mean_us"] = lat("mean")
-        row["lat_p50_us"] = lat("p50")
-        row["lat_p90_us"] = lat("p90")
-        row["lat_p99_us"] = lat("p99")
-        row["lat_p999_us"] = lat("p999")
-        row["lat_max_us"] = lat("max")
-        row["server_user_s"] = formatCompactNumber(server.userSeconds)
-        row["server_sys_s"] = formatCompactNumber(server.systemSeconds)
-        row["server_cpu_us_per_req"] = requests > 0
-            ? formatCompactNumber((server.userSeconds + server.systemSeconds) * 1e6 / requests) : ""
-        row["ctx_vol"] = "\(server.voluntarySwitches)"
-        row["ctx_invol"] = "\(server.involuntarySwitches)"
-        row["load_user_s"] = formatCompactNumber(load.userSeconds)
-        row["load_sys_s"] = formatCompactNumber(load.systemSeconds)
+        row["errors"] = formatCompactNumber(Double(result.errors))
+        row["throughput_rps"] = formatCompactNumber(result.throughput)
+        row["lat_mean_us"] = lat(result.latency.mean)
+        row["lat_p50_us"] = lat(result.latency.p50)
+        row["lat_p90_us"] = lat(result.latency.p90)
+        row["lat_p99_us"] = lat(result.latency.p99)
+        row["lat_p999_us"] = lat(result.latency.p999)
+        row["lat_max_us"] = lat(result.latency.max)
+        row["server_user_s"] = formatCompactNumber(serverUser)
+        row["server_sys_s"] = formatCompactNumber(serverSystem)
+        row["server_cpu_us_per_req"] = requests > 0 ? formatCompactNumber((serverUser + serverSystem) * 1e6 / requests) : ""
+        row["ctx_vol"] = "\(switches.voluntarySwitches)"
+        row["ctx_invol"] = "\(switches.involuntarySwitches)"
+        row["load_user_s"] = formatCompactNumber(Double(result.cpuUserMicroseconds) / 1e6)
+        row["load_sys_s"] = formatCompactNumber(Double(result.cpuSystemMicroseconds) / 1e6)
         row["sc_wait"] = "\(window.wait)"
         row["sc_ctl"] = "\(window.ctl)"
         row["sc_accept"] = "\(window.accept)"
@@ -226,17 +230,5 @@ public struct PointRunner {
         row["commit"] = system.commit
         row["started_at"] = started
         return row
-    }
-}
-
-extension SyscallCounters {
-    /// The server's counters JSON line as numbers.
-    init(json line: [String: Any]) {
-        self.init()
-        func value(_ key: String) -> UInt64 { (line[key] as? NSNumber)?.uint64Value ?? 0 }
-        wait = value("wait"); ctl = value("ctl"); accept = value("accept"); read = value("read")
-        write = value("write"); close = value("close"); other = value("other")
-        readEAGAIN = value("read_eagain"); readEOF = value("read_eof"); writeEAGAIN = value("write_eagain")
-        acceptEAGAIN = value("accept_eagain"); events = value("events")
     }
 }

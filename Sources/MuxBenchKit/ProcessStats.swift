@@ -1,4 +1,5 @@
-// A process's CPU time and context switches, read from /proc at the measurement window's edges.
+// A process's context switches (and /proc's coarse CPU ticks), read from /proc at the window's edges;
+// the collector takes CPU time from the processes themselves (getrusage, µs) instead.
 import MuxMetrics
 #if canImport(Glibc)
 import Glibc

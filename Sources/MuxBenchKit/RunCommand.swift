@@ -82,9 +82,9 @@ public func runPoint(arguments: [String]) -> Int32 {
         printError("mux-bench run: \(problem)")
         return ExitCode.failure.rawValue
     }
-    let system = prepareToMeasure()
+    guard let (system, binaries) = prepareToMeasure() else { return ExitCode.failure.rawValue }
     for rep in 1...repetitions {
-        var runner = PointRunner(point: point, repetition: rep, system: system)
+        var runner = PointRunner(point: point, repetition: rep, system: system, binaries: binaries)
         runner.verifySyscalls = parsed.flags.contains("verify-syscalls")
         runner.hgrmPath = rep == repetitions ? parsed.string("hgrm") : nil
         switch runner.run() {
@@ -122,21 +122,30 @@ func prepareOutput(_ path: String) -> String? {
     return nil
 }
 
-/// What `run` and `sweep` do before their first measurement: the fd limit raised (children
-/// inherit it), Ctrl-C/SIGTERM turned into a clean stop, the CPU plan said, the machine described.
-func prepareToMeasure() -> SystemInfo {
-    raiseFileLimit()
+/// What `run` and `sweep` do before their first measurement: Ctrl-C/SIGTERM turned into a clean
+/// stop, the binaries found (built when missing or stale) and said, the fd limit raised (children
+/// inherit it), the CPU plan said, the machine described. nil (reason printed) when the binaries
+/// cannot be had.
+func prepareToMeasure() -> (SystemInfo, MeasuredBinaries)? {
     Interruption.install()
+    let binaries: MeasuredBinaries
+    do { binaries = try MeasuredBinaries.prepare() } catch {
+        printError("mux-bench: \(error)")
+        return nil
+    }
+    raiseFileLimit()
     announcePinning()
-    return SystemInfo.current()
+    return (SystemInfo.current(commit: binaries.commit), binaries)
 }
 
+/// The plan; each run's row records the CPUs the kernel then reports, and a refusal is a note.
 func announcePinning() {
-    if let plan = PointRunner.cpuPlan() {
-        let load = plan.load.count == 1 ? "CPU \(plan.load.lowerBound)" : "CPUs \(plan.load.lowerBound)-\(plan.load.upperBound)"
-        printError("pinning: mux-server to CPU \(plan.server), mux-load to \(load)")
+    let allowed = (try? CPUPlan.affinity(of: 0)) ?? []
+    if let plan = CPUPlan.split(allowed: allowed) {
+        printError("pinning: of CPUs \(formatCPUList(allowed)), mux-server to \(formatCPUList(plan.server)), "
+                   + "mux-load to \(formatCPUList(plan.load))")
     } else {
-        printError("pinning: only one CPU available; server and load generator share it")
+        printError("pinning: none: only CPU \(formatCPUList(allowed)) available; server and load generator share it")
     }
 }
 
@@ -151,7 +160,7 @@ func warnings(for row: [String: String]) -> [String] {
     var lines: [String] = []
     if let errors = Double(row["errors"] ?? ""), errors > 0 { lines.append("WARNING: \(formatCompactNumber(errors)) request errors in this run") }
     if let util = SweepSummary.figureValue("load_cpu_util", in: row), util >= SweepSummary.loadSaturationUtil {
-        lines.append("WARNING: the load generator used \(Int(util * 100))% of a CPU: it, not the server, may have set the pace")
+        lines.append("WARNING: the load generator used \(Int(util * 100))% of the CPUs it could use: it, not the server, may have set the pace")
     }
     if let target = Double(row["rate_target_rps"] ?? ""), let achieved = Double(row["throughput_rps"] ?? ""),
        achieved < target * (1 - SweepSummary.rateShortfall) {

@@ -2,6 +2,7 @@
 // death, and always ended (by its PID) before the collector moves on.
 import Foundation
 import MuxCore
+import MuxMessages
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -94,11 +95,11 @@ final class Subprocess {
         }
     }
 
-    /// The next stdout line that is a JSON object with this "type".
-    func readJSON(type: String, until deadline: UInt64, shouldStop: () -> Bool = { false }) -> [String: Any]? {
+    /// The next stdout line that is this message (lines of other types are passed over).
+    func readMessage<Message: JSONLineMessage>(_ type: Message.Type, until deadline: UInt64,
+                                               shouldStop: () -> Bool = { false }) -> Message? {
         while let line = readLine(until: deadline, shouldStop: shouldStop) {
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { continue }
-            if object["type"] as? String == type { return object }
+            if let message = Message.decode(line: line) { return message }
         }
         return nil
     }
@@ -167,10 +168,4 @@ final class Subprocess {
         close(stdoutFD)
         close(stderrFD)
     }
-}
-
-/// The directory of this executable: mux-server and mux-load are built beside mux-bench.
-func siblingExecutable(_ name: String) -> String {
-    let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-    return (me as NSString).deletingLastPathComponent + "/" + name
 }

@@ -74,7 +74,10 @@ public enum SweepSummary {
         if figure == "load_cpu_util" {
             guard let user = number(row["load_user_s"]), let system = number(row["load_sys_s"]),
                   let duration = number(row["duration_s"]), duration > 0 else { return nil }
-            return (user + system) / duration
+            // Of the CPUs the load generator could use: min(its threads, the CPUs it was pinned to).
+            let threads = max(1, Int(number(row["threads"]) ?? 1))
+            let cpus = countCPUList(row["load_cpus"] ?? "") ?? threads
+            return (user + system) / duration / Double(max(1, min(threads, cpus)))
         }
         return number(row[figure])
     }

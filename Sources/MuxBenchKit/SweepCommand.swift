@@ -83,7 +83,7 @@ public func runSweep(arguments: [String]) -> Int32 {
         }
     }
 
-    let system = prepareToMeasure()
+    guard let (system, binaries) = prepareToMeasure() else { return ExitCode.failure.rawValue }
     var outcomes: [PointOutcome] = []
     var runnable: [(point: SweepPoint, rep: Int)] = []
     for point in points {
@@ -107,7 +107,7 @@ public func runSweep(arguments: [String]) -> Int32 {
     for (index, run) in runnable.enumerated() {
         if failedPoints.contains(run.point.id) { continue }
         progress.starting(index, label: "\(run.point.id) rep \(run.rep)")
-        var runner = PointRunner(point: run.point, repetition: run.rep, system: system)
+        var runner = PointRunner(point: run.point, repetition: run.rep, system: system, binaries: binaries)
         runner.verifySyscalls = parsed.flags.contains("verify-syscalls")
         switch runner.run() {
         case let .measured(row, notes):

@@ -86,7 +86,7 @@ public struct SweepPoint: Hashable, Sendable {
             "sweep": sweep, "point": id, "backend": backend, "protocol": protocolName,
             "mode": writeMode, "connections": String(connections), "active": String(active),
             "payload_bytes": String(payloadBytes), "pipeline": String(pipeline),
-            "rate_target_rps": rateTarget, "warmup_s": formatCompactNumber(warmup),
+            "rate_target_rps": rateTarget, "threads": String(threads), "max_events": String(maxEvents), "warmup_s": formatCompactNumber(warmup),
             "duration_s": formatCompactNumber(duration),
         ]
     }

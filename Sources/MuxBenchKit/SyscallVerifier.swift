@@ -102,4 +102,51 @@ final class SyscallVerifier {
         }
         return (total, byCall)
     }
+
+    /// Calls that may move between kinds around the two counters snapshots in perf's span.
+    static let bookkeepingSlack = 6.0
+
+    /// The counting layer's kind for a perf tracepoint name (`pselect6` is glibc's select).
+    static func kind(ofTracepoint name: String) -> String {
+        switch name {
+        case "select", "pselect6", "poll", "ppoll", "epoll_wait", "epoll_pwait", "epoll_pwait2": return "wait"
+        case "epoll_ctl": return "ctl"
+        case "accept", "accept4": return "accept"
+        case "read", "readv", "recvfrom", "recvmsg": return "read"
+        case "write", "writev", "sendto", "sendmsg": return "write"
+        case "close": return "close"
+        default: return "other"
+        }
+    }
+
+    /// One note per kind (wait, ctl, accept, read, write, close, other) and one for the total:
+    /// the server's count over the window, the range it counted over perf's span (`low` is what
+    /// it counted inside perf's span for sure, `high` what it counted around it), perf's count,
+    /// and whether they agree: within 1%, or within a few calls, since the server's bookkeeping
+    /// around each counters snapshot inside perf's span (a signalfd `read` the server files under
+    /// `other`, getrusage, the line's `write`) can land in another kind than perf's.
+    static func compare(server window: SyscallCounters, low: SyscallCounters, high: SyscallCounters,
+                        kernel: (total: UInt64, byCall: [String: UInt64])) -> [String] {
+        var kernelByKind: [String: UInt64] = [:]
+        for (call, count) in kernel.byCall { kernelByKind[kind(ofTracepoint: call), default: 0] += count }
+        func byKind(_ c: SyscallCounters) -> [String: UInt64] {
+            ["wait": c.wait, "ctl": c.ctl, "accept": c.accept, "read": c.read, "write": c.write, "close": c.close,
+             "other": c.other, "total": c.total]
+        }
+        kernelByKind["total"] = kernel.total
+        let (ours, lows, highs) = (byKind(window), byKind(low), byKind(high))
+        var notes: [String] = []
+        for name in ["wait", "ctl", "accept", "read", "write", "close", "other", "total"] {
+            let measured = Double(kernelByKind[name] ?? 0)
+            let (lowest, highest) = (Double(min(lows[name]!, highs[name]!)), Double(max(lows[name]!, highs[name]!)))
+            let nearest = min(max(measured, lowest), highest)
+            let difference = nearest == 0 ? (measured == 0 ? 0 : 100) : abs(measured - nearest) / nearest * 100
+            let verdict = difference <= 1 || abs(measured - nearest) <= bookkeepingSlack ? "agree" : "DISAGREE"
+            let calls = name == "other" ? " [" + kernel.byCall.filter { kind(ofTracepoint: $0.key) == "other" }
+                .sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "]" : ""
+            notes.append("syscalls \(name): server counted \(ours[name]!) (\(Int(lowest))-\(Int(highest)) over perf's span), "
+                         + "kernel (perf) \(Int(measured))\(calls): \(verdict) within \(formatCompactNumber(difference))%")
+        }
+        return notes
+    }
 }

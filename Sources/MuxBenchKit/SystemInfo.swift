@@ -7,7 +7,8 @@ public struct SystemInfo: Sendable {
     public var cpuModel: String
     public var commit: String
 
-    public static func current() -> SystemInfo {
+    /// This machine, and `commit`: that of the binaries measured (MeasuredBinaries).
+    public static func current(commit: String) -> SystemInfo {
         var name = utsname()
         uname(&name)
         let release = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
@@ -17,29 +18,7 @@ public struct SystemInfo: Sendable {
            let value = line.split(separator: ":", maxSplits: 1).last {
             model = value.trimmingCharacters(in: .whitespaces)
         }
-        return SystemInfo(kernel: sanitize(release), cpuModel: sanitize(model), commit: gitCommit())
-    }
-
-    /// The checkout's short commit, with `+dirty` when it has uncommitted changes; empty outside git.
-    static func gitCommit() -> String {
-        guard let head = run("/usr/bin/git", ["rev-parse", "--short", "HEAD"]), !head.isEmpty else { return "" }
-        let dirty = run("/usr/bin/git", ["status", "--porcelain", "--untracked-files=no"]) ?? ""
-        return head + (dirty.isEmpty ? "" : "+dirty")
-    }
-
-    private static func run(_ tool: String, _ arguments: [String]) -> String? {
-        guard FileManager.default.isExecutableFile(atPath: tool) else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return SystemInfo(kernel: sanitize(release), cpuModel: sanitize(model), commit: commit)
     }
 }
 

@@ -2,6 +2,7 @@
 import Foundation
 import MuxCLI
 import MuxCore
+import MuxMessages
 import MuxMetrics
 
 public enum LoadCommand {
@@ -137,7 +138,8 @@ public enum LoadCommand {
         let start = monotonicNanoseconds() + 2_000_000
         let warmupEnd = start + UInt64(configuration.warmupSeconds * 1e9)
         let end = warmupEnd + UInt64(configuration.durationSeconds * 1e9)
-        announce("{\"type\":\"connected\",\"connections\":\(fds.count),\"start_ns\":\(start),\"warmup_end_ns\":\(warmupEnd),\"end_ns\":\(end),\"pid\":\(getpid())}")
+        announce(ConnectedMessage(connections: fds.count, startNs: start, warmupEndNs: warmupEnd, endNs: end,
+                                  pid: getpid()).jsonLine())
         let group = DispatchGroup()
         for (index, worker) in workers.enumerated() {
             group.enter()
@@ -148,10 +150,26 @@ public enum LoadCommand {
             thread.stackSize = 1 << 20
             thread.start()
         }
+        // The window's CPU time, all threads: sampled here at its edges while the workers run.
+        sleepUntil(warmupEnd)
+        let cpuAtStart = ProcessCPUTime.now()
+        sleepUntil(end)
+        let cpuAtEnd = ProcessCPUTime.now()
         group.wait()
-        let report = LoadReport(configuration: configuration, results: workers.map(\.result))
+        var report = LoadReport(configuration: configuration, results: workers.map(\.result))
+        report.windowCPU = cpuAtEnd.since(cpuAtStart)
         deliver(report)
         if configuration.lingerSeconds > 0 { usleep(useconds_t(configuration.lingerSeconds * 1e6)) }
         return report
+    }
+}
+
+/// Sleeps until `deadline` (monotonic ns); returns at once if it has passed.
+private func sleepUntil(_ deadline: UInt64) {
+    while true {
+        let now = monotonicNanoseconds()
+        if now >= deadline { return }
+        var pause = timespec(tv_sec: Int((deadline - now) / 1_000_000_000), tv_nsec: Int((deadline - now) % 1_000_000_000))
+        nanosleep(&pause, nil)
     }
 }

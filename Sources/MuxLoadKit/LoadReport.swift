@@ -1,3 +1,4 @@
+import MuxMessages
 import MuxMetrics
 
 /// The merged outcome of a load run: what the JSON line and the stderr summary say.
@@ -14,6 +15,8 @@ public struct LoadReport: Sendable {
     public var windowSeconds: Double
     /// Why workers stopped early ("thread 2: epoll_pwait2: EBADF ..."), for stderr.
     public var failures: [String] = []
+    /// This process's CPU time (all threads) over the window: the load generator's own cost.
+    public var windowCPU = ProcessCPUTime(userMicroseconds: 0, systemMicroseconds: 0)
 
     public init(configuration: LoadConfiguration, results: [WorkerResult]) {
         self.configuration = configuration
@@ -38,23 +41,25 @@ public struct LoadReport: Sendable {
 
     public var throughput: Double { windowSeconds > 0 ? Double(windowRequests) / windowSeconds : 0 }
 
-    public func jsonLine() -> String {
+    public func message() -> ResultMessage {
         let s = histogram.summary()
-        var fields = ["\"type\":\"result\"", "\"protocol\":\"\(configuration.wireProtocol.rawValue)\"",
-                      "\"connections\":\(configuration.connections)", "\"active\":\(configuration.active)",
-                      "\"threads\":\(configuration.threads)", "\"pipeline\":\(configuration.pipeline)",
-                      "\"payload_bytes\":\(configuration.payloadBytes)",
-                      "\"warmup_s\":\(configuration.warmupSeconds)", "\"duration_s\":\(configuration.durationSeconds)",
-                      "\"requests\":\(windowRequests)", "\"total_requests\":\(totalRequests)", "\"sent\":\(sent)",
-                      "\"errors\":\(errors.total)", "\"unfinished\":\(unfinished)", "\"window_s\":\(json(windowSeconds))",
-                      "\"throughput_rps\":\(json(throughput))"]
-        fields.append("\"rate_target_rps\":" + (configuration.rate.map { json($0) } ?? "null"))
-        fields.append("\"errors_by_kind\":{" + errors.fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")
-        fields.append("\"latency_us\":{\"mean\":\(json(s.mean)),\"stddev\":\(json(s.stddev)),\"p50\":\(json(s.p50)),"
-            + "\"p90\":\(json(s.p90)),\"p99\":\(json(s.p99)),\"p999\":\(json(s.p999)),\"p9999\":\(json(s.p9999)),"
-            + "\"max\":\(json(s.max))}")
-        return "{" + fields.joined(separator: ",") + "}"
+        func finite(_ value: Double) -> Double? { value.isFinite ? value : nil }
+        let latency = ResultMessage.Latency(mean: finite(s.mean), stddev: finite(s.stddev), p50: finite(s.p50),
+                                            p90: finite(s.p90), p99: finite(s.p99), p999: finite(s.p999),
+                                            p9999: finite(s.p9999), max: finite(s.max))
+        return ResultMessage(
+            wireProtocol: configuration.wireProtocol.rawValue, connections: configuration.connections,
+            active: configuration.active, threads: configuration.threads, pipeline: configuration.pipeline,
+            payloadBytes: configuration.payloadBytes, warmupSeconds: configuration.warmupSeconds,
+            durationSeconds: configuration.durationSeconds, requests: windowRequests, totalRequests: totalRequests,
+            sent: sent, errors: UInt64(errors.total), throughput: throughput, rateTarget: configuration.rate,
+            errorsByKind: Dictionary(errors.fields.map { ($0.0, UInt64($0.1)) }, uniquingKeysWith: +),
+            latency: latency, cpuUserMicroseconds: windowCPU.userMicroseconds,
+            cpuSystemMicroseconds: windowCPU.systemMicroseconds, unfinished: unfinished,
+            windowSeconds: windowSeconds)
     }
+
+    public func jsonLine() -> String { message().jsonLine() }
 
     /// The readable summary for stderr.
     public func summaryText() -> String {

@@ -5,18 +5,18 @@ public enum ResultsSchema {
     /// Columns of results/NAME.csv: one row per measured repetition, in this order.
     public static let columns: [String] = [
         "sweep", "point", "rep", "backend", "protocol", "mode", "connections", "active",
-        "payload_bytes", "pipeline", "rate_target_rps", "warmup_s", "duration_s", "requests",
+        "payload_bytes", "pipeline", "rate_target_rps", "threads", "max_events", "warmup_s", "duration_s", "requests",
         "errors", "throughput_rps", "lat_mean_us", "lat_p50_us", "lat_p90_us", "lat_p99_us",
         "lat_p999_us", "lat_max_us", "server_user_s", "server_sys_s", "server_cpu_us_per_req",
         "ctx_vol", "ctx_invol", "load_user_s", "load_sys_s", "sc_wait", "sc_ctl", "sc_accept",
         "sc_read", "sc_write", "sc_close", "sc_other", "read_eagain", "sc_per_req",
-        "events_per_wait", "kernel", "cpu_model", "commit", "started_at",
+        "events_per_wait", "server_cpus", "load_cpus", "kernel", "cpu_model", "commit", "started_at",
     ]
 
     /// The columns that name a point (its parameters), shared by the raw and summary CSVs.
     public static let pointParameters: [String] = [
         "sweep", "point", "backend", "protocol", "mode", "connections", "active", "payload_bytes",
-        "pipeline", "rate_target_rps", "warmup_s", "duration_s",
+        "pipeline", "rate_target_rps", "threads", "max_events", "warmup_s", "duration_s",
     ]
 
     /// Figures summarised per point as `_median`, `_min`, `_max`. The `*_per_req` ones other

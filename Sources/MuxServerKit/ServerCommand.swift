@@ -2,6 +2,7 @@
 import CMuxShim
 import MuxCLI
 import MuxCore
+import MuxMessages
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -93,10 +94,10 @@ public enum ServerCommand {
 
     private static func serve<M: Multiplexer>(_ configuration: ServerConfiguration, _ mux: M, _ fileLimit: Int) throws {
         let loop = try ServerLoop(configuration: configuration, mux: mux)
-        printLine("{\"type\":\"ready\",\"backend\":\"\(configuration.backend.rawValue)\",\"host\":\"\(configuration.host)\","
-            + "\"port\":\(loop.port),\"pid\":\(getpid()),\"protocol\":\"\(configuration.wireProtocol.rawValue)\","
-            + "\"write_mode\":\"\(configuration.writeMode.rawValue)\",\"max_events\":\(configuration.maxEvents),"
-            + "\"fd_limit\":\(fileLimit)}")
+        printLine(ReadyMessage(backend: configuration.backend.rawValue, host: configuration.host, port: Int(loop.port),
+                               pid: getpid(), wireProtocol: configuration.wireProtocol.rawValue,
+                               writeMode: configuration.writeMode.rawValue, maxEvents: configuration.maxEvents,
+                               fdLimit: fileLimit).jsonLine())
         // Counter lines go through the counted write, so kernel-side counts (perf) agree.
         try loop.run { line in loop.emit(line, to: STDOUT_FILENO) }
     }

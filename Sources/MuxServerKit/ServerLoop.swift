@@ -3,6 +3,7 @@
 // memory) and nothing proportional to the number of connections outside the backend's wait.
 import CMuxShim
 import MuxCore
+import MuxMessages
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -103,8 +104,11 @@ public final class ServerLoop<M: Multiplexer> {
 
     public func countersLine(final: Bool) -> String {
         reportSequence += 1
+        // getrusage is a syscall the kernel sees too: counted before the line that reports it.
+        syscalls.counters.other &+= 1
+        let cpu = ProcessCPUTime.now()
         return ServerReport.countersLine(sequence: reportSequence, monotonicNanoseconds: monotonicNanoseconds(),
-                                         syscalls: syscalls.counters, statistics: statistics, final: final)
+                                         syscalls: syscalls.counters, statistics: statistics, cpu: cpu, final: final)
     }
 
     /// Writes one line to `fd` (blocking stdout) through the counted syscall layer.

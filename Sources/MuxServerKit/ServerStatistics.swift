@@ -1,4 +1,5 @@
 import MuxCore
+import MuxMessages
 
 /// What the server did, beyond syscalls: requests answered and connections seen.
 public struct ServerStatistics: Equatable, Sendable {
@@ -17,17 +18,18 @@ public struct ServerStatistics: Equatable, Sendable {
     public init() {}
 }
 
-/// One JSON object per line on stdout: what scripts and the collector read.
+/// One JSON object per line on stdout: what scripts and the collector read (MuxMessages' format).
 public enum ServerReport {
     public static func countersLine(sequence: UInt64, monotonicNanoseconds: UInt64, syscalls: SyscallCounters,
-                                    statistics s: ServerStatistics, final: Bool) -> String {
-        var fields: [String] = ["\"type\":\"\(final ? "final" : "counters")\"", "\"seq\":\(sequence)",
-                                "\"t_ns\":\(monotonicNanoseconds)"]
-        for (name, value) in syscalls.fields { fields.append("\"\(name)\":\(value)") }
-        fields += ["\"requests\":\(s.requests)", "\"bytes_in\":\(s.bytesIn)", "\"bytes_out\":\(s.bytesOut)",
-                   "\"accepted\":\(s.accepted)", "\"closed\":\(s.closed)", "\"rejected\":\(s.rejected)",
-                   "\"resets\":\(s.resets)", "\"bad_requests\":\(s.badRequests)",
-                   "\"idle_closed\":\(s.idleClosed)", "\"shed\":\(s.shed)", "\"open\":\(s.open)"]
-        return "{" + fields.joined(separator: ",") + "}"
+                                    statistics s: ServerStatistics, cpu: ProcessCPUTime, final: Bool) -> String {
+        var message = CountersMessage(final: final, sequence: sequence, monotonicNanoseconds: monotonicNanoseconds,
+                                      syscalls: syscalls)
+        message.requests = s.requests; message.bytesIn = s.bytesIn; message.bytesOut = s.bytesOut
+        message.accepted = s.accepted; message.closed = s.closed; message.rejected = s.rejected
+        message.resets = s.resets; message.badRequests = s.badRequests; message.idleClosed = s.idleClosed
+        message.shed = s.shed; message.open = s.open
+        message.cpuUserMicroseconds = cpu.userMicroseconds
+        message.cpuSystemMicroseconds = cpu.systemMicroseconds
+        return message.jsonLine()
     }
 }

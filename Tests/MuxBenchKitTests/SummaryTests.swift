@@ -65,6 +65,25 @@ private func rawRow(_ figures: [String: String], of sweepPoint: SweepPoint = poi
         #expect(row["load_cpu_util_median"] == "0.75")
     }
 
+    /// Two load threads on two pinned CPUs using 1.5 CPU-seconds a second use 75% of what they
+    /// could; the same on one CPU, or with one thread, is saturation.
+    @Test func load_cpu_is_divided_by_the_cpus_its_threads_could_use() {
+        let twoThreads = SweepPoint(sweep: "t", backend: "poll", connections: 100, active: 10, threads: 2, warmup: 1, duration: 2)
+        let cpuSeconds = ["load_user_s": "2", "load_sys_s": "1"]
+        func util(_ point: SweepPoint, _ cpus: String) -> Double? {
+            var figures = cpuSeconds
+            figures["load_cpus"] = cpus
+            return SweepSummary.figureValue("load_cpu_util", in: rawRow(figures, of: point))
+        }
+        #expect(util(twoThreads, "1-2") == 0.75, "3 s over 2 s on 2 CPUs")
+        #expect(util(twoThreads, "1-3") == 0.75, "2 threads use at most 2 of 3 CPUs")
+        #expect(util(twoThreads, "1") == 1.5, "2 threads on 1 CPU")
+        #expect(util(point, "1-3") == 1.5, "1 thread uses 1 CPU however many it may run on")
+        let rows = [rawRow(cpuSeconds.merging(["load_cpus": "1-2"]) { _, new in new }, of: twoThreads)]
+        #expect(SweepSummary.warnings(for: rows).isEmpty, "75% is not saturation")
+        #expect(warnings(for: rows[0]).allSatisfy { !$0.contains("load generator") })
+    }
+
     @Test func no_requests_means_no_per_request_figure() {
         let row = SweepSummary.summarize(rows: [rawRow(["requests": "0", "sc_read": "5"])]).rows[0]
         #expect((row["read_per_req_median"] ?? "") == "")

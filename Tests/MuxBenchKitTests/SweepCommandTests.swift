@@ -33,6 +33,33 @@ extension BenchProcessSuites {
             #expect(pngs.isEmpty, "--no-plot renders nothing")
         }
 
+        /// The sweep says which binaries it measures (paths, build times) and which commit, and
+        /// every row's `commit` is that of the checkout the binaries were built in.
+        @Test func sweepReportsTheBinariesAndTheCommitItMeasures() throws {
+            let dir = try makeTemporaryDirectory("binaries")
+            defer { removeDirectory(dir) }
+            let file = try writeSweep(dir, "bin", shortSweep(backends: "epoll-lt", connections: "20"))
+            let results = "\(dir)/results"
+            let run = try runBench(["sweep", file, "--results", results, "--no-plot"])
+            #expect(run.status == 0, "\(run.diagnosis)")
+            for product in ["mux-server", "mux-load"] {
+                let path = URL(fileURLWithPath: executablePath(product)).resolvingSymlinksInPath().path
+                #expect(run.stderr.contains("measuring: \(path) (built 20"), "\(product): \(run.diagnosis)")
+            }
+            // The checkout these tests (and so the binaries) come from, asked of git directly.
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().path
+            let head = try git(["-C", root, "rev-parse", "--short", "HEAD"])
+            let dirty = try git(["-C", root, "status", "--porcelain", "--untracked-files=no"])
+            // A checkout without git (an exported tarball) has no commit to claim.
+            let commit = head.isEmpty ? "" : head + (dirty.isEmpty ? "" : "+dirty")
+            #expect(run.stderr.contains("commit:    \(head.isEmpty ? "unknown (no git)" : commit) (\(root))"), "\(run.diagnosis)")
+            let rows = try readCSV("\(results)/bin.csv").rows
+            #expect(rows.count == 1 && rows.allSatisfy { $0["commit"] == commit }, "\(rows.map { $0["commit"] ?? "" })")
+            #expect(rows.allSatisfy { !($0["server_cpus"] ?? "").isEmpty && !($0["load_cpus"] ?? "").isEmpty })
+            #expect(rows.allSatisfy { $0["threads"] == "1" && $0["max_events"] == "1024" })
+        }
+
         @Test func selectBeyondItsLimitIsSkippedAndTheOthersRun() throws {
             let dir = try makeTemporaryDirectory("skip")
             defer { removeDirectory(dir) }
@@ -176,4 +203,20 @@ extension BenchProcessSuites {
             }
         }
     }
+}
+
+/// git's trimmed stdout.
+private func git(_ arguments: [String]) throws -> String {
+    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/git") else { return "" }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { return "" }
+    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
 }

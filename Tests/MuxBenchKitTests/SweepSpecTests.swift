@@ -270,13 +270,25 @@ private let minimal = "backends = epoll-et\nconnections = 100\n"
         #expect(closed == [
             "sweep": "t", "point": "poll-c100-a10-b64-echo-immediate-p1-closed-t1", "backend": "poll",
             "protocol": "echo", "mode": "immediate", "connections": "100", "active": "10",
-            "payload_bytes": "64", "pipeline": "1", "rate_target_rps": "", "warmup_s": "0.5",
-            "duration_s": "2",
+            "payload_bytes": "64", "pipeline": "1", "rate_target_rps": "", "threads": "1", "max_events": "1024",
+            "warmup_s": "0.5", "duration_s": "2",
         ])
         let open = spec.rowParameters(for: points[1])
         #expect(open["rate_target_rps"] == "2500.5")
         #expect(open["point"] == "poll-c100-a10-b64-echo-immediate-p1-r2500.5-t1")
         #expect(Set(closed.keys) == Set(ResultsSchema.pointParameters))
+    }
+
+    /// A row says everything that produced it: threads and max-events are dimensions and columns.
+    @Test func threads_and_max_events_are_columns_of_every_row() throws {
+        let spec = try parse("backends = epoll-et\nconnections = 100\nthreads = 1 2\nmax-events = 64 1024\n")
+        let rows = spec.points().map { spec.rowParameters(for: $0) }
+        #expect(Set(rows.map { "\($0["threads"] ?? "?")/\($0["max_events"] ?? "?")" }) == ["1/64", "1/1024", "2/64", "2/1024"])
+        for column in ["threads", "max_events"] {
+            #expect(ResultsSchema.columns.contains(column) && ResultsSchema.pointParameters.contains(column))
+            #expect(ResultsSchema.summaryColumns.contains(column))
+        }
+        #expect(ResultsSchema.columns.contains("server_cpus") && ResultsSchema.columns.contains("load_cpus"))
     }
 
     @Test func sweep_name_is_the_file_name_without_extension() throws {

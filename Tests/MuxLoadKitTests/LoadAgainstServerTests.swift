@@ -25,6 +25,9 @@ extension LoadProcessSuites {
             #expect(run.errors == 0, "\(run.diagnosis)")
             #expect(run.latency("p50") > 0 && run.latency("p50") <= run.latency("p99"), "\(run.diagnosis)")
             #expect(run.latency("p99") <= run.latency("max"), "\(run.diagnosis)")
+            // Its own CPU time over the window (getrusage, all threads), for the collector.
+            let cpu = (numeric(run.result?["cpu_user_us"]) ?? -1) + (numeric(run.result?["cpu_sys_us"]) ?? -1)
+            #expect(cpu > 0, "a second of traffic costs the load generator some CPU: \(run.diagnosis)")
         }
 
         @Test(arguments: Backend.allCases, protocols)

@@ -82,4 +82,16 @@ import Testing
         #expect(d["write"] == 2, "the counters line and the warning: \(d)")
         #expect(final["write"]! - end["write"]! == 1, "the end-of-window counters line only: \(final)")
     }
+
+    /// The counters line carries the server's own CPU time in µs (getrusage), so the collector
+    /// needs no 10 ms /proc ticks: it grows with work and, the server being one thread, never
+    /// by more than the time between the two lines (t_ns, the server's own clock).
+    @Test func countersCarryTheServersOwnCPUTime() throws {
+        let d = try window(["--backend", "poll"], roundTrips: 2000)
+        let cpu = try #require(d["cpu_user_us"]) + (try #require(d["cpu_sys_us"]))
+        #expect(cpu > 0, "2000 round trips cost some CPU: \(d)")
+        // 1 ms of slack: each line samples its CPU time a moment before its t_ns.
+        #expect(cpu <= d["t_ns"]! / 1000 + 1000, "\(d)")
+        #expect(d["other"]! >= 1, "the getrusage of the end snapshot is counted: \(d)")
+    }
 }

@@ -126,6 +126,11 @@ static inline void mux_unblock_all_signals(void) {
 int mux_pin_cpus(pid_t pid, int first, int last);
 /// How many CPUs this process may run on.
 int mux_allowed_cpu_count(void);
+/// The CPUs `pid` (0: the caller) may run on, ascending, as numbers (a cpuset may allow 2-3
+/// only): up to `capacity` written to `cpus`; returns how many, or -1 with errno.
+int mux_affinity_of(pid_t pid, int *cpus, int capacity);
+/// Pins `pid` to exactly these CPUs. Returns 0 or -1 with errno.
+int mux_pin_cpu_list(pid_t pid, const int *cpus, int count);
 
 // ---- errno ----------------------------------------------------------------------------
 /// "ECONNRESET" for ECONNRESET: readable names in typed errors.

@@ -1,0 +1,72 @@
+// mux-server's counters line (on SIGUSR1, and once more as "final" on exit): every syscall by
+// kind, what the connections did, and the server's own CPU time in microseconds (getrusage, far
+// finer than /proc's 10 ms ticks).
+import MuxCore
+
+public struct CountersMessage: JSONLineMessage, Equatable {
+    public static let lineTypes: Set<String> = ["counters", "final"]
+
+    public var type: String
+    public var seq: UInt64
+    public var tNs: UInt64
+    public var wait: UInt64 = 0
+    public var ctl: UInt64 = 0
+    public var accept: UInt64 = 0
+    public var read: UInt64 = 0
+    public var write: UInt64 = 0
+    public var close: UInt64 = 0
+    public var other: UInt64 = 0
+    public var readEAGAIN: UInt64 = 0
+    public var readEOF: UInt64 = 0
+    public var writeEAGAIN: UInt64 = 0
+    public var acceptEAGAIN: UInt64 = 0
+    public var events: UInt64 = 0
+    public var requests: UInt64 = 0
+    public var bytesIn: UInt64 = 0
+    public var bytesOut: UInt64 = 0
+    public var accepted: UInt64 = 0
+    public var closed: UInt64 = 0
+    public var rejected: UInt64 = 0
+    public var resets: UInt64 = 0
+    public var badRequests: UInt64 = 0
+    public var idleClosed: UInt64 = 0
+    public var shed: UInt64 = 0
+    public var open: Int = 0
+    public var cpuUserMicroseconds: UInt64 = 0
+    public var cpuSystemMicroseconds: UInt64 = 0
+
+    public init(final: Bool, sequence: UInt64, monotonicNanoseconds: UInt64, syscalls: SyscallCounters) {
+        type = final ? "final" : "counters"
+        seq = sequence
+        tNs = monotonicNanoseconds
+        self.syscalls = syscalls
+    }
+
+    public var isFinal: Bool { type == "final" }
+
+    /// The syscall part, as the counting layer keeps it.
+    public var syscalls: SyscallCounters {
+        get {
+            var s = SyscallCounters()
+            s.wait = wait; s.ctl = ctl; s.accept = accept; s.read = read; s.write = write; s.close = close
+            s.other = other; s.readEAGAIN = readEAGAIN; s.readEOF = readEOF; s.writeEAGAIN = writeEAGAIN
+            s.acceptEAGAIN = acceptEAGAIN; s.events = events
+            return s
+        }
+        set {
+            wait = newValue.wait; ctl = newValue.ctl; accept = newValue.accept; read = newValue.read
+            write = newValue.write; close = newValue.close; other = newValue.other
+            readEAGAIN = newValue.readEAGAIN; readEOF = newValue.readEOF; writeEAGAIN = newValue.writeEAGAIN
+            acceptEAGAIN = newValue.acceptEAGAIN; events = newValue.events
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, seq, wait, ctl, accept, read, write, close, other, events, requests, accepted, closed
+        case rejected, resets, shed, open
+        case tNs = "t_ns", readEAGAIN = "read_eagain", readEOF = "read_eof", writeEAGAIN = "write_eagain"
+        case acceptEAGAIN = "accept_eagain", bytesIn = "bytes_in", bytesOut = "bytes_out"
+        case badRequests = "bad_requests", idleClosed = "idle_closed"
+        case cpuUserMicroseconds = "cpu_user_us", cpuSystemMicroseconds = "cpu_sys_us"
+    }
+}

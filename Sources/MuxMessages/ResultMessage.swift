@@ -1,0 +1,84 @@
+// mux-load's result line: what it measured over the window, including its own CPU time over the
+// window (all threads, getrusage) so the collector need not sample /proc's 10 ms ticks.
+
+public struct ResultMessage: JSONLineMessage, Equatable {
+    public static let lineTypes: Set<String> = ["result"]
+
+    /// Latency percentiles in µs; nil where the histogram has nothing (no requests).
+    public struct Latency: Codable, Equatable, Sendable {
+        public var mean: Double?
+        public var stddev: Double?
+        public var p50: Double?
+        public var p90: Double?
+        public var p99: Double?
+        public var p999: Double?
+        public var p9999: Double?
+        public var max: Double?
+
+        public init(mean: Double?, stddev: Double?, p50: Double?, p90: Double?, p99: Double?, p999: Double?,
+                    p9999: Double?, max: Double?) {
+            self.mean = mean; self.stddev = stddev; self.p50 = p50; self.p90 = p90
+            self.p99 = p99; self.p999 = p999; self.p9999 = p9999; self.max = max
+        }
+    }
+
+    public var type = "result"
+    public var wireProtocol: String
+    public var connections: Int
+    public var active: Int
+    public var threads: Int
+    public var pipeline: Int
+    public var payloadBytes: Int
+    public var warmupSeconds: Double
+    public var durationSeconds: Double
+    public var requests: UInt64
+    public var totalRequests: UInt64
+    public var sent: UInt64
+    public var errors: UInt64
+    public var throughput: Double
+    public var rateTarget: Double?
+    public var errorsByKind: [String: UInt64]
+    public var latency: Latency
+    public var cpuUserMicroseconds: UInt64
+    public var cpuSystemMicroseconds: UInt64
+    /// Open loop: requests due in the window and unanswered at its end (in the histogram up to the end).
+    public var unfinished: UInt64
+    /// The window really measured: the configured duration, unless every worker stopped early.
+    public var windowSeconds: Double
+
+    public init(wireProtocol: String, connections: Int, active: Int, threads: Int, pipeline: Int, payloadBytes: Int,
+                warmupSeconds: Double, durationSeconds: Double, requests: UInt64, totalRequests: UInt64, sent: UInt64,
+                errors: UInt64, throughput: Double, rateTarget: Double?, errorsByKind: [String: UInt64],
+                latency: Latency, cpuUserMicroseconds: UInt64, cpuSystemMicroseconds: UInt64,
+                unfinished: UInt64 = 0, windowSeconds: Double? = nil) {
+        self.wireProtocol = wireProtocol
+        self.connections = connections
+        self.active = active
+        self.threads = threads
+        self.pipeline = pipeline
+        self.payloadBytes = payloadBytes
+        self.warmupSeconds = warmupSeconds
+        self.durationSeconds = durationSeconds
+        self.requests = requests
+        self.totalRequests = totalRequests
+        self.sent = sent
+        self.errors = errors
+        self.throughput = throughput
+        self.rateTarget = rateTarget
+        self.errorsByKind = errorsByKind
+        self.latency = latency
+        self.cpuUserMicroseconds = cpuUserMicroseconds
+        self.cpuSystemMicroseconds = cpuSystemMicroseconds
+        self.unfinished = unfinished
+        self.windowSeconds = windowSeconds ?? durationSeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, connections, active, threads, pipeline, requests, sent, errors
+        case wireProtocol = "protocol", payloadBytes = "payload_bytes", warmupSeconds = "warmup_s"
+        case durationSeconds = "duration_s", totalRequests = "total_requests", throughput = "throughput_rps"
+        case rateTarget = "rate_target_rps", errorsByKind = "errors_by_kind", latency = "latency_us"
+        case cpuUserMicroseconds = "cpu_user_us", cpuSystemMicroseconds = "cpu_sys_us"
+        case unfinished, windowSeconds = "window_s"
+    }
+}
