@@ -40,7 +40,9 @@ public struct PointRunner {
     public var system: SystemInfo
     public var verifySyscalls = false
     public var hgrmPath: String?
-    
+    /// The server and load generator to start; nil: those beside this mux-bench.
+    public var executables: Executables?
+
     public init(point: SweepPoint, repetition: Int, system: SystemInfo) {
         self.point = point
         self.repetition = repetition
@@ -61,7 +63,7 @@ public struct PointRunner {
         if point.backend == "select" { serverArguments += ["--max-connections", "\(selectMaximumConnections)"] }
         let server: Subprocess
         do {
-            server = try Subprocess(name: "mux-server", executable: siblingExecutable("mux-server"), arguments: serverArguments)
+            server = try Subprocess(name: "mux-server", executable: executables?.server ?? siblingExecutable("mux-server"), arguments: serverArguments)
         } catch {
             return .failed(reason: "cannot start mux-server: \(error)")
         }
@@ -95,7 +97,7 @@ public struct PointRunner {
         if let hgrmPath { loadArguments += ["--hgrm", hgrmPath] }
         let load: Subprocess
         do {
-            load = try Subprocess(name: "mux-load", executable: siblingExecutable("mux-load"), arguments: loadArguments)
+            load = try Subprocess(name: "mux-load", executable: executables?.load ?? siblingExecutable("mux-load"), arguments: loadArguments)
         } catch {
             return .failed(reason: "cannot start mux-load: \(error)")
         }
