@@ -1,6 +1,7 @@
 // `mux-bench ab --base REV [--head REV] [SWEEP]`: an A/B of two builds on this machine, now.
-// Both builds run every point in ABBA blocks (A B B A, so a linear drift cancels within a block),
-// block after block over all points; the paired blocks are judged by ABJudgement. Exit 3 when a
+// Both builds run every point in ABBA blocks (A B B A, so a linear drift cancels within a block;
+// every second block B A A B, so the position in a block cancels too), block after block over all
+// points; the paired blocks are judged by ABJudgement. Exit 3 when a
 // gated figure regressed (with --strict also when one stays unknown), 0 otherwise, 2 on bad input.
 import Foundation
 import MuxCLI
@@ -150,17 +151,20 @@ public func runAB(arguments: [String]) -> Int32 {
     }
 
     let system = prepareToMeasure()
-    let order: [Side] = [.base, .head, .head, .base]
+    // ABBA cancels a linear drift within the block; alternating it with BAAB also cancels an
+    // effect of the position in the block (say, the first run after a pause reading fast) over
+    // each pair of blocks, instead of letting it side with A.
+    func order(_ block: Int) -> [Side] { block % 2 == 1 ? [.base, .head, .head, .base] : [.head, .base, .base, .head] }
     // values[point][figure][block] = (A values, B values)
     var values: [String: [String: [Int: (a: [Double], b: [Double])]]] = [:]
     var failures: [String: Int] = [:]
     var interrupted = false
-    let runs = points.count * blocks * order.count
+    let runs = points.count * blocks * 4
     let progress = Progress(total: runs, secondsPerRun: points[0].warmup + points[0].duration + 1.5)
     var index = 0
     measuring: for block in 1...blocks {
         for point in points {
-            for (position, side) in order.enumerated() {
+            for (position, side) in order(block).enumerated() {
                 defer { index += 1 }
                 if (failures[point.id] ?? 0) >= 2 { continue }
                 let build = side == .base ? builds.base : builds.head
