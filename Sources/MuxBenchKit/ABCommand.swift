@@ -42,9 +42,6 @@ public enum ABCommand {
         acceptsPositionals: true)
 }
 
-/// What one ABBA position runs.
-private enum Side: String { case base = "A", head = "B" }
-
 public func runAB(arguments: [String]) -> Int32 {
     let parsed: ParsedArguments
     do { parsed = try ABCommand.parser.parse(arguments) } catch {
@@ -150,76 +147,19 @@ public func runAB(arguments: [String]) -> Int32 {
         printError("ab: warning: with \(blocks) blocks and \(tests) tests (Holm) no change can be significant; use --blocks \(needed) or more")
     }
 
-    let system = prepareToMeasure()
-    // ABBA cancels a linear drift within the block; alternating it with BAAB also cancels an
-    // effect of the position in the block (say, the first run after a pause reading fast) over
-    // each pair of blocks, instead of letting it side with A.
-    func order(_ block: Int) -> [Side] { block % 2 == 1 ? [.base, .head, .head, .base] : [.head, .base, .base, .head] }
-    // values[point][figure][block] = (A values, B values)
-    var values: [String: [String: [Int: (a: [Double], b: [Double])]]] = [:]
-    var failures: [String: Int] = [:]
-    var interrupted = false
-    let runs = points.count * blocks * 4
-    let progress = Progress(total: runs, secondsPerRun: points[0].warmup + points[0].duration + 1.5)
-    var index = 0
-    measuring: for block in 1...blocks {
-        for point in points {
-            for (position, side) in order(block).enumerated() {
-                defer { index += 1 }
-                if (failures[point.id] ?? 0) >= 2 { continue }
-                let build = side == .base ? builds.base : builds.head
-                progress.starting(index, label: "block \(block)/\(blocks) \(point.id) \(side.rawValue) (\(position + 1)/4)")
-                var runSystem = system
-                runSystem.commit = build.label
-                var runner = PointRunner(point: point, repetition: (block - 1) * 2 + (position == 0 || position == 1 ? 1 : 2),
-                                         system: runSystem)
-                runner.executables = build.executables
-                switch runner.run() {
-                case let .measured(row, notes):
-                    do { try CSVTable.append(row, to: side == .base ? basePath : headPath, columns: ResultsSchema.columns) } catch {
-                        progress.finishLine()
-                        printError("mux-bench ab: \(error)")
-                        return ExitCode.failure.rawValue
-                    }
-                    for figure in figures {
-                        guard let value = SweepSummary.figureValue(figure.name, in: row) else { continue }
-                        var pair = values[point.id, default: [:]][figure.name, default: [:]][block] ?? ([], [])
-                        if side == .base { pair.a.append(value) } else { pair.b.append(value) }
-                        values[point.id, default: [:]][figure.name, default: [:]][block] = pair
-                    }
-                    progress.finished(index, line: "block \(block) \(point.id) \(side.rawValue): " + describe(row),
-                                      notes: notes + warnings(for: row))
-                case let .failed(reason):
-                    failures[point.id, default: 0] += 1
-                    progress.finished(index, line: "block \(block) \(point.id) \(side.rawValue): FAILED: \(reason)", notes: [])
-                case .interrupted:
-                    interrupted = true
-                    break measuring
-                }
-            }
-        }
+    let runner = ABBlockRunner(points: points, blocks: blocks, builds: builds, figures: figures,
+                               csvPaths: (basePath, headPath), system: prepareToMeasure())
+    let measured = runner.run()
+    if let problem = measured.writeError {
+        printError("mux-bench ab: \(problem)")
+        return ExitCode.failure.rawValue
     }
-    progress.finishLine()
-
-    var series: [(point: String, figure: JudgedFigure, logRatios: [Double])] = []
-    for point in points {
-        for figure in figures {
-            let byBlock = values[point.id]?[figure.name] ?? [:]
-            let ratios = byBlock.keys.sorted().compactMap { block -> Double? in
-                let pair = byBlock[block]!
-                guard pair.a.count == 2, pair.b.count == 2 else { return nil }
-                return ABJudgement.blockLogRatio(a: pair.a, b: pair.b)
-            }
-            series.append((point.id, figure, ratios))
-        }
-    }
+    let interrupted = measured.interrupted
+    let series = measured.series
     let judged = ABJudgement.judge(series)
     printError(renderABTable(judged, base: builds.base.label, head: builds.head.label))
     for j in judged {
-        printLine("{\"type\":\"ab\",\"point\":\"\(jsonEscaped(j.point))\",\"figure\":\"\(j.figure.name)\",\"gated\":\(j.figure.gated),"
-            + "\"blocks\":\(j.blocks),\"change\":\(jsonNumber(j.change)),\"low\":\(jsonNumber(j.changeLow)),\"high\":\(jsonNumber(j.changeHigh)),"
-            + "\"p\":\(jsonNumber(j.pWorse)),\"p_holm\":\(jsonNumber(j.pAdjusted)),\"verdict\":\"\(j.verdict.rawValue)\""
-            + (j.moreBlocks.map { ",\"more_blocks\":\($0)" } ?? "") + "}")
+        printLine(abJSONLine(j))
     }
     let gated = judged.filter(\.figure.gated)
     let regressed = gated.filter { $0.verdict == .regressed }.count
@@ -236,31 +176,3 @@ public func runAB(arguments: [String]) -> Int32 {
     return status
 }
 
-/// One line per point and figure: blocks, change with its interval, p before and after Holm, verdict.
-func renderABTable(_ judged: [ABFigureJudgement], base: String, head: String) -> String {
-    let level = Int((ABJudgement.confidence * 100).rounded())
-    var lines = [["point", "figure", "blocks", "change", "\(level)% CI", "p", "p(Holm)", "test", "verdict"]]
-    // Fewer than ABJudgement.minimumBlocks: the widest interval, with the coverage it has.
-    var previous = ""
-    for j in judged {
-        var verdict = j.verdict == .regressed ? "REGRESSED" : j.verdict.rawValue
-        if j.verdict == .unknown {
-            verdict += j.moreBlocks.map { " (~\($0) more blocks)" } ?? " (at the threshold)"
-        }
-        if !j.figure.gated { verdict += " [not gated]" }
-        lines.append([j.point == previous ? "" : j.point, j.figure.label, "\(j.blocks)", formatPercent(j.change),
-                      "[\(formatPercent(j.changeLow)), \(formatPercent(j.changeHigh))]"
-                          + (j.coverage < ABJudgement.confidence - 1e-12 ? " (covers \(Int(j.coverage * 100))%)" : ""),
-                      formatPValue(j.pWorse),
-                      formatPValue(j.pAdjusted), j.method == .exact ? "exact" : "normal", verdict])
-        previous = j.point
-    }
-    let gated = judged.filter(\.figure.gated)
-    var text = "A (base): \(base)\nB (head): \(head)\n" + alignColumns(lines)
-    text += "gated figures: \(gated.filter { $0.verdict == .regressed }.count) regressed, "
-        + "\(gated.filter { $0.verdict == .same }.count) same, \(gated.filter { $0.verdict == .unknown }.count) unknown "
-        + "(one-sided signed-rank on paired log ratios, Holm over \(judged.count) tests)\n"
-    return text
-}
-
-func jsonNumber(_ value: Double) -> String { value.isFinite ? formatCompactNumber(value) : "null" }
