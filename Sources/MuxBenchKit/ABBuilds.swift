@@ -53,35 +53,7 @@ enum ABBuilder {
     /// Exports `revision` (nil: the work tree as it is now) into the scratch folder and builds
     /// mux-server and mux-load there in release.
     static func build(name: String, revision: String?, scratch: ABScratch) throws(ABBuildError) -> ABBuild {
-        let log = "\(scratch.path)/\(name)-build.log"
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        guard let top = tool(["git", "rev-parse", "--show-toplevel"], log: log)?.trimmed, !top.isEmpty else {
-            throw .notARepository("git rev-parse --show-toplevel failed here (see \(log))")
-        }
-        let prefix = tool(["git", "rev-parse", "--show-prefix"], log: log)?.trimmed ?? ""
-        let source = "\(scratch.path)/\(name)-src"
-        try? FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
-
-        let label: String
-        if let revision {
-            guard let commit = tool(["git", "rev-parse", "--verify", "--quiet", revision + "^{commit}"], log: log)?.trimmed,
-                  !commit.isEmpty else { throw .unknownRevision(revision) }
-            label = String(commit.prefix(9))
-            guard tool(["sh", "-c", "git archive --format=tar \"$1\" | tar -x -C \"$2\"", "sh", commit, source],
-                       log: log, cwd: top) != nil else {
-                throw .failed(step: "exporting \(revision) (git archive)", log: log, tail: lastLine(log))
-            }
-        } else {
-            let head = tool(["git", "rev-parse", "--short=9", "HEAD"], log: log)?.trimmed ?? "unknown"
-            let dirty = !(tool(["git", "status", "--porcelain", "--untracked-files=no"], log: log)?.trimmed ?? "").isEmpty
-            label = "worktree:\(head)" + (dirty ? "+dirty" : "")
-            // Tracked and untracked-but-not-ignored files, as they are now: what `swift build` here would see.
-            guard tool(["sh", "-c", "git ls-files -z -co --exclude-standard | tar --null --ignore-failed-read -T - -cf - | tar -x -C \"$1\"",
-                        "sh", source], log: log, cwd: top) != nil else {
-                throw .failed(step: "copying the work tree", log: log, tail: lastLine(log))
-            }
-        }
-        let package = prefix.isEmpty ? source : "\(source)/\(prefix)"
+        let (label, package, log) = try export(name: name, revision: revision, scratch: scratch)
         let buildPath = "\(scratch.path)/\(name)-build"
         let common = ["swift", "build", "-c", "release", "--package-path", package, "--scratch-path", buildPath]
         for product in ["mux-server", "mux-load"] {
@@ -96,6 +68,42 @@ enum ABBuilder {
         case let .success(executables): return ABBuild(label: label, executables: executables)
         case let .failure(problem): throw .failed(step: "building \(name)", log: log, tail: problem.message)
         }
+    }
+
+    /// Copies the sources of `revision` (nil: the work tree) from the git checkout around
+    /// `directory` into SCRATCH/NAME-src; returns the build label, the package's folder there (the
+    /// same place relative to the checkout as `directory`) and the log file.
+    static func export(name: String, revision: String?, scratch: ABScratch,
+                       directory: String? = nil) throws(ABBuildError) -> (label: String, package: String, log: String) {
+        let log = "\(scratch.path)/\(name)-build.log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        guard let top = tool(["git", "rev-parse", "--show-toplevel"], log: log, cwd: directory)?.trimmed, !top.isEmpty else {
+            throw .notARepository("git rev-parse --show-toplevel failed here (see \(log))")
+        }
+        let prefix = tool(["git", "rev-parse", "--show-prefix"], log: log, cwd: directory)?.trimmed ?? ""
+        let source = "\(scratch.path)/\(name)-src"
+        try? FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+
+        let label: String
+        if let revision {
+            guard let commit = tool(["git", "rev-parse", "--verify", "--quiet", revision + "^{commit}"], log: log, cwd: top)?.trimmed,
+                  !commit.isEmpty else { throw .unknownRevision(revision) }
+            label = String(commit.prefix(9))
+            guard tool(["sh", "-c", "git archive --format=tar \"$1\" | tar -x -C \"$2\"", "sh", commit, source],
+                       log: log, cwd: top) != nil else {
+                throw .failed(step: "exporting \(revision) (git archive)", log: log, tail: lastLine(log))
+            }
+        } else {
+            let head = tool(["git", "rev-parse", "--short=9", "HEAD"], log: log, cwd: top)?.trimmed ?? "unknown"
+            let dirty = !(tool(["git", "status", "--porcelain", "--untracked-files=no"], log: log, cwd: top)?.trimmed ?? "").isEmpty
+            label = "worktree:\(head)" + (dirty ? "+dirty" : "")
+            // Tracked and untracked-but-not-ignored files, as they are now: what `swift build` here would see.
+            guard tool(["sh", "-c", "git ls-files -z -co --exclude-standard | tar --null --ignore-failed-read -T - -cf - | tar -x -C \"$1\"",
+                        "sh", source], log: log, cwd: top) != nil else {
+                throw .failed(step: "copying the work tree", log: log, tail: lastLine(log))
+            }
+        }
+        return (label, prefix.isEmpty ? source : "\(source)/\(prefix)", log)
     }
 
     /// Runs a tool found on PATH, its stderr (and stdout) appended to `log`; its stdout on success,
