@@ -3,11 +3,13 @@ import MuxCLI
 
 public enum BenchCommand {
     static let usage = """
-    usage: mux-bench run|sweep|check|plot [options]   (mux-bench SUBCOMMAND --help for each)
+    usage: mux-bench run|sweep|check|compare|ab|plot [options]   (mux-bench SUBCOMMAND --help for each)
 
       run     one point: start mux-server and mux-load, append one CSV row per repetition
       sweep   a whole matrix from Benchmarks/NAME.sweep (default: Benchmarks/quick.sweep)
       check   compare a sweep's summary with a baseline; exit 3 on regression
+      compare two raw CSVs of the same points, benchstat-style; exit 3 on a significant regression
+      ab      build two revisions, run them in ABBA blocks here and now; exit 3 on a regression
       plot    render results/NAME-summary.csv into results/NAME-*.png with gnuplot
     """
 
@@ -21,12 +23,14 @@ public enum BenchCommand {
         case "run": return runPoint(arguments: rest)
         case "sweep": return runSweep(arguments: rest)
         case "check": return runCheck(arguments: rest)
+        case "compare": return runCompare(arguments: rest)
+        case "ab": return runAB(arguments: rest)
         case "plot": return runPlot(arguments: rest)
         case "-h", "--help", "help":
             printLine(usage)
             return ExitCode.success.rawValue
         default:
-            printError("mux-bench: unknown subcommand '\(subcommand)' (expected run, sweep, check or plot)")
+            printError("mux-bench: unknown subcommand '\(subcommand)' (expected run, sweep, check, compare, ab or plot)")
             return ExitCode.usage.rawValue
         }
     }

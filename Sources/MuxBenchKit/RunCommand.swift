@@ -133,9 +133,15 @@ func prepareToMeasure() -> (SystemInfo, MeasuredBinaries)? {
         printError("mux-bench: \(error)")
         return nil
     }
+    return (prepareMachine(commit: binaries.commit), binaries)
+}
+
+/// The machine's half of getting ready: the fd limit raised (children inherit it), the CPU plan
+/// said, the machine described with `commit` as the rows' commit.
+func prepareMachine(commit: String) -> SystemInfo {
     raiseFileLimit()
     announcePinning()
-    return (SystemInfo.current(commit: binaries.commit), binaries)
+    return SystemInfo.current(commit: commit)
 }
 
 /// The plan; each run's row records the CPUs the kernel then reports, and a refusal is a note.

@@ -1,6 +1,7 @@
 // results/NAME-summary.csv: one row per point with the median, min and max of each figure over
-// its repetitions. Medians, not means, because one disturbed run on a shared machine must not
-// move the figure; min and max become the charts' error bars.
+// its repetitions, the median's confidence interval and an outlier count. Medians, not means,
+// because one disturbed run on a shared machine must not move the figure; the interval (from
+// order statistics, so it assumes no distribution) says how far the median itself may be off.
 import MuxMetrics
 
 public enum SweepSummary {
@@ -16,6 +17,8 @@ public enum SweepSummary {
     static let loadSaturationUtil = 0.95
     /// An open-loop run that fell this far short of its target rate did not offer the load asked.
     static let rateShortfall = 0.05
+    /// The level the median's interval aims for; fewer than 6 repetitions fall short (and say so).
+    static let medianConfidence = 0.95
 
     /// One summary row per point: points of `pointOrder` first in that order, then the others in
     /// order of first appearance in `rows`, then in `outcomes`. A point with measured rows is `ok`
@@ -60,6 +63,13 @@ public enum SweepSummary {
             summary["\(figure)_median"] = formatCompactNumber(median(ofSorted: values))
             summary["\(figure)_min"] = formatCompactNumber(low)
             summary["\(figure)_max"] = formatCompactNumber(high)
+            if let interval = MedianInterval(values, confidence: medianConfidence) {
+                summary["\(figure)_ci_low"] = formatCompactNumber(interval.low)
+                summary["\(figure)_ci_high"] = formatCompactNumber(interval.high)
+                summary["\(figure)_ci_coverage"] = formatCompactNumber(interval.coverage)
+            }
+            summary["\(figure)_n"] = String(values.count)
+            summary["\(figure)_outliers"] = String(OutlierFlags.count(values))
         }
         return summary
     }
@@ -83,10 +93,7 @@ public enum SweepSummary {
     }
 
     /// The middle value; for an even count the mean of the two middle ones.
-    static func median(ofSorted values: [Double]) -> Double {
-        let middle = values.count / 2
-        return values.count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2
-    }
+    static func median(ofSorted values: [Double]) -> Double { Ranking.median(ofSorted: values) ?? .nan }
 
     /// Runs whose load generator may have been the bottleneck (DESIGN.md asks to flag them).
     static func warnings(for rows: [[String: String]]) -> [String] {

@@ -19,7 +19,7 @@ public enum ResultsSchema {
         "pipeline", "rate_target_rps", "threads", "max_events", "warmup_s", "duration_s",
     ]
 
-    /// Figures summarised per point as `_median`, `_min`, `_max`. The `*_per_req` ones other
+    /// Figures summarised per point (see `figureStatistics`). The `*_per_req` ones other
     /// than the raw CSV's own are derived per row: sc_KIND / requests.
     public static let summaryFigures: [String] = [
         "requests", "errors", "throughput_rps", "lat_mean_us", "lat_p50_us", "lat_p90_us",
@@ -29,8 +29,15 @@ public enum ResultsSchema {
         "load_cpu_util",
     ]
 
+    /// What the summary gives of each figure, as column suffixes: the median, min and max over the
+    /// repetitions; the distribution-free confidence interval of the median from order statistics
+    /// (`_ci_low`, `_ci_high`) with the coverage it actually reaches (`_ci_coverage`, 0…1: with
+    /// n = 5 no interval reaches 95%); how many repetitions had the figure (`_n`); and how many of
+    /// them lie outside Tukey's fences (`_outliers`: flagged, never dropped).
+    public static let figureStatistics: [String] = ["median", "min", "max", "ci_low", "ci_high", "ci_coverage", "n", "outliers"]
+
     /// Columns of results/NAME-summary.csv: parameters, repetitions measured, the point's status
-    /// (`ok`, `skipped`, `failed`) and why, then each figure's median, min and max.
+    /// (`ok`, `skipped`, `failed`) and why, then each figure's `figureStatistics`.
     public static let summaryColumns: [String] = pointParameters + ["reps", "status", "reason"]
-        + summaryFigures.flatMap { ["\($0)_median", "\($0)_min", "\($0)_max"] }
+        + summaryFigures.flatMap { figure in figureStatistics.map { "\(figure)_\($0)" } }
 }

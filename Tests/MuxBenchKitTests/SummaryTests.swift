@@ -84,6 +84,37 @@ private func rawRow(_ figures: [String: String], of sweepPoint: SweepPoint = poi
         #expect(warnings(for: rows[0]).allSatisfy { !$0.contains("load generator") })
     }
 
+    /// Six repetitions: min–max is the widest order-statistic interval and covers the median with
+    /// probability 1 − 2/2⁶ = 0.96875 (≥ 95%); the 500 lies beyond Tukey's upper fence
+    /// (Q1 = 101.25, Q3 = 103.75, fence 107.5) and is counted, not dropped.
+    @Test func median_interval_coverage_n_and_outliers() {
+        let values = ["103", "100", "500", "101", "104", "102"]
+        let rows = values.enumerated().map { rawRow(["server_cpu_us_per_req": $1, "lat_p99_us": $0 < 5 ? "7" : ""], rep: $0 + 1) }
+        let row = SweepSummary.summarize(rows: rows).rows[0]
+        #expect(row["server_cpu_us_per_req_median"] == "102.5")
+        #expect(row["server_cpu_us_per_req_ci_low"] == "100")
+        #expect(row["server_cpu_us_per_req_ci_high"] == "500")
+        #expect(row["server_cpu_us_per_req_ci_coverage"] == "0.96875")
+        #expect(row["server_cpu_us_per_req_n"] == "6")
+        #expect(row["server_cpu_us_per_req_outliers"] == "1")
+        #expect(row["server_cpu_us_per_req_max"] == "500")
+        // Five values with the figure: no interval reaches 95%; min–max's own coverage is given.
+        #expect(row["lat_p99_us_n"] == "5")
+        #expect(row["lat_p99_us_ci_coverage"] == "0.9375")
+        #expect(row["lat_p99_us_outliers"] == "0")
+        // No values: every statistic of the figure stays empty.
+        #expect((row["throughput_rps_ci_low"] ?? "") == "" && (row["throughput_rps_n"] ?? "") == "")
+    }
+
+    /// Ten repetitions: the interval drops one value at each end (coverage 1 − 2·11/1024).
+    @Test func ten_repetitions_narrow_the_interval() {
+        let rows = (1...10).map { rawRow(["throughput_rps": String($0 * 1000)], rep: $0) }
+        let row = SweepSummary.summarize(rows: rows).rows[0]
+        #expect(row["throughput_rps_ci_low"] == "2000" && row["throughput_rps_ci_high"] == "9000")
+        #expect(row["throughput_rps_ci_coverage"] == "0.978516")
+        #expect(row["throughput_rps_min"] == "1000" && row["throughput_rps_max"] == "10000")
+    }
+
     @Test func no_requests_means_no_per_request_figure() {
         let row = SweepSummary.summarize(rows: [rawRow(["requests": "0", "sc_read": "5"])]).rows[0]
         #expect((row["read_per_req_median"] ?? "") == "")

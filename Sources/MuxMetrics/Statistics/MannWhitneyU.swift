@@ -1,0 +1,100 @@
+// The Mann–Whitney U (Wilcoxon rank-sum) test of two independent samples, with R's
+// `wilcox.test` conventions: U counts the pairs (x, y) with x > y, ties counting ½; the exact
+// null distribution for small samples without ties, otherwise the normal approximation with
+// tie and continuity correction.
+
+/// The null distribution of U for sample sizes m and n: the number of the C(m+n, m) equally
+/// likely orderings that give each U = 0 ... m·n.
+public struct MannWhitneyDistribution: Sendable {
+    public let m: Int
+    public let n: Int
+    /// counts[u]: orderings with U = u. Built by additions only (f(i, j) = f(i−1, j) shifted by j
+    /// plus f(i, j−1)), so tail counts keep full relative precision in Double.
+    public let counts: [Double]
+    public let total: Double
+
+    public init(m: Int, n: Int) {
+        precondition(m >= 0 && n >= 0)
+        self.m = m
+        self.n = n
+        // row[j]: distribution of U for sizes (i, j) at the current i.
+        var row: [[Double]] = (0...n).map { _ in [1] }
+        if m > 0 {
+            for i in 1...m {
+                var next: [[Double]] = []
+                next.reserveCapacity(n + 1)
+                for j in 0...n {
+                    var f = [Double](repeating: 0, count: i * j + 1)
+                    // The largest value is an x: it beats all j ys.
+                    for (u, c) in row[j].enumerated() where c != 0 { f[u + j] += c }
+                    // The largest value is a y: it beats nothing.
+                    if j > 0 { for (u, c) in next[j - 1].enumerated() { f[u] += c } }
+                    next.append(f)
+                }
+                row = next
+            }
+        }
+        counts = row[n]
+        total = counts.reduce(0, +)
+    }
+
+    /// P(U ≤ u).
+    public func cdf(_ u: Double) -> Double {
+        let k = Int(u.rounded(.down))
+        guard k >= 0 else { return 0 }
+        guard k < counts.count - 1 else { return 1 }
+        return counts[0...k].reduce(0, +) / total
+    }
+
+    /// P(U ≥ u).
+    public func survival(_ u: Double) -> Double { 1 - cdf(u.rounded(.up) - 1) }
+
+    /// The smallest u with P(U ≤ u) ≥ p (R's `qwilcox`).
+    public func quantile(_ p: Double) -> Int {
+        var cumulative = 0.0
+        for (u, c) in counts.enumerated() {
+            cumulative += c
+            if cumulative / total >= p * (1 - 1e-12) { return u }
+        }
+        return counts.count - 1
+    }
+}
+
+public enum MannWhitneyU {
+    /// Exact only below this size per sample (and without ties), as R does.
+    public static let exactLimit = 50
+
+    /// The test of `x` against `y`; nil when either sample is empty.
+    public static func test(_ x: [Double], _ y: [Double]) -> RankTestResult? {
+        let m = x.count, n = y.count
+        guard m > 0, n > 0 else { return nil }
+        let (ranks, tieSum) = Ranking.midRanks(x + y)
+        let rankSumX = ranks[0..<m].reduce(0, +)
+        let u = rankSumX - Double(m * (m + 1)) / 2
+
+        if m < exactLimit, n < exactLimit, tieSum == 0 {
+            let distribution = MannWhitneyDistribution(m: m, n: n)
+            let less = distribution.cdf(u)
+            let greater = distribution.survival(u)
+            return RankTestResult(statistic: u, count: m * n, pLess: less, pGreater: greater,
+                                  pTwoSided: twoSided(less: less, greater: greater), method: .exact)
+        }
+        let mn = Double(m * n)
+        let total = Double(m + n)
+        let variance = mn / 12 * ((total + 1) - tieSum / (total * (total - 1)))
+        let centred = u - mn / 2
+        guard variance > 0 else {
+            // Every value tied: no evidence either way.
+            return RankTestResult(statistic: u, count: m * n, pLess: 1, pGreater: 1, pTwoSided: 1,
+                                  method: .normalApproximation)
+        }
+        let sigma = variance.squareRoot()
+        let less = NormalDistribution.cdf((centred + 0.5) / sigma)
+        let greater = NormalDistribution.survival((centred - 0.5) / sigma)
+        let correction = centred > 0 ? 0.5 : centred < 0 ? -0.5 : 0
+        let z = (centred - correction) / sigma
+        let two = min(1, 2 * min(NormalDistribution.cdf(z), NormalDistribution.survival(z)))
+        return RankTestResult(statistic: u, count: m * n, pLess: less, pGreater: greater, pTwoSided: two,
+                              method: .normalApproximation)
+    }
+}

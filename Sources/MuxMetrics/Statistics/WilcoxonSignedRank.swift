@@ -1,0 +1,88 @@
+// The Wilcoxon signed-rank test of one sample (or paired differences) against zero, with R's
+// `wilcox.test(paired = TRUE)` conventions: zeros dropped, V = W⁺ the sum of the ranks of |d|
+// over positive d; exact for small samples without ties or zeros, otherwise the normal
+// approximation with tie and continuity correction.
+
+/// The null distribution of V for n nonzero differences: each of the 2ⁿ sign patterns equally
+/// likely; counts[v] of them give V = v.
+public struct SignedRankDistribution: Sendable {
+    public let n: Int
+    public let counts: [Double]
+    public let total: Double
+
+    public init(n: Int) {
+        precondition(n >= 0)
+        self.n = n
+        let maximum = n * (n + 1) / 2
+        var counts = [Double](repeating: 0, count: maximum + 1)
+        counts[0] = 1
+        // Subset sums of {1 ... n}, by additions only.
+        if n > 0 {
+            var reach = 0
+            for rank in 1...n {
+                reach += rank
+                var v = reach
+                while v >= rank { counts[v] += counts[v - rank]; v -= 1 }
+            }
+        }
+        self.counts = counts
+        total = counts.reduce(0, +)
+    }
+
+    /// P(V ≤ v).
+    public func cdf(_ v: Double) -> Double {
+        let k = Int(v.rounded(.down))
+        guard k >= 0 else { return 0 }
+        guard k < counts.count - 1 else { return 1 }
+        return counts[0...k].reduce(0, +) / total
+    }
+
+    /// P(V ≥ v).
+    public func survival(_ v: Double) -> Double { 1 - cdf(v.rounded(.up) - 1) }
+
+    /// The smallest v with P(V ≤ v) ≥ p (R's `qsignrank`).
+    public func quantile(_ p: Double) -> Int {
+        var cumulative = 0.0
+        for (v, c) in counts.enumerated() {
+            cumulative += c
+            if cumulative / total >= p * (1 - 1e-12) { return v }
+        }
+        return counts.count - 1
+    }
+}
+
+public enum WilcoxonSignedRank {
+    public static let exactLimit = 50
+
+    /// The test of `differences` against location zero; nil when all of them are zero (or none).
+    public static func test(_ differences: [Double]) -> RankTestResult? {
+        let nonzero = differences.filter { $0 != 0 }
+        let n = nonzero.count
+        guard n > 0 else { return nil }
+        let (ranks, tieSum) = Ranking.midRanks(nonzero.map { abs($0) })
+        var v = 0.0
+        for (d, rank) in zip(nonzero, ranks) where d > 0 { v += rank }
+
+        if n < exactLimit, tieSum == 0, nonzero.count == differences.count {
+            let distribution = SignedRankDistribution(n: n)
+            let less = distribution.cdf(v)
+            let greater = distribution.survival(v)
+            return RankTestResult(statistic: v, count: n, pLess: less, pGreater: greater,
+                                  pTwoSided: twoSided(less: less, greater: greater), method: .exact)
+        }
+        let nn = Double(n)
+        let centred = v - nn * (nn + 1) / 4
+        let variance = nn * (nn + 1) * (2 * nn + 1) / 24 - tieSum / 48
+        guard variance > 0 else {
+            return RankTestResult(statistic: v, count: n, pLess: 1, pGreater: 1, pTwoSided: 1, method: .normalApproximation)
+        }
+        let sigma = variance.squareRoot()
+        let less = NormalDistribution.cdf((centred + 0.5) / sigma)
+        let greater = NormalDistribution.survival((centred - 0.5) / sigma)
+        let correction = centred > 0 ? 0.5 : centred < 0 ? -0.5 : 0
+        let z = (centred - correction) / sigma
+        let two = min(1, 2 * min(NormalDistribution.cdf(z), NormalDistribution.survival(z)))
+        return RankTestResult(statistic: v, count: n, pLess: less, pGreater: greater, pTwoSided: two,
+                              method: .normalApproximation)
+    }
+}

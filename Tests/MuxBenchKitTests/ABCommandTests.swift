@@ -1,0 +1,97 @@
+import Foundation
+import MuxMetrics
+import MuxTestSupport
+import Testing
+@testable import MuxBenchKit
+
+/// A folder for `--base-build`/`--head-build`: links to the real mux-server and mux-load, or a
+/// mux-server wrapper that appends `extraServerArguments` (the last value of an option wins).
+private func buildFolder(_ parent: String, _ name: String, extraServerArguments: String? = nil) throws -> String {
+    let folder = "\(parent)/\(name)"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let products = productsDirectory()
+    try FileManager.default.createSymbolicLink(atPath: "\(folder)/mux-load", withDestinationPath: "\(products)/mux-load")
+    if let extra = extraServerArguments {
+        try "#!/bin/sh\nexec '\(products)/mux-server' \"$@\" \(extra)\n".write(toFile: "\(folder)/mux-server", atomically: true, encoding: .utf8)
+        chmod("\(folder)/mux-server", 0o755)
+    } else {
+        try FileManager.default.createSymbolicLink(atPath: "\(folder)/mux-server", withDestinationPath: "\(products)/mux-server")
+    }
+    return folder
+}
+
+private let tinySweep = """
+    # written by a test: one short point
+    backends    = epoll-et
+    connections = 20
+    active      = 10
+    warmup      = 200ms
+    duration    = 400ms
+    repetitions = 2
+    """
+
+extension BenchProcessSuites {
+    @Suite struct ABCommandTests {
+        @Test func bad_input_exits_2_before_anything_runs() throws {
+            let dir = try makeTemporaryDirectory("ab-usage")
+            defer { removeDirectory(dir) }
+            let sweep = try writeSweep(dir, "tiny", tinySweep)
+            let good = try buildFolder(dir, "good")
+            let cases: [([String], String)] = [
+                ([sweep], "--base REV (or --base-build DIR) is required"),
+                (["--base", "HEAD", "--base-build", good, sweep], "exclude each other"),
+                (["--base-build", "\(dir)/nowhere", sweep], "nowhere/mux-server: no such executable"),
+                (["--base-build", good, "--head-build", dir, sweep], "--head-build: \(dir)/mux-server"),
+                (["--base-build", good, "--blocks", "0", sweep], "--blocks"),
+                (["--base-build", good, "--gate", "speed", sweep], "unknown figure 'speed'"),
+                (["--base-build", good, "\(dir)/missing.sweep"], "missing.sweep"),
+                (["--base", "no-such-revision-\(getpid())", sweep], "git does not know revision"),
+            ]
+            for (arguments, message) in cases {
+                let run = try runBench(["ab", "--results", "\(dir)/results"] + arguments)
+                #expect(run.status == 2, "\(run.diagnosis)")
+                #expect(run.stderr.contains(message) && !run.stderr.contains("block 1"), "\(run.diagnosis)")
+            }
+        }
+
+        /// The head's server is told to reply only when the socket reports writable (the tutorials'
+        /// pattern): two more epoll_ctl per request, +50-66% syscalls per request in every block.
+        /// Eight blocks: one-sided exact p = 2⁻⁸ (2⁻ⁿ for the n complete blocks, should a starved
+        /// machine give a run without requests), Holm over 3 tests ≤ 3/64: regressed, exit 3. That
+        /// the regression shows at all proves each side ran its own folder's mux-server.
+        @Test func a_syscall_regression_is_caught_with_prebuilt_folders() throws {
+            let dir = try makeTemporaryDirectory("ab-regress")
+            defer { removeDirectory(dir) }
+            let sweep = try writeSweep(dir, "tiny", tinySweep)
+            let base = try buildFolder(dir, "base")
+            let head = try buildFolder(dir, "head", extraServerArguments: "--write-mode on-writable")
+            let run = try runBench(["ab", "--base-build", base, "--head-build", head, "--blocks", "8",
+                                    "--results", "\(dir)/results", sweep], timeout: 300)
+            #expect(run.status == 3, "\(run.diagnosis)")
+            let line = run.stdout.split(separator: "\n").first { $0.contains("\"figure\":\"sc_per_req\"") } ?? ""
+            let blocks = Int(line.split(separator: ",").first { $0.hasPrefix("\"blocks\":") }?.dropFirst(9) ?? "") ?? 0
+            #expect(line.contains("\"verdict\":\"regressed\"") && blocks >= 6 && line.contains("\"p\":\(formatCompactNumber(pow(2, -Double(blocks))))"),
+                    "\(run.diagnosis)")
+            #expect(run.stderr.contains("REGRESSED") && run.stderr.contains("[32/32]"), "\(run.diagnosis)")
+            // Both raw CSVs hold 16 rows (2 per block), readable by `mux-bench compare`.
+            let baseRows = try readCSV("\(dir)/results/tiny-ab-base.csv").rows
+            let headRows = try readCSV("\(dir)/results/tiny-ab-head.csv").rows
+            #expect(baseRows.count == 16 && headRows.count == 16)
+            #expect(baseRows.allSatisfy { $0["commit"] == "build:\(base)" })
+            let compare = try runBench(["compare", "\(dir)/results/tiny-ab-base.csv", "\(dir)/results/tiny-ab-head.csv"])
+            #expect(compare.status == 3 && compare.stderr.contains("syscalls/req"), "\(compare.diagnosis)")
+        }
+
+        /// The same build against itself, one block: nothing can be significant; exit 0.
+        @Test func a_against_a_exits_0() throws {
+            let dir = try makeTemporaryDirectory("ab-aa")
+            defer { removeDirectory(dir) }
+            let sweep = try writeSweep(dir, "tiny", tinySweep)
+            let same = try buildFolder(dir, "same")
+            let run = try runBench(["ab", "--base-build", same, "--head-build", same, "--results", "\(dir)/results", sweep], timeout: 120)
+            #expect(run.status == 0, "\(run.diagnosis)")
+            #expect(run.stderr.contains("no change can be significant") && !run.stderr.contains("REGRESSED"), "\(run.diagnosis)")
+            #expect(run.stdout.contains("\"type\":\"ab-summary\"") && run.stdout.contains("\"regressed\":0"), "\(run.diagnosis)")
+        }
+    }
+}
