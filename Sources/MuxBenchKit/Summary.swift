@@ -11,8 +11,8 @@ public enum SweepSummary {
         "other_per_req": "sc_other", "read_eagain_per_req": "read_eagain",
     ]
 
-    /// The load generator is pinned to one CPU (DESIGN.md); near 100% of it, the load generator,
-    /// not the server, may have set the pace.
+    /// The load generator is pinned to one CPU (Sources/README.md, How a point is measured); near
+    /// 100% of it, the load generator, not the server, may have set the pace.
     static let loadSaturationUtil = 0.95
     /// An open-loop run that fell this far short of its target rate did not offer the load asked.
     static let rateShortfall = 0.05
@@ -85,7 +85,8 @@ public enum SweepSummary {
         return values.count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2
     }
 
-    /// Runs whose load generator may have been the bottleneck (DESIGN.md asks to flag them).
+    /// Runs whose load generator may have been the bottleneck (Sources/README.md, How a point is
+    /// measured: they are flagged).
     static func warnings(for rows: [[String: String]]) -> [String] {
         var result: [String] = []
         let saturated = rows.filter { (figureValue("load_cpu_util", in: $0) ?? 0) >= loadSaturationUtil }.count
