@@ -77,14 +77,18 @@ func benchChildren(of benchPID: Int32) -> [ProcessEntry] {
     childProcesses(of: benchPID).filter { ["mux-server", "mux-load", "perf"].contains($0.name) && $0.state != "Z" }
 }
 
-/// Waits (instead of sleeping a guessed time) until a running point's server and load generator
-/// both hold its `connections` sockets (beyond their standard streams): from then on the run is
-/// in its warm-up or window, where a test's fault belongs.
+/// Waits (instead of sleeping a guessed time) until a running point's traffic flows: both
+/// processes hold its `connections` sockets (beyond their standard streams), then the server
+/// reads 32 KiB more. mux-load announces the run (its "connected" line) before it sends a byte,
+/// so from then on the run is in its warm-up or window, where a test's fault belongs.
 func trafficHasBegun(server: ProcessEntry, load: ProcessEntry, connections: Int = 20) -> Bool {
-    waitUntil(timeout: 15) {
-        let held = { (pid: Int32) in (try? ProcessProbe.openDescriptors(pid)) ?? 0 }
-        return held(server.pid) >= connections + 3 && held(load.pid) >= connections + 3
+    let held = { (pid: Int32) in (try? ProcessProbe.openDescriptors(pid)) ?? 0 }
+    let read = { (try? ProcessProbe.bytesRead(server.pid)) ?? 0 }
+    guard waitUntil(timeout: 15, { held(server.pid) >= connections + 3 && held(load.pid) >= connections + 3 }) else {
+        return false
     }
+    let before = read()
+    return waitUntil(timeout: 15) { read() >= before + 32 << 10 }
 }
 
 /// Ends `entry` if a test left it behind: it is ours (a child of the mux-bench the test started),
