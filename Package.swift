@@ -27,8 +27,10 @@ let package = Package(
         .executableTarget(
             name: "histogram-bench", dependencies: ["MuxMetrics", "MuxTestSupport"], path: "Benchmarks/HistogramBench"),
 
-        // Helpers shared by the test targets: child processes, blocking test clients.
-        .target(name: "MuxTestSupport", dependencies: ["MuxCore"], path: "Tests/MuxTestSupport"),
+        // Helpers shared by the test targets: child processes, blocking test clients, the lock
+        // that keeps process-heavy tests apart, and (in C) the descriptor limit raised at load time.
+        .target(name: "CMuxTestSupport", path: "Tests/CMuxTestSupport"),
+        .target(name: "MuxTestSupport", dependencies: ["MuxCore", "CMuxTestSupport"], path: "Tests/MuxTestSupport"),
         .testTarget(name: "MuxCoreTests", dependencies: ["MuxCore", "MuxTestSupport"]),
         .testTarget(name: "MuxCLITests", dependencies: ["MuxCLI"]),
         .testTarget(name: "MuxMessagesTests", dependencies: ["MuxMessages", "MuxCore"]),

@@ -1,4 +1,4 @@
-# plot.gnuplot: PNG charts from a MuxBench summary CSV (DESIGN.md's summary layout).
+# plot.gnuplot: PNG charts from a MuxBench summary CSV (the summary layout: Sources/README.md, The CSVs).
 #
 #   gnuplot -e "data='results/NAME-summary.csv'; out='results/NAME'" plot.gnuplot
 #

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// Exit statuses shared by every MuxBench executable (DESIGN.md, command-line conventions).
+/// Exit statuses shared by every MuxBench executable (Sources/README.md, Conventions).
 public enum ExitCode: Int32 {
     case success = 0
     case failure = 1

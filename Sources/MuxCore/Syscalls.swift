@@ -8,7 +8,8 @@ import CMuxShim
 import Glibc
 #endif
 
-/// Calls by kind, as DESIGN.md counts them, plus the sub-counts that explain them.
+/// Calls by kind, as Sources/README.md (How syscalls are counted) counts them, plus the
+/// sub-counts that explain them.
 public struct SyscallCounters: Equatable, Sendable {
     public var wait: UInt64 = 0        // select / poll / epoll_wait
     public var ctl: UInt64 = 0         // epoll_ctl

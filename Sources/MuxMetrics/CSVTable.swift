@@ -1,5 +1,6 @@
-// Reading and appending the results CSVs. Values never contain commas (DESIGN.md), so no
-// quoting: a field with a comma or newline is a programming error, refused loudly.
+// Reading and appending the results CSVs. The files MuxBench writes never need quoting (no value
+// holds a comma or line break: a field that would is a programming error, refused loudly), but
+// the reader takes any RFC 4180 file, since a summary may come back from a spreadsheet.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,6 +10,7 @@ public enum CSVError: Error, CustomStringConvertible, Equatable {
     case unwritable(path: String, errno: Int32)
     case headerMismatch(path: String)
     case malformedRow(path: String, line: Int, expected: Int, found: Int)
+    case unterminatedQuote(path: String, line: Int)
     case badField(column: String, value: String)
 
     public var description: String {
@@ -19,6 +21,8 @@ public enum CSVError: Error, CustomStringConvertible, Equatable {
             return "\(path):1: header differs from the current schema; refusing to append (move the file aside or use another --out)"
         case let .malformedRow(path, line, expected, found):
             return "\(path):\(line): expected \(expected) fields, found \(found)"
+        case let .unterminatedQuote(path, line):
+            return "\(path):\(line): a quoted field is not closed (or text follows its closing quote)"
         case let .badField(column, value): return "column \(column): value '\(value)' contains a comma or newline"
         }
     }
@@ -34,21 +38,20 @@ public struct CSVTable: Equatable, Sendable {
         self.rows = rows
     }
 
-    /// Parses CSV text (first line the header; blank lines ignored).
+    /// Parses CSV text (first record the header; blank lines ignored) as RFC 4180 has it: LF or
+    /// CRLF line endings, quoted fields that may hold commas, doubled quotes and line breaks,
+    /// and a UTF-8 byte order mark (spreadsheets write one) skipped. Malformed input is refused
+    /// with the line it starts on.
     public static func parse(_ text: String, path: String = "<csv>") throws(CSVError) -> CSVTable {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
-        }
-        while lines.last == "" { lines.removeLast() }
-        guard let first = lines.first else { return CSVTable(header: []) }
-        let header = first.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        var table = CSVTable(header: header)
-        for (index, line) in lines.enumerated().dropFirst() where !line.isEmpty {
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard fields.count == header.count else {
-                throw .malformedRow(path: path, line: index + 1, expected: header.count, found: fields.count)
+        var records = try CSVRecords.split(text, path: path)
+        guard let first = records.first else { return CSVTable(header: []) }
+        records.removeFirst()
+        var table = CSVTable(header: first.fields)
+        for record in records {
+            guard record.fields.count == first.fields.count else {
+                throw .malformedRow(path: path, line: record.line, expected: first.fields.count, found: record.fields.count)
             }
-            table.rows.append(Dictionary(uniqueKeysWithValues: zip(header, fields)))
+            table.rows.append(Dictionary(uniqueKeysWithValues: zip(first.fields, record.fields)))
         }
         return table
     }

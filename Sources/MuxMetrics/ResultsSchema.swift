@@ -1,5 +1,5 @@
-// The CSV schema of DESIGN.md, in one place. Changing it means changing plot.gnuplot, the
-// check and the tests together.
+// The CSV schema (Sources/README.md, The CSVs), in one place. Changing it means changing
+// plot.gnuplot, the check and the tests together.
 
 public enum ResultsSchema {
     /// Columns of results/NAME.csv: one row per measured repetition, in this order.

@@ -47,9 +47,10 @@ sweep)
     # fuzz target: it never reads files).
     sources="$build/sweep-sources"
     rm -rf "$sources"; mkdir -p "$sources"
-    for file in Sources/MuxBenchKit/SweepFileParser.swift Sources/MuxBenchKit/SweepSpec.swift \
-                Sources/MuxBenchKit/SweepError.swift Sources/MuxBenchKit/SweepPoint.swift \
-                Sources/MuxBenchKit/CompactNumber.swift Sources/MuxCLI/Units.swift; do
+    # Found by name, so the files may move between folders of their targets.
+    for name in SweepFileParser SweepSpec SweepError SweepPoint CompactNumber Units; do
+        file=$(find Sources/MuxBenchKit Sources/MuxCLI -name "$name.swift" | head -n 1)
+        [[ -n "$file" ]] || { echo "run-fuzz.sh: $name.swift not found under Sources/" >&2; exit 1; }
         sed -e '/^import Mux/d' "$file" > "$sources/$(basename "$file")"
     done
     swiftc -sanitize=fuzzer,address -parse-as-library -O \

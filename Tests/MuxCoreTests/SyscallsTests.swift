@@ -84,7 +84,9 @@ import Glibc
         var pfd = pollfd(fd: client, events: Int16(POLLOUT), revents: 0)
         #expect(poll(&pfd, 1, 1000) == 1)
         #expect(Socket.pendingError(of: client) == 0)
-        usleep(10_000)
+        // The handshake is complete on the client's side; wait for the listener to see it too.
+        var listening = pollfd(fd: listener.fd, events: Int16(POLLIN), revents: 0)
+        #expect(poll(&listening, 1, 5000) == 1)
         guard case let .accepted(server) = try syscalls.accept(listener.fd) else {
             Issue.record("no connection to accept")
             return

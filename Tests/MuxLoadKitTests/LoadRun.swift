@@ -6,10 +6,11 @@ import Testing
 import Glibc
 #endif
 
-/// The suites that run real processes and measure time run one test at a time: on a 2-core
-/// machine, closed-loop runs in parallel would starve the open-loop ones of CPU and make their
-/// rate and latency assertions measure the scheduler instead of the load generator.
-@Suite(.serialized) enum LoadProcessSuites {}
+/// The suites that run real processes and measure time run one test at a time, and never beside
+/// another target's process-heavy tests (`.machineExclusive`): on a 2-core machine, closed-loop
+/// runs in parallel would starve the open-loop ones of CPU and make their rate and latency
+/// assertions measure the scheduler instead of the load generator.
+@Suite(.serialized, .machineExclusive) enum LoadProcessSuites {}
 
 /// One finished mux-load run: exit status, output, and the fields of its "result" line.
 struct LoadRun {

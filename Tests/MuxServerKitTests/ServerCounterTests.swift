@@ -3,7 +3,7 @@ import MuxTestSupport
 import Testing
 
 /// Syscall counts are what the harness reports; they must be exact, not approximate.
-@Suite struct ServerCounterTests {
+@Suite(.machineExclusive) struct ServerCounterTests {
     static let roundTrips = 200
 
     func window(_ arguments: [String], roundTrips k: Int) throws -> [String: Int] {

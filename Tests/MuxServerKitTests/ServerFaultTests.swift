@@ -1,7 +1,8 @@
 // Hostile clients and resource exhaustion against the real mux-server (issue 5, server rows):
 // slowloris, idle timeout, a client that never reads, connection churn, EMFILE on accept and
 // a peer that resets mid-write. CPU, memory and descriptors are read from /proc/PID.
-// Serialized: the CPU figures are the server's own, but they are taken over a wall-clock window.
+// Serialized and machine-exclusive: the CPU figures are the server's own, but they are taken over
+// a wall-clock window, which another suite's processes would share.
 import Foundation
 import MuxCore
 import MuxTestSupport
@@ -10,7 +11,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite(.serialized) struct ServerFaultTests {
+@Suite(.serialized, .machineExclusive) struct ServerFaultTests {
     static let get = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 
     // MARK: - Slowloris and the idle timeout
@@ -102,12 +103,7 @@ import Glibc
             for _ in 0..<concurrent { batch.append(try TestClient(port: server.port)) }
             batch.removeAll()  // closed
         }
-        var counters = try server.counters()
-        let deadline = Date().addingTimeInterval(15)
-        while counters["closed"] != total, Date() < deadline {
-            usleep(50_000)
-            counters = try server.counters()
-        }
+        let counters = try server.counters(until: { $0["closed"] == total }, timeout: 15)
         #expect(counters["accepted"] == total && counters["closed"] == total, "\(counters)")
         #expect(counters["open"] == 0 && counters["rejected"] == 0 && counters["resets"] == 0, "\(counters)")
         #expect(try ProcessProbe.openDescriptors(pid) == descriptorsBefore)
@@ -126,7 +122,8 @@ import Glibc
         #expect(server.ready["fd_limit"] as? Int == 64)
         var clients: [TestClient] = []
         for _ in 0..<100 { clients.append(try TestClient(port: server.port, timeout: 3)) }
-        usleep(200_000)
+        // Every connection kept or shed before the CPU share is taken: out of descriptors by then.
+        _ = try server.counters(until: { ($0["open"] ?? 0) + ($0["shed"] ?? 0) == 100 })
         let share = try ProcessProbe.cpuShare(server.child.pid, over: 2.0)
         #expect(share < 0.20, "server CPU \(share * 100)% of a CPU while out of descriptors")
         // The first clients hold descriptors and are served.
@@ -141,8 +138,7 @@ import Glibc
         #expect(shedSeen == counters["shed"], "\(shedSeen) clients saw the close: \(counters)")
         // Descriptors free up: service resumes.
         clients.removeAll()
-        let deadline = Date().addingTimeInterval(5)
-        repeat { usleep(20_000); counters = try server.counters() } while counters["open"] != 0 && Date() < deadline
+        counters = try server.counters(until: { $0["open"] == 0 }, timeout: 5)
         #expect(counters["open"] == 0)
         let later = try (0..<50).map { _ in try TestClient(port: server.port) }
         for (i, client) in later.enumerated() {
@@ -166,8 +162,7 @@ import Glibc
         var counters = try server.counters()
         #expect(counters["bytes_out"]! < sent, "the server must still have output to write: \(counters)")
         victim.reset()
-        let deadline = Date().addingTimeInterval(5)
-        repeat { usleep(20_000); counters = try server.counters() } while counters["closed"] != 1 && Date() < deadline
+        counters = try server.counters(until: { $0["closed"] == 1 }, timeout: 5)
         #expect(counters["closed"] == 1 && counters["resets"] == 1, "\(counters)")
         try bystander.send("after the reset")
         #expect(try bystander.receive(exactly: 15) == Array("after the reset".utf8))

@@ -5,7 +5,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite struct ServerHTTPTests {
+@Suite(.machineExclusive) struct ServerHTTPTests {
     static let get = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 
     @Test(arguments: Backend.allCases)

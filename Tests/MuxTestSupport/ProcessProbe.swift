@@ -37,6 +37,16 @@ public enum ProcessProbe {
         throw TestFailure("no VmRSS in /proc/\(pid)/status")
     }
 
+    /// Bytes the process has read with read(2) and friends, sockets included (`rchar` of
+    /// /proc/PID/io): it grows as soon as a server handles traffic.
+    public static func bytesRead(_ pid: Int32) throws -> Int {
+        let io = try String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8)
+        for line in io.split(separator: "\n") where line.hasPrefix("rchar:") {
+            if let bytes = Int(line.dropFirst("rchar:".count).trimmingCharacters(in: .whitespaces)) { return bytes }
+        }
+        throw TestFailure("no rchar in /proc/\(pid)/io")
+    }
+
     /// How many descriptors the process has open.
     public static func openDescriptors(_ pid: Int32) throws -> Int {
         try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count

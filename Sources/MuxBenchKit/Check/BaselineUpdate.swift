@@ -1,8 +1,8 @@
 // `mux-bench check --update`: a baseline rewritten from a run, or a first one generated.
 import MuxMetrics
 
-/// Syscall figures stable run after run (DESIGN.md: reads and writes per request are; wait
-/// calls per request are not, since batching depends on timing).
+/// Syscall figures stable run after run (Sources/README.md, How syscalls are counted: reads and
+/// writes per request are; wait calls per request are not, since batching depends on timing).
 let stablePerRequestFigures = ["read_per_req", "write_per_req", "ctl_per_req"]
 let defaultAbsoluteTolerance = 0.05
 let defaultRelativeTolerance = 0.10

@@ -8,9 +8,10 @@ import Testing
 import Glibc
 #endif
 
-/// The suites that start mux-bench run one test at a time: each run pins a server and a load
-/// generator to the machine's CPUs, and two at once would measure each other.
-@Suite(.serialized) enum BenchProcessSuites {}
+/// The suites that start mux-bench run one test at a time, and never beside another target's
+/// process-heavy tests (`.machineExclusive`): each run pins a server and a load generator to the
+/// machine's CPUs, and two at once would measure each other.
+@Suite(.serialized, .machineExclusive) enum BenchProcessSuites {}
 
 /// One finished mux-bench run.
 struct BenchRun {
@@ -74,6 +75,20 @@ func lines(of path: String) throws -> [String] {
 /// The live mux-server, mux-load and perf children of a running mux-bench.
 func benchChildren(of benchPID: Int32) -> [ProcessEntry] {
     childProcesses(of: benchPID).filter { ["mux-server", "mux-load", "perf"].contains($0.name) && $0.state != "Z" }
+}
+
+/// Waits (instead of sleeping a guessed time) until a running point's traffic flows: both
+/// processes hold its `connections` sockets (beyond their standard streams), then the server
+/// reads 32 KiB more. mux-load announces the run (its "connected" line) before it sends a byte,
+/// so from then on the run is in its warm-up or window, where a test's fault belongs.
+func trafficHasBegun(server: ProcessEntry, load: ProcessEntry, connections: Int = 20) -> Bool {
+    let held = { (pid: Int32) in (try? ProcessProbe.openDescriptors(pid)) ?? 0 }
+    let read = { (try? ProcessProbe.bytesRead(server.pid)) ?? 0 }
+    guard waitUntil(timeout: 15, { held(server.pid) >= connections + 3 && held(load.pid) >= connections + 3 }) else {
+        return false
+    }
+    let before = read()
+    return waitUntil(timeout: 15) { read() >= before + 32 << 10 }
 }
 
 /// Ends `entry` if a test left it behind: it is ours (a child of the mux-bench the test started),

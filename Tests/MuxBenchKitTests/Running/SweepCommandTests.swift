@@ -163,7 +163,7 @@ extension BenchProcessSuites {
             let load = waitForChildProcess(of: bench.pid, named: "mux-load", timeout: 10)
             let server = childProcesses(of: bench.pid).first { $0.name == "mux-server" && $0.state != "Z" }
             #expect(load != nil && server != nil, "the second point is running")
-            usleep(300_000)
+            if let load, let server { #expect(trafficHasBegun(server: server, load: load)) }
             bench.signal(signalNumber)
             let sent = Date()
             let status = bench.wait(timeout: 15)

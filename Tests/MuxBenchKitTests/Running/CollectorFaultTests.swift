@@ -28,7 +28,7 @@ extension BenchProcessSuites {
             let bench = try ChildProcess("mux-bench", ["sweep", file, "--results", results, "--no-plot"])
             let (server, load) = try Self.children(of: bench)
             defer { endLeftover(server); endLeftover(load) }
-            usleep(700_000)  // past the 200 ms warm-up, inside the window
+            #expect(trafficHasBegun(server: server, load: load), "20 connections open")
             kill(server.pid, SIGKILL)
             let killed = Date()
             #expect(bench.waitForStandardError(containing: "[1/2]", timeout: 10), "the point ends: \(bench.standardError())")
@@ -54,7 +54,7 @@ extension BenchProcessSuites {
                                                        "--warmup", "200ms", "--duration", "2s", "--out", out])
             let (server, load) = try Self.children(of: bench)
             defer { endLeftover(server); endLeftover(load) }
-            usleep(700_000)
+            #expect(trafficHasBegun(server: server, load: load), "20 connections open")
             kill(load.pid, SIGKILL)
             let killed = Date()
             let status = bench.wait(timeout: 30)
@@ -78,7 +78,7 @@ extension BenchProcessSuites {
                                                        "--warmup", "200ms", "--duration", "1s", "--out", out])
             let (server, load) = try Self.children(of: bench)
             defer { endLeftover(server); endLeftover(load) }
-            usleep(400_000)  // connected (20 sockets take milliseconds), in the warm-up or window
+            #expect(trafficHasBegun(server: server, load: load), "20 connections open")
             kill(load.pid, SIGSTOP)
             let status = bench.wait(timeout: 40)
             let stderr = bench.standardError()

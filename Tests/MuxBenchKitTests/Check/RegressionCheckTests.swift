@@ -106,6 +106,36 @@ import Testing
         #expect(runCheck(arguments: ["--baseline", baselinePath, dir + "/absent.csv"]) == 1)
     }
 
+    /// A summary opened and saved by a spreadsheet or Python's csv module comes back with CRLF
+    /// line endings (and sometimes quoted fields): the check must read the same points from it.
+    @Test func summarySavedWithCRLFAndQuotesChecksLikeTheOriginal() throws {
+        let dir = SummaryFixture.directory()
+        let baselinePath = dir + "/baseline.json"
+        let summaryPath = dir + "/ci-summary.csv"
+        try run.write(to: summaryPath)
+        #expect(runCheck(arguments: ["--baseline", baselinePath, "--update", summaryPath]) == 0)
+        let lf = try String(contentsOfFile: summaryPath, encoding: .utf8)
+        let crlf = lf.replacingOccurrences(of: "\n", with: "\r\n").replacingOccurrences(of: ",epoll-et,", with: ",\"epoll-et\",")
+        try crlf.write(toFile: summaryPath, atomically: true, encoding: .utf8)
+        let table = try CSVTable.read(path: summaryPath)
+        #expect(table.rows.count == run.rows.count)
+        #expect(evaluate(try Baseline.load(path: baselinePath), against: table).allSatisfy(\.passed))
+        #expect(runCheck(arguments: ["--baseline", baselinePath, summaryPath]) == 0)
+    }
+
+    @Test func malformedSummaryIsBadInput() throws {
+        let dir = SummaryFixture.directory()
+        let baselinePath = dir + "/baseline.json"
+        let summaryPath = dir + "/ci-summary.csv"
+        try run.write(to: summaryPath)
+        #expect(runCheck(arguments: ["--baseline", baselinePath, "--update", summaryPath]) == 0)
+        let text = try String(contentsOfFile: summaryPath, encoding: .utf8)
+        try (text + "fixture,\"99,poll\n").write(toFile: summaryPath, atomically: true, encoding: .utf8)
+        #expect(runCheck(arguments: ["--baseline", baselinePath, summaryPath]) == 2, "unterminated quote")
+        try (text + "fixture,99,poll\n").write(toFile: summaryPath, atomically: true, encoding: .utf8)
+        #expect(runCheck(arguments: ["--baseline", baselinePath, summaryPath]) == 2, "wrong field count")
+    }
+
     @Test func updateKeepsStructureAndTolerancesAndRoundTrips() throws {
         let dir = SummaryFixture.directory()
         let path = dir + "/baseline.json"

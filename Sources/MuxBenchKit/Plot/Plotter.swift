@@ -55,13 +55,18 @@ public func plotLayout(for table: CSVTable) -> PlotLayout {
 }
 
 /// Finds plot.gnuplot: the working directory (the repo root, where `swift run` is used) first,
-/// then the source checkout this library was built from.
+/// then the source checkout this library was built from (the nearest directory above this file
+/// that has one, so the file may move between folders of its target).
 func plotScriptPath() -> String? {
-    let candidates = [FileManager.default.currentDirectoryPath + "/plot.gnuplot",
-                      URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-                          .deletingLastPathComponent().deletingLastPathComponent()
-                          .appendingPathComponent("plot.gnuplot").path]
-    return candidates.first { FileManager.default.fileExists(atPath: $0) }
+    let working = FileManager.default.currentDirectoryPath + "/plot.gnuplot"
+    if FileManager.default.fileExists(atPath: working) { return working }
+    var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    while directory.path != "/" {
+        let candidate = directory.appendingPathComponent("plot.gnuplot").path
+        if FileManager.default.fileExists(atPath: candidate) { return candidate }
+        directory = directory.deletingLastPathComponent()
+    }
+    return nil
 }
 
 /// gnuplot on PATH, or nil.

@@ -1,14 +1,19 @@
+import Foundation
 import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
 @testable import MuxBenchKit
 
-/// The repository root: this file lives in Tests/MuxBenchKitTests/.
+/// The repository root: the nearest directory above this file that holds Package.swift (so the
+/// file may move between folders of its target).
 private let repositoryRoot: String = {
-    var parts = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3)
-    return parts.joined(separator: "/")
+    var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    while directory.path != "/",
+          !FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
+        directory = directory.deletingLastPathComponent()
+    }
+    return directory.path
 }()
 
 /// Paths of Benchmarks/*.sweep, sorted.

@@ -12,8 +12,8 @@ public enum SweepSummary {
         "other_per_req": "sc_other", "read_eagain_per_req": "read_eagain",
     ]
 
-    /// The load generator is pinned to one CPU (DESIGN.md); near 100% of it, the load generator,
-    /// not the server, may have set the pace.
+    /// The load generator is pinned to one CPU (Sources/README.md, How a point is measured); near
+    /// 100% of it, the load generator, not the server, may have set the pace.
     static let loadSaturationUtil = 0.95
     /// An open-loop run that fell this far short of its target rate did not offer the load asked.
     static let rateShortfall = 0.05
@@ -95,7 +95,8 @@ public enum SweepSummary {
     /// The middle value; for an even count the mean of the two middle ones.
     static func median(ofSorted values: [Double]) -> Double { Ranking.median(ofSorted: values) ?? .nan }
 
-    /// Runs whose load generator may have been the bottleneck (DESIGN.md asks to flag them).
+    /// Runs whose load generator may have been the bottleneck (Sources/README.md, How a point is
+    /// measured: they are flagged).
     static func warnings(for rows: [[String: String]]) -> [String] {
         var result: [String] = []
         let saturated = rows.filter { (figureValue("load_cpu_util", in: $0) ?? 0) >= loadSaturationUtil }.count

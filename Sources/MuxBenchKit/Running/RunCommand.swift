@@ -161,7 +161,8 @@ func describe(_ row: [String: String]) -> String {
         + "\(row["sc_per_req"] ?? "?") syscalls/req, server \(row["server_cpu_us_per_req"] ?? "?") µs CPU/req, errors \(row["errors"] ?? "?")"
 }
 
-/// DESIGN.md's flags: errors, a saturated load generator, an open loop that fell short.
+/// The flags of Sources/README.md (How a point is measured): errors, a saturated load generator,
+/// an open loop that fell short.
 func warnings(for row: [String: String]) -> [String] {
     var lines: [String] = []
     if let errors = Double(row["errors"] ?? ""), errors > 0 { lines.append("WARNING: \(formatCompactNumber(errors)) request errors in this run") }
