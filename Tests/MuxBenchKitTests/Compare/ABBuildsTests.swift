@@ -34,7 +34,7 @@ struct ABBuildsTests {
             let exported = try ABBuilder.export(name: "base", revision: "HEAD", scratch: scratch, directory: checkout)
             #expect(exported.label == String(head.prefix(9)))
             #expect(FileManager.default.fileExists(atPath: exported.package + "/Package.swift"))
-            #expect(FileManager.default.fileExists(atPath: exported.package + "/Sources/MuxBenchKit/ABBuilds.swift"))
+            #expect(FileManager.default.fileExists(atPath: exported.package + "/Sources/MuxBenchKit/Compare/ABBuilds.swift"))
             #expect(!FileManager.default.fileExists(atPath: exported.package + "/.build"))
 
             let tree = try ABBuilder.export(name: "head", revision: nil, scratch: scratch, directory: checkout)
