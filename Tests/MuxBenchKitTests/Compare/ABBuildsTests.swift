@@ -1,13 +1,10 @@
 import Foundation
+import MuxTestSupport
 import Testing
 @testable import MuxBenchKit
 
-/// The checkout these tests live in: this file is Tests/MuxBenchKitTests/ABBuildsTests.swift.
-private let checkout: String = {
-    var parts = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3)
-    return parts.joined(separator: "/")
-}()
+/// The checkout these tests live in.
+private let checkout = repositoryRoot
 
 private func git(_ arguments: [String]) -> String? {
     let log = NSTemporaryDirectory() + "ab-builds-test-\(getpid()).log"

@@ -47,8 +47,7 @@ extension BenchProcessSuites {
                 #expect(run.stderr.contains("measuring: \(path) (built 20"), "\(product): \(run.diagnosis)")
             }
             // The checkout these tests (and so the binaries) come from, asked of git directly.
-            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().path
+            let root = repositoryRoot
             let head = try git(["-C", root, "rev-parse", "--short", "HEAD"])
             let dirty = try git(["-C", root, "status", "--porcelain", "--untracked-files=no"])
             // A checkout without git (an exported tarball) has no commit to claim.

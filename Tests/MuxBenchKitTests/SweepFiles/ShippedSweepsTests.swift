@@ -1,20 +1,10 @@
 import Foundation
+import MuxTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
 @testable import MuxBenchKit
-
-/// The repository root: the nearest directory above this file that holds Package.swift (so the
-/// file may move between folders of its target).
-private let repositoryRoot: String = {
-    var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    while directory.path != "/",
-          !FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-        directory = directory.deletingLastPathComponent()
-    }
-    return directory.path
-}()
 
 /// Paths of Benchmarks/*.sweep, sorted.
 private func shippedSweepPaths() -> [String] {
