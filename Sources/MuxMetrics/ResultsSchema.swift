@@ -10,7 +10,7 @@ public enum ResultsSchema {
         "lat_p999_us", "lat_max_us", "server_user_s", "server_sys_s", "server_cpu_us_per_req",
         "ctx_vol", "ctx_invol", "load_user_s", "load_sys_s", "sc_wait", "sc_ctl", "sc_accept",
         "sc_read", "sc_write", "sc_close", "sc_other", "read_eagain", "sc_per_req",
-        "events_per_wait", "kernel", "cpu_model", "commit", "started_at",
+        "events_per_wait", "kernel", "cpu_model", "commit", "started_at", "order_seed",
     ]
 
     /// The columns that name a point (its parameters), shared by the raw and summary CSVs.

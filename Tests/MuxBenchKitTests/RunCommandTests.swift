@@ -13,9 +13,10 @@ import Glibc
 extension BenchProcessSuites {
     @Suite struct RunCommandTests {
         /// Columns that must hold a number in every measured row (commit may be empty outside
-        /// git; rate_target_rps is empty in closed loop).
+        /// git; rate_target_rps is empty in closed loop, order_seed outside a shuffled sweep).
         static let numericColumns = ResultsSchema.columns.filter {
-            !["sweep", "point", "backend", "protocol", "mode", "rate_target_rps", "kernel", "cpu_model", "commit", "started_at"].contains($0)
+            !["sweep", "point", "backend", "protocol", "mode", "rate_target_rps", "kernel", "cpu_model", "commit", "started_at",
+              "order_seed"].contains($0)
         }
 
         static func number(_ row: [String: String], _ column: String) -> Double { Double(row[column] ?? "") ?? -1 }

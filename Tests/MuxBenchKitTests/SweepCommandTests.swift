@@ -16,10 +16,11 @@ extension BenchProcessSuites {
             defer { removeDirectory(dir) }
             let file = try writeSweep(dir, "two", shortSweep(backends: "poll epoll-et", connections: "50"))
             let results = "\(dir)/results"
-            let run = try runBench(["sweep", file, "--results", results, "--no-plot"])
+            let run = try runBench(["sweep", file, "--results", results, "--no-plot", "--order", "sequential"])
             #expect(run.status == 0, "\(run.diagnosis)")
             let rows = try readCSV("\(results)/two.csv").rows
             #expect(rows.map { $0["backend"] } == ["poll", "epoll-et"], "\(run.diagnosis)")
+            #expect(rows.allSatisfy { $0["order_seed"] == "" }, "sequential order has no seed")
             #expect(rows.allSatisfy { $0["sweep"] == "two" && $0["connections"] == "50" && $0["active"] == "10" })
             #expect(rows.allSatisfy { (Double($0["requests"] ?? "") ?? 0) > 0 && $0["errors"] == "0" })
             let summary = try readCSV("\(results)/two-summary.csv")
@@ -38,7 +39,7 @@ extension BenchProcessSuites {
             defer { removeDirectory(dir) }
             let file = try writeSweep(dir, "skip", shortSweep(backends: "select poll", connections: "50 2000"))
             let results = "\(dir)/results"
-            let run = try runBench(["sweep", file, "--results", results, "--no-plot"])
+            let run = try runBench(["sweep", file, "--results", results, "--no-plot", "--order", "sequential"])
             #expect(run.status == 0, "a skipped point is not a failure: \(run.diagnosis)")
             let rows = try readCSV("\(results)/skip.csv").rows
             #expect(rows.map { "\($0["backend"]!)-\($0["connections"]!)" } == ["select-50", "poll-50", "poll-2000"], "\(run.diagnosis)")
@@ -82,6 +83,36 @@ extension BenchProcessSuites {
             let lost = try CSVTable.parse(measured[0] + "\n" + measured[2] + "\n").rows[0]
             #expect(redone["point"] == lost["point"] && redone["rep"] == lost["rep"])
             #expect(redone["started_at"] != nil && redone != lost, "measured anew")
+        }
+
+        /// Rounds: every point once per round in the order the seed gives, the seed in every row;
+        /// `--resume` without `--seed` takes the recorded seed and redoes exactly the lost run.
+        @Test func roundsFollowTheRecordedSeedAndResumeKeepsIt() throws {
+            let dir = try makeTemporaryDirectory("rounds")
+            defer { removeDirectory(dir) }
+            let text = shortSweep(backends: "poll epoll-et", connections: "20 40", active: "5", duration: "300ms", repetitions: 2)
+            let file = try writeSweep(dir, "rnd", text)
+            let results = "\(dir)/results"
+            let csv = "\(results)/rnd.csv"
+            let run = try runBench(["sweep", file, "--results", results, "--no-plot", "--seed", "1234"])
+            #expect(run.status == 0, "\(run.diagnosis)")
+            #expect(run.stderr.contains("--seed 1234"), "the seed is said: \(run.diagnosis)")
+            let expected = SweepOrder.rounds(seed: 1234).runs(of: try SweepSpec.parse(text, path: file).points(), repetitions: 2)
+            let rows = try readCSV(csv).rows
+            #expect(rows.map { "\($0["point"]!)#\($0["rep"]!)" } == expected.map { "\($0.point.id)#\($0.rep)" }, "\(run.diagnosis)")
+            #expect(rows.allSatisfy { $0["order_seed"] == "1234" })
+
+            // Lose a run of the first round: resuming (no --seed) redoes it alone, under the recorded seed.
+            let measured = try lines(of: csv)
+            try ([measured[0]] + measured[1...].enumerated().filter { $0.offset != 1 }.map(\.element))
+                .joined(separator: "\n").appending("\n").write(toFile: csv, atomically: true, encoding: .utf8)
+            let again = try runBench(["sweep", file, "--results", results, "--no-plot", "--resume"])
+            #expect(again.status == 0, "\(again.diagnosis)")
+            #expect(again.stderr.contains("1 runs to do") && again.stderr.contains("--seed 1234"), "\(again.diagnosis)")
+            let redone = try readCSV(csv).rows
+            #expect(redone.count == 8)
+            #expect(redone.last?["point"] == expected[1].point.id && redone.last?["rep"] == "1", "the lost run, measured anew")
+            #expect(redone.allSatisfy { $0["order_seed"] == "1234" })
         }
 
         static let malformed: [(text: String, line: Int)] = [
@@ -131,7 +162,7 @@ extension BenchProcessSuites {
             defer { removeDirectory(dir) }
             let file = try writeSweep(dir, "intr", shortSweep(backends: "poll epoll-lt epoll-et", connections: "20", active: "5"))
             let results = "\(dir)/results"
-            let bench = try ChildProcess("mux-bench", ["sweep", file, "--results", results, "--no-plot"])
+            let bench = try ChildProcess("mux-bench", ["sweep", file, "--results", results, "--no-plot", "--order", "sequential"])
             #expect(bench.waitForStandardError(containing: "[1/3]", timeout: 30), "first run finished: \(bench.standardError())")
             let load = waitForChildProcess(of: bench.pid, named: "mux-load", timeout: 10)
             let server = childProcesses(of: bench.pid).first { $0.name == "mux-server" && $0.state != "Z" }
