@@ -162,8 +162,10 @@ public struct PointRunner {
             notes.append("syscalls over the window: server counted \(ours) (\(low)-\(high) over perf's span), "
                          + "kernel (perf) counted \(kernel.total): \(verdict) within \(formatCompactNumber(difference))%")
         }
+        // A load generator thread can use one CPU; all of them together at most the CPUs it is pinned to.
+        let loadCapacity = Double(min(point.threads, plan?.load.count ?? 1))
         let row = makeRow(result: result, window: window, server: serverEnd.subtracting(serverStart),
-                          load: loadEnd.subtracting(loadStart), started: started)
+                          load: loadEnd.subtracting(loadStart), loadCPUCapacity: loadCapacity, started: started)
         return .measured(row: row, notes: notes)
     }
 
@@ -187,7 +189,7 @@ public struct PointRunner {
     }
 
     private func makeRow(result: [String: Any], window: SyscallCounters, server: ProcessStats, load: ProcessStats,
-                         started: String) -> [String: String] {
+                         loadCPUCapacity: Double, started: String) -> [String: String] {
         func number(_ key: String) -> Double { (result[key] as? NSNumber)?.doubleValue ?? 0 }
         let latency = result["latency_us"] as? [String: Any] ?? [:]
         func lat(_ key: String) -> String { formatCompactNumber((latency[key] as? NSNumber)?.doubleValue ?? 0) }
@@ -211,6 +213,13 @@ public struct PointRunner {
         row["ctx_invol"] = "\(server.involuntarySwitches)"
         row["load_user_s"] = formatCompactNumber(load.userSeconds)
         row["load_sys_s"] = formatCompactNumber(load.systemSeconds)
+        var offered: Double?
+        if case let .perSecond(rate) = point.rate { offered = rate }
+        let windowSeconds = max(point.duration, 1e-9)
+        row["saturated_by"] = Saturation.column(Saturation.limit(SaturationInput(
+            offeredRPS: offered, achievedRPS: number("throughput_rps"),
+            serverCPUUtil: (server.userSeconds + server.systemSeconds) / windowSeconds,
+            loadCPUUtil: (load.userSeconds + load.systemSeconds) / windowSeconds, loadCPUCapacity: loadCPUCapacity)))
         row["sc_wait"] = "\(window.wait)"
         row["sc_ctl"] = "\(window.ctl)"
         row["sc_accept"] = "\(window.accept)"

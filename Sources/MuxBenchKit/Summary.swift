@@ -11,12 +11,6 @@ public enum SweepSummary {
         "other_per_req": "sc_other", "read_eagain_per_req": "read_eagain",
     ]
 
-    /// The load generator is pinned to one CPU (DESIGN.md); near 100% of it, the load generator,
-    /// not the server, may have set the pace.
-    static let loadSaturationUtil = 0.95
-    /// An open-loop run that fell this far short of its target rate did not offer the load asked.
-    static let rateShortfall = 0.05
-
     /// One summary row per point: points of `pointOrder` first in that order, then the others in
     /// order of first appearance in `rows`, then in `outcomes`. A point with measured rows is `ok`
     /// (its outcomes' reasons are still reported); one with none takes its outcome's status.
@@ -45,6 +39,7 @@ public enum SweepSummary {
         var summary: [String: String] = [:]
         for column in ResultsSchema.pointParameters { summary[column] = parameters[column] ?? "" }
         summary["reps"] = String(rows.count)
+        summary["saturated_reps"] = String(rows.filter(Saturation.isSaturated).count)
         if !rows.isEmpty {
             summary["status"] = "ok"
         } else {
@@ -85,21 +80,15 @@ public enum SweepSummary {
         return values.count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2
     }
 
-    /// Runs whose load generator may have been the bottleneck (DESIGN.md asks to flag them).
+    /// Saturated runs, by the side that was the limit (DESIGN.md: every figure says whose it is).
     static func warnings(for rows: [[String: String]]) -> [String] {
-        var result: [String] = []
-        let saturated = rows.filter { (figureValue("load_cpu_util", in: $0) ?? 0) >= loadSaturationUtil }.count
-        if saturated > 0 {
-            result.append("load generator CPU-bound in \(saturated)/\(rows.count) reps")
+        let limits = rows.compactMap { row in row["saturated_by"].flatMap { $0.isEmpty ? nil : $0 } }
+        guard !limits.isEmpty else { return [] }
+        let bySide = SaturationLimit.allCases.compactMap { side -> String? in
+            let count = limits.filter { $0 == side.rawValue }.count
+            return count > 0 ? "\(side.rawValue) \(count)" : nil
         }
-        let short = rows.filter { row in
-            guard let target = number(row["rate_target_rps"]), let achieved = number(row["throughput_rps"]) else { return false }
-            return achieved < target * (1 - rateShortfall)
-        }.count
-        if short > 0 {
-            result.append("rate >5% below target in \(short)/\(rows.count) reps")
-        }
-        return result
+        return ["saturated in \(limits.count)/\(rows.count) reps (limit: \(bySide.joined(separator: " ")))"]
     }
 
     /// Reasons come from error messages; the CSV has no quoting, so commas become `;`.

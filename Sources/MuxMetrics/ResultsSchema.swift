@@ -8,7 +8,7 @@ public enum ResultsSchema {
         "payload_bytes", "pipeline", "rate_target_rps", "warmup_s", "duration_s", "requests",
         "errors", "throughput_rps", "lat_mean_us", "lat_p50_us", "lat_p90_us", "lat_p99_us",
         "lat_p999_us", "lat_max_us", "server_user_s", "server_sys_s", "server_cpu_us_per_req",
-        "ctx_vol", "ctx_invol", "load_user_s", "load_sys_s", "sc_wait", "sc_ctl", "sc_accept",
+        "ctx_vol", "ctx_invol", "load_user_s", "load_sys_s", "saturated_by", "sc_wait", "sc_ctl", "sc_accept",
         "sc_read", "sc_write", "sc_close", "sc_other", "read_eagain", "sc_per_req",
         "events_per_wait", "kernel", "cpu_model", "commit", "started_at", "order_seed",
     ]
@@ -30,7 +30,8 @@ public enum ResultsSchema {
     ]
 
     /// Columns of results/NAME-summary.csv: parameters, repetitions measured, the point's status
-    /// (`ok`, `skipped`, `failed`) and why, then each figure's median, min and max.
-    public static let summaryColumns: [String] = pointParameters + ["reps", "status", "reason"]
+    /// (`ok`, `skipped`, `failed`) and why, how many reps were saturated (`saturated_by` set),
+    /// then each figure's median, min and max.
+    public static let summaryColumns: [String] = pointParameters + ["reps", "status", "reason", "saturated_reps"]
         + summaryFigures.flatMap { ["\($0)_median", "\($0)_min", "\($0)_max"] }
 }
