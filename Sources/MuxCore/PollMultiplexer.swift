@@ -45,8 +45,12 @@ public final class PollMultiplexer: Multiplexer {
         newSlots.update(from: slots, count: used)
         slots.deallocate()
         slots = newSlots
+        // The server registers accepted sockets in the middle of a batch: the events of that
+        // batch not yet handled must survive the move.
+        let newFired = UnsafeMutablePointer<ReadyEvent>.allocate(capacity: newCapacity)
+        newFired.initialize(from: fired, count: firedCount)
         fired.deallocate()
-        fired = .allocate(capacity: newCapacity)
+        fired = newFired
         capacity = newCapacity
     }
 

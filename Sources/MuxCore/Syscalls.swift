@@ -92,7 +92,19 @@ public enum AcceptResult: Equatable, Sendable {
 public final class Syscalls {
     public var counters = SyscallCounters()
 
-    public init() {}
+    /// epoll_pwait2's C signature: what `epollWait(timeoutNanoseconds:)` calls first.
+    public typealias EpollWaitNanoseconds = @convention(c) (Int32, UnsafeMutableRawPointer?, Int32, Int64) -> Int32
+    private let epollWaitNanoseconds: EpollWaitNanoseconds
+    private var epollPwait2Missing = false
+
+    /// The real one: epoll_pwait2 (epoll_wait when the timeout is infinite).
+    public static let epollPwait2: EpollWaitNanoseconds = { mux_epoll_wait_ns($0, $1, $2, $3) }
+
+    /// `epollWaitNanoseconds` is the real epoll_pwait2 except in tests, which stand in one that
+    /// fails (ENOSYS, as on kernels older than 5.11, or a broken wait).
+    public init(epollWaitNanoseconds: EpollWaitNanoseconds = Syscalls.epollPwait2) {
+        self.epollWaitNanoseconds = epollWaitNanoseconds
+    }
 
     @inline(__always)
     public func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) throws(SyscallError) -> IOResult {
@@ -156,15 +168,23 @@ public final class Syscalls {
     /// epoll_wait's milliseconds. Falls back to whole milliseconds, rounded up, where missing.
     public func epollWait(_ epfd: Int32, _ buffer: UnsafeMutableRawPointer, _ capacity: Int32,
                           timeoutNanoseconds: Int64) throws(SyscallError) -> Int {
-        counters.wait &+= 1
-        var n = mux_epoll_wait_ns(epfd, buffer, capacity, timeoutNanoseconds)
-        if n < 0, errno == ENOSYS {
-            n = mux_epoll_wait(epfd, buffer, capacity, Int32(min((timeoutNanoseconds + 999_999) / 1_000_000, 60_000)))
+        var n: Int32 = -1
+        if !epollPwait2Missing {
+            counters.wait &+= 1
+            n = epollWaitNanoseconds(epfd, buffer, capacity, timeoutNanoseconds)
+        }
+        if epollPwait2Missing || (n < 0 && errno == ENOSYS) {
+            // The kernel said ENOSYS once: that call was made and is counted; from now on only
+            // epoll_wait is called, so a wait is one syscall again.
+            epollPwait2Missing = true
+            counters.wait &+= 1
+            let milliseconds = timeoutNanoseconds < 0 ? -1 : min((timeoutNanoseconds + 999_999) / 1_000_000, 60_000)
+            n = mux_epoll_wait(epfd, buffer, capacity, Int32(milliseconds))
         }
         if n >= 0 { counters.events &+= UInt64(n); return Int(n) }
         let e = errno
         if e == EINTR { return 0 }
-        throw SyscallError("epoll_pwait2", e)
+        throw SyscallError(epollPwait2Missing ? "epoll_wait" : "epoll_pwait2", e)
     }
 
     public func epollCtl(_ epfd: Int32, _ op: Int32, _ fd: Int32, _ events: UInt32, _ data: UInt64) throws(SyscallError) {
@@ -194,6 +214,11 @@ public final class Syscalls {
         let e = errno
         if e == EINTR { return 0 }
         throw SyscallError("select", e)
+    }
+
+    /// open(2) (openat in the kernel), read-only and close-on-exec: counted as `other`.
+    public func openReadOnly(_ path: String) throws(SyscallError) -> Int32 {
+        try other("open \(path)") { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
     }
 
     /// Any other call (socket, setsockopt, bind, ...): counted as `other`, errno typed.

@@ -6,10 +6,13 @@ public struct RequestErrors: Equatable, Sendable {
     public var closed: UInt64 = 0     // the server closed the connection (short reply or idle close)
     public var timeout: UInt64 = 0    // no reply within the request timeout
     public var connect: UInt64 = 0
+    public var dropped: UInt64 = 0    // open loop: due on a connection already closed, never sent
+    public var wait: UInt64 = 0       // a worker's wait call failed: that worker stopped there
+
 
     public init() {}
 
-    public var total: UInt64 { mismatch + status + reset + closed + timeout + connect }
+    public var total: UInt64 { mismatch + status + reset + closed + timeout + connect + dropped + wait }
 
     public mutating func add(_ other: RequestErrors) {
         mismatch += other.mismatch
@@ -18,11 +21,13 @@ public struct RequestErrors: Equatable, Sendable {
         closed += other.closed
         timeout += other.timeout
         connect += other.connect
+        dropped += other.dropped
+        wait += other.wait
     }
 
     public var fields: [(String, UInt64)] {
         [("mismatch", mismatch), ("status", status), ("reset", reset), ("closed", closed),
-         ("timeout", timeout), ("connect", connect)]
+         ("timeout", timeout), ("connect", connect), ("dropped", dropped), ("wait", wait)]
     }
 }
 

@@ -32,13 +32,19 @@ public struct WorkerResult: Sendable {
     public var totalRequests: UInt64 = 0
     public var errors = RequestErrors()
     public var sent: UInt64 = 0
+    /// Open loop: requests due in the window and unanswered at its end, recorded up to the end.
+    public var unfinished: UInt64 = 0
+    /// Why the worker stopped before the window's end (its wait call failed), if it did.
+    public var failure: String?
+    /// How much of the window [warmupEnd, end) the worker ran for, in ns.
+    public var windowNanoseconds: UInt64 = 0
     public init() {}
 }
 
 final class LoadWorker: @unchecked Sendable {
     let configuration: LoadConfiguration
     private let mux: EpollMultiplexer
-    private let syscalls = Syscalls()
+    private let syscalls: Syscalls
     private var connections: UnsafeMutablePointer<ClientConnection>
     private let count: Int
     private var slotOfFD: [Int32]
@@ -63,8 +69,9 @@ final class LoadWorker: @unchecked Sendable {
     private var nextDue: Double = 0
     private var nextActive = 0
 
-    init(configuration: LoadConfiguration, fds: [Int32], ids: [UInt32]) throws {
+    init(configuration: LoadConfiguration, fds: [Int32], ids: [UInt32], syscalls: Syscalls = Syscalls()) throws {
         self.configuration = configuration
+        self.syscalls = syscalls
         mux = try EpollMultiplexer(syscalls: syscalls, edgeTriggered: false, maxEvents: 1024)
         count = fds.count
         connections = .allocate(capacity: max(1, count))
@@ -128,9 +135,19 @@ final class LoadWorker: @unchecked Sendable {
             if openLoopInterval > 0 { wakeAt = min(wakeAt, UInt64(nextDue)) }
             let timeout = wakeAt > now ? Int64(wakeAt - now) : 0
             let ready: Int
-            do { ready = try mux.wait(timeoutNanoseconds: timeout) } catch { break }
+            do { ready = try mux.wait(timeoutNanoseconds: timeout) } catch {
+                // This worker can wait no more: say so, and let the report divide by the part of
+                // the window it really ran for, not by the configured duration.
+                result.errors.wait += 1
+                result.failure = "\(error)"
+                now = monotonicNanoseconds()
+                break
+            }
             for i in 0..<ready {
                 let event = mux.event(at: i)
+                // A handler earlier in this batch may have closed this event's connection and a
+                // reconnect reused its number: such an event is the old connection's, dropped.
+                guard mux.isCurrent(event) else { continue }
                 let slot = Int(slotOfFD[Int(event.fd)])
                 guard slot >= 0, connections[slot].isOpen else { continue }
                 if connections[slot].connecting {
@@ -144,6 +161,23 @@ final class LoadWorker: @unchecked Sendable {
             if now >= nextTimeoutCheck {
                 checkTimeouts(now)
                 nextTimeoutCheck = now + 100_000_000
+            }
+        }
+        let stopped = min(now, end)
+        result.windowNanoseconds = stopped > warmupEnd ? stopped - warmupEnd : 0
+        if openLoopInterval > 0 { recordUnfinished(at: stopped) }
+    }
+
+    /// Open loop: requests due inside the window and still unanswered when it ends (in flight, or
+    /// queued behind a full pipeline) are recorded as having waited until the end: a lower bound
+    /// of their latency, so that a stall at the end of the window shows like one in the middle.
+    /// Once per connection at the end of the run, not per request.
+    private func recordUnfinished(at stop: UInt64) {
+        for slot in activeSlots where connections[slot].isOpen {
+            connections[slot].times.forEach { intended in
+                guard intended >= warmupEnd, intended < stop else { return }
+                result.histogram.record(stop - intended)
+                result.unfinished += 1
             }
         }
     }
@@ -172,6 +206,9 @@ final class LoadWorker: @unchecked Sendable {
                     connections[slot].times.push(UInt64(nextDue))
                     connections[slot].queued += 1
                 }
+            } else {
+                // Due on a connection that is gone: never sent, never answered, counted.
+                result.errors.dropped += 1
             }
             nextDue += openLoopInterval
         }

@@ -32,6 +32,11 @@ struct TimeRing {
 
     mutating func removeAll() { head = 0; count = 0 }
 
+    /// Each timestamp, oldest first.
+    func forEach(_ body: (UInt64) -> Void) {
+        for i in 0..<count { body(storage[(head + i) & (capacity - 1)]) }
+    }
+
     private mutating func grow() {
         let bigger = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity * 2)
         for i in 0..<count { bigger[i] = storage[(head + i) & (capacity - 1)] }

@@ -92,7 +92,7 @@ public enum ServerCommand {
     }
 
     private static func serve<M: Multiplexer>(_ configuration: ServerConfiguration, _ mux: M, _ fileLimit: Int) throws {
-        let loop = try ServerLoop(configuration: configuration, mux: mux, log: printError)
+        let loop = try ServerLoop(configuration: configuration, mux: mux)
         printLine("{\"type\":\"ready\",\"backend\":\"\(configuration.backend.rawValue)\",\"host\":\"\(configuration.host)\","
             + "\"port\":\(loop.port),\"pid\":\(getpid()),\"protocol\":\"\(configuration.wireProtocol.rawValue)\","
             + "\"write_mode\":\"\(configuration.writeMode.rawValue)\",\"max_events\":\(configuration.maxEvents),"

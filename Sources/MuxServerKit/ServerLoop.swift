@@ -33,24 +33,21 @@ public final class ServerLoop<M: Multiplexer> {
     private var warnedMaxConnections = false
     private var warnedDescriptors = false
     private let edgeTriggered: Bool
-    private let log: (String) -> Void
 
     /// Listens at once (so the port is known) and blocks SIGUSR1/SIGINT/SIGTERM into a signalfd.
-    public init(configuration: ServerConfiguration, mux: M, log: @escaping (String) -> Void) throws {
+    public init(configuration: ServerConfiguration, mux: M) throws {
         self.configuration = configuration
         self.mux = mux
         self.syscalls = mux.syscalls
-        self.log = log
         edgeTriggered = mux.isEdgeTriggered
         let address = try SocketAddress(host: configuration.host, port: configuration.port)
         let listening = try Socket.listen(on: address, backlog: configuration.backlog, syscalls: syscalls)
         listener = listening.fd
         port = listening.port
-        var signals: [Int32] = [SIGUSR1, SIGINT, SIGTERM]
-        let control = mux_block_signals_into_fd(&signals, Int32(signals.count))
-        guard control >= 0 else { throw SyscallError("signalfd", errno) }
-        controlFD = control
-        reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        let signals: [Int32] = [SIGUSR1, SIGINT, SIGTERM]
+        try syscalls.other("sigprocmask") { mux_block_signals(signals, Int32(signals.count)) }
+        controlFD = try syscalls.other("signalfd") { mux_signalfd_create(signals, Int32(signals.count)) }
+        reserveFD = -1
         // Echo reads up to 64 KiB at once; HTTP reads 16 KiB so that the replies to every
         // request a read can hold (≥ 16 bytes each) fit in the reply scratch.
         readScratchSize = configuration.wireProtocol == .echo ? 65536 : 16384
@@ -59,6 +56,12 @@ public final class ServerLoop<M: Multiplexer> {
         replyScratch = .allocate(byteCount: replyScratchSize, alignment: 16)
         try mux.register(fd: listener, interest: .read)
         try mux.register(fd: controlFD, interest: .read)
+        takeReserve()
+    }
+
+    /// Opens /dev/null as the descriptor kept in reserve for shedding on EMFILE (-1 if it cannot).
+    private func takeReserve() {
+        reserveFD = (try? syscalls.openReadOnly("/dev/null")) ?? -1
     }
 
     deinit {
@@ -118,6 +121,9 @@ public final class ServerLoop<M: Multiplexer> {
         }
     }
 
+    /// A warning on stderr, written through the counted layer like every other call of the loop.
+    private func log(_ line: String) { emit(line, to: STDERR_FILENO) }
+
     private func nextTimeout() -> Int32 {
         var deadline: UInt64 = 0
         if acceptPausedUntil != 0 { deadline = acceptPausedUntil }
@@ -134,8 +140,7 @@ public final class ServerLoop<M: Multiplexer> {
 
     private func handleSignals(report: (String) -> Void) {
         while true {
-            syscalls.counters.other &+= 1
-            let signal = mux_signalfd_read(controlFD)
+            let signal = (try? syscalls.other("read(signalfd)") { mux_signalfd_read(controlFD) }) ?? -1
             if signal <= 0 { return }
             if signal == SIGUSR1 {
                 report(countersLine(final: false))
@@ -226,8 +231,7 @@ public final class ServerLoop<M: Multiplexer> {
                 reject(fd)
                 shed = true
             }
-            reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
-            syscalls.counters.other &+= 1
+            takeReserve()
             if shed, reserveFD >= 0 { return true }
         }
         if !shed || reserveFD < 0 { pauseAccepting() }
@@ -243,7 +247,7 @@ public final class ServerLoop<M: Multiplexer> {
         let now = monotonicNanoseconds()
         if acceptPausedUntil != 0, now >= acceptPausedUntil {
             acceptPausedUntil = 0
-            if reserveFD < 0 { reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC) }
+            if reserveFD < 0 { takeReserve() }
             try? mux.modify(fd: listener, interest: .read)
         }
         while lingeringHead < lingering.count, lingering[lingeringHead].deadline <= now {

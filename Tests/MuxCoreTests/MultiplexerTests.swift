@@ -133,6 +133,24 @@ func events(_ mux: any Multiplexer, timeout: Int32 = 100) throws -> [ReadyEvent]
         #expect(batch.filter { $0.fd == first.a }.allSatisfy { mux.isCurrent($0) })
     }
 
+    /// The server registers accepted sockets in the middle of a batch: a registration that
+    /// grows a backend's buffers must leave the events of the current batch intact. 60 ready
+    /// descriptors, then 80 registrations (past 64 and 128) before the batch is read.
+    @Test(arguments: Backend.allCases)
+    func registeringMidBatchAcrossGrowthKeepsTheBatch(_ backend: Backend) throws {
+        let mux = try makeMultiplexer(backend, syscalls: Syscalls())
+        let ready = (0..<60).map { _ in SocketPair() }
+        for pair in ready { try mux.register(fd: pair.a, interest: .read) }
+        for pair in ready { pair.send() }
+        let n = try mux.wait(timeoutMilliseconds: 1000)
+        #expect(n == ready.count)
+        let late = (0..<80).map { _ in SocketPair() }
+        for pair in late { try mux.register(fd: pair.a, interest: .read) }
+        let batch = (0..<n).map { mux.event(at: $0) }
+        #expect(Set(batch.map(\.fd)) == Set(ready.map(\.a)), "the batch read after the registrations")
+        #expect(batch.allSatisfy { mux.isCurrent($0) && $0.flags.contains(.readable) })
+    }
+
     @Test func selectRefusesDescriptorsBeyondFDSetSize() throws {
         let mux = SelectMultiplexer(syscalls: Syscalls())
         let pair = SocketPair()

@@ -33,6 +33,33 @@ import Glibc
         #expect(syscalls.counters.read == 1)
     }
 
+    /// A kernel without epoll_pwait2 (< 5.11) answers ENOSYS: that call and the epoll_wait
+    /// after it are two calls, both counted; later waits go straight to epoll_wait (one each).
+    @Test func epollPwait2FallbackCountsEveryCallMade() throws {
+        let syscalls = Syscalls(epollWaitNanoseconds: { _, _, _, _ in errno = ENOSYS; return -1 })
+        let mux = try EpollMultiplexer(syscalls: syscalls, edgeTriggered: false, maxEvents: 8)
+        let pair = SocketPair()
+        try mux.register(fd: pair.a, interest: .read)
+        pair.send()
+        let before = syscalls.counters.wait
+        #expect(try mux.wait(timeoutNanoseconds: 100_000_000) == 1, "the fallback still waits and reports")
+        #expect(syscalls.counters.wait == before + 2, "epoll_pwait2 (ENOSYS) and epoll_wait")
+        #expect(try mux.wait(timeoutNanoseconds: 100_000_000) == 1)
+        #expect(syscalls.counters.wait == before + 3, "pwait2 is known missing: one epoll_wait")
+        #expect(syscalls.counters.events == 2)
+    }
+
+    /// Where epoll_pwait2 exists (this kernel), one wait is one call.
+    @Test func epollPwait2IsOneCall() throws {
+        let syscalls = Syscalls()
+        let mux = try EpollMultiplexer(syscalls: syscalls, edgeTriggered: false, maxEvents: 8)
+        let pair = SocketPair()
+        try mux.register(fd: pair.a, interest: .read)
+        pair.send()
+        #expect(try mux.wait(timeoutNanoseconds: 100_000_000) == 1)
+        #expect(syscalls.counters.wait == 1)
+    }
+
     @Test func countersSubtractOverAWindow() {
         var start = SyscallCounters()
         start.read = 10

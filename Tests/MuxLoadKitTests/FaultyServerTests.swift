@@ -81,6 +81,40 @@ extension LoadProcessSuites {
             #expect(run.stderr.contains("ERRORS"), "a run with errors says so: \(run.stderr)")
         }
 
+        @Test func openLoopShowsAStallAtTheEndOfTheWindow() throws {
+            // The server stops replying 400 ms before the window ends and stays silent past it.
+            // The requests due meanwhile never complete inside the window; they are recorded as
+            // waiting until the window's end (at least what they waited), so the stall shows.
+            let server = try FakeServer(mode: .stall)
+            defer { #expect(server.stop(), "the fake server stops") }
+            let run = try runLoad(["--port", "\(server.port)", "--connections", "4", "--rate", "500",
+                                   "--warmup", "200ms", "--duration", "1s"]) { connected in
+                guard let windowEnd = numeric(connected["end_ns"]) else { return }
+                server.stall(from: UInt64(windowEnd) - 400_000_000, for: 1.0)
+            }
+            #expect(run.status == 0, "\(run.diagnosis)")
+            // 500 req/s: about 200 of the window's 500 requests are caught in the stall, waiting
+            // up to 400 ms by the window's end, so past p90 and at max.
+            #expect(run.latency("max") >= 300_000, "the stall at the end must show: \(run.diagnosis)")
+            #expect(run.latency("p90") >= 100_000, "\(run.diagnosis)")
+        }
+
+        @Test func openLoopCountsRequestsDueOnAClosedConnection() throws {
+            // One of two connections is closed by the server early on; the requests that come due
+            // on it afterwards cannot be sent and are counted as dropped, not skipped in silence.
+            let server = try FakeServer(mode: .closeMidReply(afterBytes: 2_000))
+            defer { #expect(server.stop(), "the fake server stops") }
+            let run = try runLoad(["--port", "\(server.port)", "--connections", "2", "--rate", "400",
+                                   "--warmup", "200ms", "--duration", "1s"])
+            #expect(server.faultInjected)
+            #expect(run.status == 0, "\(run.diagnosis)")
+            #expect(run.errors("closed") >= 1, "\(run.diagnosis)")
+            // 200 req/s were due on the closed connection for most of the 1.2 s.
+            #expect(run.errors("dropped") >= 100, "\(run.diagnosis)")
+            #expect(run.errors == run.errors("closed") + run.errors("dropped") + run.errors("reset"), "\(run.diagnosis)")
+            #expect(run.stderr.contains("dropped"), "\(run.stderr)")
+        }
+
         @Test func aFaithfulFakeServerGivesACleanRun() throws {
             // The control: the fake server itself is not what the error tests detect.
             let server = try FakeServer()

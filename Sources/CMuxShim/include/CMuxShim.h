@@ -40,7 +40,16 @@ static const int MUX_EPOLL_CTL_ADD = EPOLL_CTL_ADD;
 static const int MUX_EPOLL_CTL_MOD = EPOLL_CTL_MOD;
 static const int MUX_EPOLL_CTL_DEL = EPOLL_CTL_DEL;
 
+// The layout differs by architecture: x86_64 packs epoll_event to 12 bytes (the kernel's
+// 32-bit-compatible ABI), aarch64 and most others align it to 16. Swift never assumes either:
+// it allocates mux_epoll_event_size() per event and reads fields through the accessors below.
+// What those accessors rely on is checked here, per architecture, not one size for all.
+#if defined(__x86_64__)
 _Static_assert(sizeof(struct epoll_event) == 12, "x86_64 epoll_event is packed to 12 bytes");
+#elif defined(__aarch64__)
+_Static_assert(sizeof(struct epoll_event) == 16, "aarch64 epoll_event is naturally aligned to 16 bytes");
+#endif
+_Static_assert(sizeof(((struct epoll_event *)0)->data.u64) == 8, "epoll_data carries a 64-bit registration key");
 
 static inline int mux_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
 
@@ -80,12 +89,21 @@ static const short MUX_POLLNVAL = POLLNVAL;
 int mux_accept4_nonblocking(int fd);
 
 // ---- signals: block a set and read it through a signalfd ---------------------------------
-/// Blocks `count` signals in this thread and returns a non-blocking signalfd for them (-1: errno).
-static inline int mux_block_signals_into_fd(const int *signals, int count) {
+// Two functions, one syscall each, so that the caller can count each call it makes.
+static inline sigset_t mux_signal_set(const int *signals, int count) {
     sigset_t set;
     sigemptyset(&set);
     for (int i = 0; i < count; i++) sigaddset(&set, signals[i]);
-    if (sigprocmask(SIG_BLOCK, &set, NULL) != 0) return -1;
+    return set;
+}
+/// Blocks `count` signals in this thread (sigprocmask). 0, or -1 with errno.
+static inline int mux_block_signals(const int *signals, int count) {
+    sigset_t set = mux_signal_set(signals, count);
+    return sigprocmask(SIG_BLOCK, &set, NULL);
+}
+/// A non-blocking signalfd for `count` signals, blocked beforehand with mux_block_signals (-1: errno).
+static inline int mux_signalfd_create(const int *signals, int count) {
+    sigset_t set = mux_signal_set(signals, count);
     return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 /// Reads one pending signal from a signalfd: its number, 0 if none pending, -1 on error.

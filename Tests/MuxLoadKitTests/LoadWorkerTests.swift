@@ -1,0 +1,56 @@
+// A load worker whose wait call fails, driven in-process with an epoll_pwait2 that starts failing
+// after a number of calls: the failure is counted and reported, and the window it measured is the
+// real one, not the configured duration.
+import Foundation
+import MuxCore
+@testable import MuxLoadKit
+import MuxTestSupport
+import Synchronization
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Waits the real epoll_pwait2 lets through before it fails with EBADF (one test uses it).
+private let waitsBeforeFailure = Atomic<Int>(0)
+
+private func failingAfterSomeWaits(_ epfd: Int32, _ buffer: UnsafeMutableRawPointer?, _ capacity: Int32,
+                                   _ timeoutNanoseconds: Int64) -> Int32 {
+    if waitsBeforeFailure.subtract(1, ordering: .relaxed).newValue < 0 {
+        errno = EBADF
+        return -1
+    }
+    return Syscalls.epollPwait2(epfd, buffer, capacity, timeoutNanoseconds)
+}
+
+extension LoadProcessSuites {
+    @Suite struct LoadWorkerTests {
+        @Test func aFailingWaitIsCountedReportedAndEndsTheWindowThere() throws {
+            let server = try FakeServer()
+            defer { #expect(server.stop(), "the fake server stops") }
+            var configuration = LoadConfiguration()
+            configuration.port = server.port
+            configuration.connections = 4
+            configuration.active = 4
+            configuration.warmupSeconds = 0
+            configuration.durationSeconds = 2
+            let fds = try Connector.connectAll(configuration, fileLimit: 1024)
+            waitsBeforeFailure.store(200, ordering: .relaxed)
+            let worker = try LoadWorker(configuration: configuration, fds: fds, ids: [0, 1, 2, 3],
+                                        syscalls: Syscalls(epollWaitNanoseconds: failingAfterSomeWaits))
+            let start = monotonicNanoseconds()
+            worker.run(start: start, warmupEnd: start, end: start + 2_000_000_000, workerIndex: 0, workerCount: 1)
+            let result = worker.result
+            #expect(result.errors.wait == 1, "the failed wait is an error of its own kind")
+            #expect(result.errors.total >= 1)
+            #expect(result.failure?.contains("EBADF") == true, "\(String(describing: result.failure))")
+            #expect(result.windowRequests > 0, "200 waits of echo traffic came first")
+            let report = LoadReport(configuration: configuration, results: [result])
+            // The worker stopped after 200 waits of a fast echo: far less than the 2 s configured.
+            #expect(report.windowSeconds < 2, "throughput is over the window really measured")
+            #expect(report.windowSeconds > 0)
+            #expect(report.jsonLine().contains("\"wait\":1"), "\(report.jsonLine())")
+            #expect(report.summaryText().contains("EBADF"), "\(report.summaryText())")
+        }
+    }
+}

@@ -1,0 +1,50 @@
+// The server's own setup goes through the counted syscall layer like its hot path: every call
+// it makes is one the counters (and so `--verify-syscalls`) know about.
+import Foundation
+import MuxCore
+import MuxServerKit
+import Testing
+
+@Suite struct ServerLoopSyscallTests {
+    /// Builds a ServerLoop on a thread of its own: its init blocks SIGUSR1/SIGINT/SIGTERM in the
+    /// calling thread, which must not be a test runner thread that later spawns processes.
+    static func setUp(_ backend: Backend) throws -> (SyscallCounters, counted: SyscallCounters) {
+        let box = Box()
+        let thread = Thread {
+            defer { box.done.signal() }
+            do {
+                let syscalls = Syscalls()
+                func build<M: Multiplexer>(_ mux: M) throws {
+                    let afterMux = syscalls.counters
+                    let loop = try ServerLoop(configuration: ServerConfiguration(backend: backend), mux: mux)
+                    box.result = .success((afterMux, loop.syscalls.counters))
+                }
+                switch backend {
+                case .select: try build(SelectMultiplexer(syscalls: syscalls))
+                case .poll: try build(PollMultiplexer(syscalls: syscalls))
+                case .epollLT, .epollET:
+                    try build(EpollMultiplexer(syscalls: syscalls, edgeTriggered: backend == .epollET))
+                }
+            } catch { box.result = .failure(error) }
+        }
+        thread.start()
+        box.done.wait()
+        return try box.result!.get()
+    }
+
+    final class Box: @unchecked Sendable {
+        var result: Result<(SyscallCounters, SyscallCounters), any Error>?
+        let done = DispatchSemaphore(value: 0)
+    }
+
+    /// socket, setsockopt(SO_REUSEADDR), bind, listen; sigprocmask and signalfd for the control
+    /// descriptor; open("/dev/null") for the descriptor kept in reserve for EMFILE shedding.
+    @Test(arguments: [Backend.poll, .epollLT])
+    func setupCallsAreAllCounted(_ backend: Backend) throws {
+        let (afterMux, afterLoop) = try Self.setUp(backend)
+        let setup = afterLoop.subtracting(afterMux)
+        #expect(setup.other == 7, "socket, setsockopt, bind, listen, sigprocmask, signalfd, open: \(setup)")
+        // The listener and the control descriptor are registered: epoll_ctl twice, poll none.
+        #expect(setup.ctl == (backend == .poll ? 0 : 2))
+    }
+}
