@@ -16,7 +16,7 @@ let package = Package(
         .target(name: "MuxCLI"),
         .target(name: "MuxMetrics"),
         .target(name: "MuxServerKit", dependencies: ["MuxCore", "MuxCLI"]),
-        .target(name: "MuxLoadKit", dependencies: ["MuxCore", "MuxCLI", "MuxMetrics"]),
+        .target(name: "MuxLoadKit", dependencies: ["CMuxShim", "MuxCore", "MuxCLI", "MuxMetrics"]),
         .target(name: "MuxBenchKit", dependencies: ["MuxCore", "MuxCLI", "MuxMetrics"]),
         .executableTarget(name: "mux-server", dependencies: ["MuxServerKit"]),
         .executableTarget(name: "mux-load", dependencies: ["MuxLoadKit"]),

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <sched.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include "CMuxShim.h"
 
@@ -27,4 +28,12 @@ int mux_allowed_cpu_count(void) {
 const char *mux_errno_name(int code) {
     const char *name = strerrorname_np(code);
     return name ? name : "E?";
+}
+
+int mux_current_cpu(void) {
+    return sched_getcpu();
+}
+
+int mux_set_timer_slack(unsigned long nanoseconds) {
+    return prctl(PR_SET_TIMERSLACK, nanoseconds, 0, 0, 0);
 }

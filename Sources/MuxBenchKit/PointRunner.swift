@@ -205,6 +205,14 @@ public struct PointRunner {
         row["lat_p99_us"] = lat("p99")
         row["lat_p999_us"] = lat("p999")
         row["lat_max_us"] = lat("max")
+        // Open loop only: the other latency view and whose tail it might be.
+        for (column, key) in [("lat_sent", "latency_sent_us"), ("send_late", "send_lateness_us"), ("hiccup", "hiccup_us")] {
+            let distribution = result[key] as? [String: Any]
+            for statistic in ["p50", "p99", "max"] {
+                row["\(column)_\(statistic)_us"] = distribution
+                    .flatMap { ($0[statistic] as? NSNumber)?.doubleValue }.map(formatCompactNumber) ?? ""
+            }
+        }
         row["server_user_s"] = formatCompactNumber(server.userSeconds)
         row["server_sys_s"] = formatCompactNumber(server.systemSeconds)
         row["server_cpu_us_per_req"] = requests > 0

@@ -139,6 +139,17 @@ public enum LoadCommand {
         let end = warmupEnd + UInt64(configuration.durationSeconds * 1e9)
         announce("{\"type\":\"connected\",\"connections\":\(fds.count),\"start_ns\":\(start),\"warmup_end_ns\":\(warmupEnd),\"end_ns\":\(end),\"pid\":\(getpid())}")
         let group = DispatchGroup()
+        // Open loop: the platform's hiccups beside the workers, over the same window.
+        let meter = configuration.rate != nil ? HiccupMeter() : nil
+        if let meter {
+            group.enter()
+            let thread = Thread {
+                meter.run(warmupEnd: warmupEnd, end: end)
+                group.leave()
+            }
+            thread.stackSize = 1 << 18
+            thread.start()
+        }
         for (index, worker) in workers.enumerated() {
             group.enter()
             let thread = Thread {
@@ -149,7 +160,8 @@ public enum LoadCommand {
             thread.start()
         }
         group.wait()
-        let report = LoadReport(configuration: configuration, results: workers.map(\.result))
+        var report = LoadReport(configuration: configuration, results: workers.map(\.result))
+        if let meter { report.hiccups = HiccupSummary(histogram: meter.histogram, scheduling: meter.scheduling, cpu: Int(meter.cpu)) }
         deliver(report)
         if configuration.lingerSeconds > 0 { usleep(useconds_t(configuration.lingerSeconds * 1e6)) }
         return report

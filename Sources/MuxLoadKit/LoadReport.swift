@@ -14,6 +14,11 @@ public struct LoadReport: Sendable {
     public var windowSeconds: Double
     /// Why workers stopped early ("thread 2: epoll_pwait2: EBADF ..."), for stderr.
     public var failures: [String] = []
+    /// Open loop: latency from the actual send (wrk2 -U) and the load generator's send lateness.
+    public var sentHistogram = LatencyHistogram()
+    public var sendLateness = LatencyHistogram()
+    /// Open loop: the hiccup meter's overshoots over the window.
+    public var hiccups: HiccupSummary?
 
     public init(configuration: LoadConfiguration, results: [WorkerResult]) {
         self.configuration = configuration
@@ -25,6 +30,8 @@ public struct LoadReport: Sendable {
             sent += r.sent
             errors.add(r.errors)
             unfinished += r.unfinished
+            sentHistogram.merge(r.sentHistogram)
+            sendLateness.merge(r.sendLateness)
             if let failure = r.failure {
                 failures.append("thread \(index + 1) stopped \(format(Double(r.windowNanoseconds) / 1e9)) s into the window: \(failure)")
             }
@@ -50,9 +57,15 @@ public struct LoadReport: Sendable {
                       "\"throughput_rps\":\(json(throughput))"]
         fields.append("\"rate_target_rps\":" + (configuration.rate.map { json($0) } ?? "null"))
         fields.append("\"errors_by_kind\":{" + errors.fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")
-        fields.append("\"latency_us\":{\"mean\":\(json(s.mean)),\"stddev\":\(json(s.stddev)),\"p50\":\(json(s.p50)),"
-            + "\"p90\":\(json(s.p90)),\"p99\":\(json(s.p99)),\"p999\":\(json(s.p999)),\"p9999\":\(json(s.p9999)),"
-            + "\"max\":\(json(s.max))}")
+        fields.append("\"latency_us\":" + distributionJSON(histogram))
+        if configuration.rate != nil {
+            fields.append("\"latency_sent_us\":" + distributionJSON(sentHistogram))
+            fields.append("\"send_lateness_us\":" + distributionJSON(sendLateness))
+        }
+        if let hiccups {
+            fields.append("\"hiccup_us\":" + distributionJSON(hiccups.histogram))
+            fields.append("\"hiccup_sched\":\"\(hiccups.scheduling)\",\"hiccup_cpu\":\(hiccups.cpu)")
+        }
         return "{" + fields.joined(separator: ",") + "}"
     }
 
@@ -69,6 +82,15 @@ public struct LoadReport: Sendable {
                 + (shortfall > 5 ? "  <-- below target: the server or the load generator could not keep up" : ""))
         }
         lines.append("  latency µs: p50 \(format(s.p50))  p90 \(format(s.p90))  p99 \(format(s.p99))  p99.9 \(format(s.p999))  p99.99 \(format(s.p9999))  max \(format(s.max))  mean \(format(s.mean)) ± \(format(s.stddev))")
+        if configuration.rate != nil {
+            let sent = sentHistogram.summary(), late = sendLateness.summary()
+            lines.append("  from actual send µs: p50 \(format(sent.p50))  p99 \(format(sent.p99))  max \(format(sent.max))   "
+                + "send lateness µs: p50 \(format(late.p50))  p99 \(format(late.p99))  max \(format(late.max))")
+        }
+        if let hiccups {
+            let h = hiccups.histogram.summary()
+            lines.append("  hiccups (1 ms sleeps, \(hiccups.scheduling), CPU \(hiccups.cpu)) µs: p50 \(format(h.p50))  p99 \(format(h.p99))  max \(format(h.max))")
+        }
         if unfinished > 0 {
             lines.append("  \(unfinished) request(s) due in the window were unanswered at its end: recorded as waiting until the end")
         }
@@ -80,6 +102,21 @@ public struct LoadReport: Sendable {
         }
         return lines.joined(separator: "\n")
     }
+}
+
+/// One distribution as the JSON object the collector reads, in µs.
+func distributionJSON(_ histogram: LatencyHistogram) -> String {
+    let s = histogram.summary()
+    return "{\"count\":\(s.count),\"mean\":\(json(s.mean)),\"stddev\":\(json(s.stddev)),\"p50\":\(json(s.p50)),"
+        + "\"p90\":\(json(s.p90)),\"p99\":\(json(s.p99)),\"p999\":\(json(s.p999)),\"p9999\":\(json(s.p9999)),"
+        + "\"max\":\(json(s.max))}"
+}
+
+/// What the hiccup meter saw, and how it was scheduled.
+public struct HiccupSummary: Sendable {
+    public var histogram: LatencyHistogram
+    public var scheduling: String
+    public var cpu: Int
 }
 
 func json(_ value: Double) -> String {

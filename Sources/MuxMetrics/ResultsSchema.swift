@@ -7,7 +7,9 @@ public enum ResultsSchema {
         "sweep", "point", "rep", "backend", "protocol", "mode", "connections", "active",
         "payload_bytes", "pipeline", "rate_target_rps", "warmup_s", "duration_s", "requests",
         "errors", "throughput_rps", "lat_mean_us", "lat_p50_us", "lat_p90_us", "lat_p99_us",
-        "lat_p999_us", "lat_max_us", "server_user_s", "server_sys_s", "server_cpu_us_per_req",
+        "lat_p999_us", "lat_max_us", "lat_sent_p50_us", "lat_sent_p99_us", "lat_sent_max_us",
+        "send_late_p50_us", "send_late_p99_us", "send_late_max_us", "hiccup_p50_us", "hiccup_p99_us",
+        "hiccup_max_us", "server_user_s", "server_sys_s", "server_cpu_us_per_req",
         "ctx_vol", "ctx_invol", "load_user_s", "load_sys_s", "saturated_by", "sc_wait", "sc_ctl", "sc_accept",
         "sc_read", "sc_write", "sc_close", "sc_other", "read_eagain", "sc_per_req",
         "events_per_wait", "kernel", "cpu_model", "commit", "started_at", "order_seed",
@@ -20,10 +22,14 @@ public enum ResultsSchema {
     ]
 
     /// Figures summarised per point as `_median`, `_min`, `_max`. The `*_per_req` ones other
-    /// than the raw CSV's own are derived per row: sc_KIND / requests.
+    /// than the raw CSV's own are derived per row: sc_KIND / requests. Open loop only (empty in
+    /// closed loop): `lat_sent_*` (latency from the actual send, wrk2 -U), `send_late_*` (the load
+    /// generator's pacing error), `hiccup_*` (the platform's, from a 1 ms sleep loop).
     public static let summaryFigures: [String] = [
         "requests", "errors", "throughput_rps", "lat_mean_us", "lat_p50_us", "lat_p90_us",
-        "lat_p99_us", "lat_p999_us", "lat_max_us", "server_cpu_us_per_req", "sc_per_req",
+        "lat_p99_us", "lat_p999_us", "lat_max_us", "lat_sent_p50_us", "lat_sent_p99_us", "lat_sent_max_us",
+        "send_late_p50_us", "send_late_p99_us", "send_late_max_us", "hiccup_p50_us", "hiccup_p99_us",
+        "hiccup_max_us", "server_cpu_us_per_req", "sc_per_req",
         "events_per_wait", "wait_per_req", "ctl_per_req", "accept_per_req", "read_per_req",
         "write_per_req", "close_per_req", "other_per_req", "read_eagain_per_req",
         "load_cpu_util",

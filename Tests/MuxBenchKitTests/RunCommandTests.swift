@@ -16,7 +16,11 @@ extension BenchProcessSuites {
         /// git; rate_target_rps is empty in closed loop, order_seed outside a shuffled sweep).
         static let numericColumns = ResultsSchema.columns.filter {
             !["sweep", "point", "backend", "protocol", "mode", "rate_target_rps", "kernel", "cpu_model", "commit", "started_at",
-              "order_seed", "saturated_by"].contains($0)
+              "order_seed", "saturated_by"].contains($0) && !Self.openLoopColumns.contains($0)
+        }
+        /// Empty in closed loop: the actual-send latency view, send lateness, hiccups.
+        static let openLoopColumns = ResultsSchema.columns.filter {
+            $0.hasPrefix("lat_sent_") || $0.hasPrefix("send_late_") || $0.hasPrefix("hiccup_")
         }
 
         static func number(_ row: [String: String], _ column: String) -> Double { Double(row[column] ?? "") ?? -1 }

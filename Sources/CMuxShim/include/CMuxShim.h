@@ -127,6 +127,12 @@ int mux_pin_cpus(pid_t pid, int first, int last);
 /// How many CPUs this process may run on.
 int mux_allowed_cpu_count(void);
 
+/// The CPU the calling thread runs on (sched_getcpu), -1 with errno on failure.
+int mux_current_cpu(void);
+
+/// The calling thread's timer slack (PR_SET_TIMERSLACK): how late the kernel may end its sleeps.
+int mux_set_timer_slack(unsigned long nanoseconds);
+
 // ---- errno ----------------------------------------------------------------------------
 /// "ECONNRESET" for ECONNRESET: readable names in typed errors.
 const char *mux_errno_name(int code);
