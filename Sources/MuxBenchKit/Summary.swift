@@ -14,10 +14,20 @@ public enum SweepSummary {
     /// One summary row per point: points of `pointOrder` first in that order, then the others in
     /// order of first appearance in `rows`, then in `outcomes`. A point with measured rows is `ok`
     /// (its outcomes' reasons are still reported); one with none takes its outcome's status.
-    public static func summarize(rows: [[String: String]], outcomes: [PointOutcome] = [],
+    public static func summarize(rows allRows: [[String: String]], outcomes: [PointOutcome] = [],
                                  pointOrder: [String] = []) -> CSVTable {
+        // Probe rows of a rate search are not repetitions of a point: only the sustained
+        // confirmation becomes a row of its own, below the matrix points.
+        let probeRows = allRows.filter { !($0["probe"] ?? "").isEmpty }
+        let rows = allRows.filter { ($0["probe"] ?? "").isEmpty }
+        var confirmations: [String: [String: String]] = [:]
+        var searchOrder: [String] = []
+        for row in probeRows where row["probe"] == sustainedConfirmation {
+            let id = row["point"] ?? ""
+            if confirmations.updateValue(row, forKey: id) == nil { searchOrder.append(id) }
+        }
         var order: [String] = []
-        var seen = Set<String>()
+        var seen = Set(searchOrder)
         for id in pointOrder + rows.map({ $0["point"] ?? "" }) + outcomes.map(\.pointID) where seen.insert(id).inserted {
             order.append(id)
         }
@@ -30,6 +40,17 @@ public enum SweepSummary {
             let pointOutcomes = outcomesByPoint[id] ?? []
             guard let parameters = pointRows.first ?? pointOutcomes.first?.parameters else { continue }
             table.rows.append(summaryRow(parameters: parameters, rows: pointRows, outcomes: pointOutcomes))
+        }
+        for id in searchOrder {
+            guard let confirmation = confirmations[id] else { continue }
+            var row = summaryRow(parameters: confirmation, rows: [confirmation], outcomes: outcomesByPoint[id] ?? [])
+            row["max_sustainable_rps"] = confirmation["rate_target_rps"] ?? ""
+            let probes = probeRows.filter { $0["point"] == id }
+            let clientLimited = probes.contains { $0["probe"]?.hasSuffix("/client-limited") == true }
+            let note = "search: max sustainable rate confirmed after \(probes.count) probes"
+                + (clientLimited ? "; above it the load generator was the limit (the curve ends at the client)" : "")
+            row["reason"] = sanitizeReason([note, row["reason"] ?? ""].filter { !$0.isEmpty }.joined(separator: "; "))
+            table.rows.append(row)
         }
         return table
     }

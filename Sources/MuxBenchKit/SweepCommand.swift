@@ -149,6 +149,38 @@ public func runSweep(arguments: [String]) -> Int32 {
     }
     progress.finishLine()
 
+    if let search = spec.search, !interrupted {
+        let finished = resume ? SweepSearch.finishedSearches(in: try? CSVTable.read(path: csvPath)) : []
+        let searchPoints = spec.searchPoints().filter { skipReason(for: $0) == nil }
+        let toSearch = searchPoints.filter { !finished.contains($0.searchID) }
+        printError("search: highest rate with \(search.label) and ≥ 99% delivered, at \(toSearch.count) point(s)"
+            + (finished.count > 0 ? " (\(searchPoints.count - toSearch.count) already answered)" : ""))
+        var searcher = SweepSearch(spec: spec, search: search, system: system, csvPath: csvPath)
+        searcher.verifySyscalls = parsed.flags.contains("verify-syscalls")
+        for point in toSearch {
+            let result: SearchResult
+            do {
+                let (found, stopped) = try searcher.run(point) { printError("  \(point.searchID): \($0)") }
+                if stopped { interrupted = true; break }
+                result = found
+            } catch {
+                printError("mux-bench sweep: \(error); rows measured before are intact in \(csvPath)")
+                return ExitCode.failure.rawValue
+            }
+            if let rate = result.rate {
+                printError("  \(point.searchID): max sustainable rate \(formatCompactNumber(rate)) req/s"
+                    + (result.clientLimited ? " (above it the load generator was the limit)" : ""))
+            } else {
+                var parameters = point.rowParameters
+                parameters["point"] = point.searchID
+                parameters["rate_target_rps"] = ""
+                let reason = "search (\(search.label)): \(result.problem ?? "no answer")"
+                outcomes.append(PointOutcome(parameters: parameters, status: .skipped, reason: reason))
+                printError("  \(point.searchID): \(reason)")
+            }
+        }
+    }
+
     // The summary covers every point with rows, also after an interruption.
     let rows = (try? CSVTable.read(path: csvPath))?.rows ?? []
     let summary = SweepSummary.summarize(rows: rows, outcomes: outcomes, pointOrder: points.map(\.id))

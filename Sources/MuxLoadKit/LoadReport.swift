@@ -106,6 +106,10 @@ public struct LoadReport: Sendable {
 
 /// One distribution as the JSON object the collector reads, in µs.
 func distributionJSON(_ histogram: LatencyHistogram) -> String {
+    // Nothing recorded (every request waited behind a full pipeline, say) is not "0 µs late".
+    guard histogram.count > 0 else {
+        return "{\"count\":0,\"mean\":null,\"stddev\":null,\"p50\":null,\"p90\":null,\"p99\":null,\"p999\":null,\"p9999\":null,\"max\":null}"
+    }
     let s = histogram.summary()
     return "{\"count\":\(s.count),\"mean\":\(json(s.mean)),\"stddev\":\(json(s.stddev)),\"p50\":\(json(s.p50)),"
         + "\"p90\":\(json(s.p90)),\"p99\":\(json(s.p99)),\"p999\":\(json(s.p999)),\"p9999\":\(json(s.p9999)),"

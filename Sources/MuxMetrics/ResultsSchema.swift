@@ -12,7 +12,7 @@ public enum ResultsSchema {
         "hiccup_max_us", "server_user_s", "server_sys_s", "server_cpu_us_per_req",
         "ctx_vol", "ctx_invol", "load_user_s", "load_sys_s", "saturated_by", "sc_wait", "sc_ctl", "sc_accept",
         "sc_read", "sc_write", "sc_close", "sc_other", "read_eagain", "sc_per_req",
-        "events_per_wait", "kernel", "cpu_model", "commit", "started_at", "order_seed",
+        "events_per_wait", "kernel", "cpu_model", "commit", "started_at", "order_seed", "probe",
     ]
 
     /// The columns that name a point (its parameters), shared by the raw and summary CSVs.
@@ -37,7 +37,9 @@ public enum ResultsSchema {
 
     /// Columns of results/NAME-summary.csv: parameters, repetitions measured, the point's status
     /// (`ok`, `skipped`, `failed`) and why, how many reps were saturated (`saturated_by` set),
-    /// then each figure's median, min and max.
-    public static let summaryColumns: [String] = pointParameters + ["reps", "status", "reason", "saturated_reps"]
+    /// a rate search's answer (on the search's own row, `point` ending in `-search-`), then each
+    /// figure's median, min and max.
+    public static let summaryColumns: [String] = pointParameters + ["reps", "status", "reason", "saturated_reps",
+                                                                      "max_sustainable_rps"]
         + summaryFigures.flatMap { ["\($0)_median", "\($0)_min", "\($0)_max"] }
 }
