@@ -23,8 +23,10 @@ let sustainedConfirmation = "confirm/sustained"
 /// the latency figure within the bound, and the load generator not the limit.
 public func probeVerdict(row: [String: String], search: SearchSpec) -> ProbeVerdict {
     func number(_ column: String) -> Double? { row[column].flatMap { Double($0) } }
-    if let side = row["saturated_by"], side == SaturationLimit.client.rawValue || side == SaturationLimit.both.rawValue {
-        return .clientLimited
+    switch row["saturated_by"].flatMap(SaturationLimit.init(rawValue:)) {
+    case .client?, .both?: return .clientLimited
+    case .server?, .neither?: return .exceeded  // fell short of the offer
+    case nil: break
     }
     guard let offered = number("rate_target_rps"), let achieved = number("throughput_rps"),
           let latency = number(search.figure) else { return .exceeded }

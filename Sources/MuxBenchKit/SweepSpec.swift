@@ -113,9 +113,10 @@ public struct SweepSpec: Equatable, Sendable {
     public func rowParameters(for point: SweepPoint) -> [String: String] { point.rowParameters }
 
     /// Rough wall time of the whole sweep: every run's warm-up and window plus `overheadPerRun`
-    /// (starting processes, connecting). Used for the ETA and to keep quick/ci sweeps short.
+    /// (starting processes, connecting), and about 2 minutes per rate search. Used to keep
+    /// quick/ci sweeps short.
     public func estimatedSeconds(overheadPerRun: Double = 1) -> Double {
-        Double(points().count * repetitions) * (warmup + duration + overheadPerRun)
+        Double(points().count * repetitions) * (warmup + duration + overheadPerRun) + Double(searchPoints().count) * 120
     }
 }
 

@@ -115,6 +115,49 @@ extension BenchProcessSuites {
             #expect(redone.allSatisfy { $0["order_seed"] == "1234" })
         }
 
+        /// A tiny real search: every probe a row marked as a probe under the point's search id,
+        /// the answer (the sustained full-window confirmation) a row of the summary.
+        @Test func searchAppendsProbesAndPutsTheAnswerInTheSummary() throws {
+            let dir = try makeTemporaryDirectory("search")
+            defer { removeDirectory(dir) }
+            let text = """
+            backends     = epoll-et
+            connections  = 20
+            active       = 10
+            rate         = 1000
+            warmup       = 100ms
+            duration     = 300ms
+            repetitions  = 1
+            search       = p99 <= 50ms
+            search-start = 2k
+            """
+            let file = try writeSweep(dir, "find", text)
+            let results = "\(dir)/results"
+            let run = try runBench(["sweep", file, "--results", results, "--no-plot"], timeout: 120)
+            #expect(run.status == 0, "\(run.diagnosis)")
+            let point = try #require(try SweepSpec.parse(text, path: file).points().first)
+            let rows = try readCSV("\(results)/find.csv").rows
+            #expect(rows.first?["point"] == point.id && rows.first?["probe"] == "", "the ladder's row first: \(run.diagnosis)")
+            let probes = Array(rows.dropFirst())
+            #expect(probes.count >= 2, "\(run.diagnosis)")
+            #expect(probes.allSatisfy { $0["point"] == point.searchID }, "probes are filed under the search id")
+            #expect(probes.allSatisfy { ($0["probe"] ?? "").contains("/") && !($0["rate_target_rps"] ?? "").isEmpty })
+            #expect(probes.first?["probe"]?.hasPrefix("bracket/") == true && probes.first?["rate_target_rps"] == "2000")
+            let shortWindows = probes.filter { !($0["probe"] ?? "").hasPrefix("confirm/") }
+            #expect(shortWindows.allSatisfy { $0["duration_s"] == "0.3" && $0["warmup_s"] == "0.1" })
+            let summary = try readCSV("\(results)/find-summary.csv").rows
+            #expect(summary.first?["point"] == point.id && summary.first?["max_sustainable_rps"] == "")
+            let answer = try #require(summary.first { $0["point"] == point.searchID }, "a summary row for the search: \(run.diagnosis)")
+            if let confirmed = probes.last(where: { $0["probe"] == "confirm/sustained" }) {
+                #expect(answer["status"] == "ok" && answer["max_sustainable_rps"] == confirmed["rate_target_rps"], "\(answer)")
+                #expect(answer["reason"]?.hasPrefix("search: max sustainable rate") == true, "\(answer)")
+                #expect(run.stderr.contains("max sustainable rate \(confirmed["rate_target_rps"]!) req/s"), "\(run.diagnosis)")
+            } else {
+                #expect(answer["status"] == "skipped" && answer["max_sustainable_rps"] == "", "\(answer)")
+                #expect(answer["reason"]?.hasPrefix("search (p99 ≤ 50000 µs):") == true, "\(answer)")
+            }
+        }
+
         static let malformed: [(text: String, line: Int)] = [
             ("backends = poll\nconnectoins = 10\n", 2),
             ("# comment\n\nbackends = poll kqueue\nconnections = 10\n", 3),
