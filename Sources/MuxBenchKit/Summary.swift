@@ -87,8 +87,11 @@ public enum SweepSummary {
             guard let count = number(row[source]), let requests = number(row["requests"]), requests > 0 else { return nil }
             return count / requests
         }
-        if figure == "load_cpu_util" {
-            guard let user = number(row["load_user_s"]), let system = number(row["load_sys_s"]),
+        if figure == "load_cpu_util" || figure == "server_cpu_util" {
+            // CPU seconds per window second; the server's at equal offered load is the
+            // idle-descriptor cost with nothing else in it.
+            let side = figure == "load_cpu_util" ? "load" : "server"
+            guard let user = number(row["\(side)_user_s"]), let system = number(row["\(side)_sys_s"]),
                   let duration = number(row["duration_s"]), duration > 0 else { return nil }
             return (user + system) / duration
         }

@@ -32,7 +32,7 @@ public enum ResultsSchema {
         "hiccup_max_us", "server_cpu_us_per_req", "sc_per_req",
         "events_per_wait", "wait_per_req", "ctl_per_req", "accept_per_req", "read_per_req",
         "write_per_req", "close_per_req", "other_per_req", "read_eagain_per_req",
-        "load_cpu_util",
+        "load_cpu_util", "server_cpu_util",
     ]
 
     /// Columns of results/NAME-summary.csv: parameters, repetitions measured, the point's status
