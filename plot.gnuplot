@@ -163,12 +163,12 @@ note = 'median of repetitions, bars: ' . (bars eq 'ci' ? 'confidence interval of
 # --- the charts ---------------------------------------------------------------------------
 set output out.'-throughput.png'
 yformat = '%.1s%c'    # 150k rather than 150000
-eval panel('throughput_rps', sprintf('%s: throughput  {/*0.8 (%s)}', title, note), 'throughput (requests/s)')
+eval panel('throughput_rps', sprintf("%s: throughput\n{/*0.8 (%s)}", title, note), 'throughput (requests/s)')
 yformat = '% h'
 
 set output out.'-latency.png'
 set terminal pngcairo size 1400,600
-set multiplot layout 1,2 title sprintf('%s: latency  {/*0.8 (%s)}', title, note) font ",13" margins 0.07,0.98,0.12,(nseries > 4 ? 0.80 : 0.84) spacing 0.08,0.1
+set multiplot layout 1,2 title sprintf("%s: latency\n{/*0.8 (%s)}", title, note) font ",13" margins 0.07,0.98,0.12,(nseries > 4 ? 0.80 : 0.84) spacing 0.08,0.1
 unset key
 eval panel('lat_p50_us', 'p50 (median request)', 'latency (µs)')
 eval panel('lat_p99_us', 'p99', 'latency (µs)')
@@ -178,11 +178,11 @@ eval restore_after_multiplot
 
 set output out.'-cpu.png'
 set terminal pngcairo size 1000,640
-eval panel('server_cpu_us_per_req', sprintf('%s: server CPU per request  {/*0.8 (user + sys; %s)}', title, note), 'server CPU (µs per request)')
+eval panel('server_cpu_us_per_req', sprintf("%s: server CPU per request\n{/*0.8 (user + sys; %s)}", title, note), 'server CPU (µs per request)')
 
 set output out.'-syscalls.png'
 set terminal pngcairo size 1600,900
-set multiplot layout 2,3 title sprintf('%s: server syscalls per request by kind  {/*0.8 (%s)}', title, note) font ",13" margins 0.05,0.98,0.07,(nseries > 4 ? 0.85 : 0.87) spacing 0.06,0.12
+set multiplot layout 2,3 title sprintf("%s: server syscalls per request by kind\n{/*0.8 (%s)}", title, note) font ",13" margins 0.05,0.98,0.07,(nseries > 4 ? 0.85 : 0.87) spacing 0.06,0.12
 unset key
 eval panel('wait_per_req', 'wait (select / poll / epoll\_wait)', 'calls per request')
 eval panel('ctl_per_req', 'ctl (epoll\_ctl)', 'calls per request')
@@ -196,7 +196,7 @@ eval restore_after_multiplot
 
 set output out.'-events.png'
 set terminal pngcairo size 1000,640
-eval panel('events_per_wait', sprintf('%s: ready events returned per wait call  {/*0.8 (%s)}', title, note), 'events per wait call')
+eval panel('events_per_wait', sprintf("%s: ready events returned per wait call\n{/*0.8 (%s)}", title, note), 'events per wait call')
 
 # --- open loop: latency under offered load, CPU at equal load, max sustainable rate -------------
 open_row(b) = strcol("status") eq 'ok' && strcol("backend") eq b && strcol("rate_target_rps") ne '' && not_search(0)
@@ -218,6 +218,7 @@ if (openloop && words(conn_values) > 0) {
         set title sprintf('%s open connections', c)
         set xlabel 'achieved throughput (requests/s)'
         set ylabel 'latency (µs, log)'
+        set key below horizontal maxcols 4 font ',9' nobox   # inside, it hides the knee
         set format x '%.0s%c'
         set xrange [0:*]
         plot for [b in pb] data using (open_row(b) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('lat_p99_us_median')):(bar_lo('lat_p99_us')):(bar_hi('lat_p99_us')) with yerrorlines lc rgb color(b) pt point(b) ps 1.0 dt 1 title b.' p99', \
