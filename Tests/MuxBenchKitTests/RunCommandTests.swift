@@ -13,10 +13,11 @@ import Glibc
 extension BenchProcessSuites {
     @Suite struct RunCommandTests {
         /// Columns that must hold a number in every measured row (commit may be empty outside
-        /// git; rate_target_rps is empty in closed loop, order_seed outside a shuffled sweep).
+        /// git; rate_target_rps is empty in closed loop, order_seed outside a shuffled sweep, probe
+        /// outside a rate search).
         static let numericColumns = ResultsSchema.columns.filter {
             !["sweep", "point", "backend", "protocol", "mode", "rate_target_rps", "kernel", "cpu_model", "commit", "started_at",
-              "order_seed", "saturated_by"].contains($0) && !Self.openLoopColumns.contains($0)
+              "order_seed", "saturated_by", "probe"].contains($0) && !Self.openLoopColumns.contains($0)
         }
         /// Empty in closed loop: the actual-send latency view, send lateness, hiccups.
         static let openLoopColumns = ResultsSchema.columns.filter {
