@@ -25,7 +25,8 @@ extension BenchProcessSuites {
             defer { removeDirectory(dir) }
             let file = try writeSweep(dir, "die", shortSweep(backends: "poll epoll-et", connections: "20", active: "5", duration: "2s"))
             let results = "\(dir)/results"
-            let bench = try ChildProcess("mux-bench", ["sweep", file, "--results", results, "--no-plot"])
+            // Sequential order: the first point (poll) is the one whose server dies.
+            let bench = try ChildProcess("mux-bench", ["sweep", file, "--results", results, "--no-plot", "--order", "sequential"])
             let (server, load) = try Self.children(of: bench)
             defer { endLeftover(server); endLeftover(load) }
             usleep(700_000)  // past the 200 ms warm-up, inside the window
