@@ -19,7 +19,7 @@ let package = Package(
         // Codable type per message, shared by the writer and the reader.
         .target(name: "MuxMessages", dependencies: ["MuxCore"]),
         .target(name: "MuxServerKit", dependencies: ["MuxCore", "MuxCLI", "MuxMessages"]),
-        .target(name: "MuxLoadKit", dependencies: ["MuxCore", "MuxCLI", "MuxMetrics", "MuxMessages"]),
+        .target(name: "MuxLoadKit", dependencies: ["CMuxShim", "MuxCore", "MuxCLI", "MuxMetrics", "MuxMessages"]),
         .target(name: "MuxBenchKit", dependencies: ["MuxCore", "MuxCLI", "MuxMetrics", "MuxMessages"]),
         .executableTarget(name: "mux-server", dependencies: ["MuxServerKit"]),
         .executableTarget(name: "mux-load", dependencies: ["MuxLoadKit"]),

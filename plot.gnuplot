@@ -8,15 +8,26 @@
 #
 # Optional variables (-e "name='value'; ..."):
 #   title        chart title prefix                       (default: the name in `out`)
-#   x            connections | active | payload_bytes | mode | protocol   (default: connections)
-#                `mode` and `protocol` draw bars per backend, one cluster per value
+#   x            connections | active | payload_bytes | mode | protocol | rate_target_rps
+#                (default: connections); the named ones draw bars per backend, one cluster per value
 #   backends     which backends to draw, in legend order  (default: all four)
-#   split        a column that splits each backend's line in several ('mode', 'protocol'),
+#   split        a column that splits each backend's line in several ('mode', 'protocol', 'rate_target_rps'),
 #                told apart by dash type; split_values lists the values to draw
 #   series       the exact lines: words "backend" or "backend/VALUE-of-split"
 #                (default: every backend × split value); `mux-bench plot` passes only those
 #                the data has, because gnuplot warns about an empty series
 #   categories   the x values when x is mode or protocol  (default: immediate on-writable)
+#   conditions   what the charts were measured under, for every title (machine, loop, reps × window)
+#   bars         minmax (default) or ci: error bars from the summary's median confidence interval
+#                (`_ci_low`/`_ci_high`) instead of min–max
+#   searched     1 when the summary has rate-search rows (`max_sustainable_rps`): they are left out
+#                of the per-point charts and drawn in OUT-max-rate.png
+#   openloop     1 when points ran at offered rates: OUT-latency-load.png (p50/p99 against achieved
+#                throughput, one panel per value of `conn_values`) and OUT-cpu-equal-load.png
+#                (server CPU utilisation against open connections, one panel per `rate_values`)
+#   present      the backends the data has, in legend order (default: `backends`)
+# Saturated points (the summary's saturated_reps > 0: the client, or both, or the machine set the
+# pace) are drawn hollow on every chart: they are not measurements of the server.
 # Columns are found by name, never by number, so the schema can grow without breaking this.
 
 if (!exists("data") || !exists("out")) {
@@ -30,6 +41,18 @@ if (!exists("backends")) { backends = 'select poll epoll-lt epoll-et' }
 if (!exists("split")) { split = '' }
 if (!exists("split_values")) { split_values = (split eq 'mode') ? 'immediate on-writable' : '' }
 if (!exists("categories")) { categories = 'immediate on-writable' }
+if (!exists("conditions")) { conditions = '' }
+if (!exists("bars")) { bars = 'minmax' }
+if (!exists("searched")) { searched = 0 }
+if (!exists("openloop")) { openloop = 0 }
+if (!exists("present")) { present = backends }
+if (!exists("conn_values")) { conn_values = '' }
+if (!exists("rate_values")) { rate_values = '' }
+if (!exists("conn_backends")) { conn_backends = '' }     # per conn_values panel: its backends, comma-separated
+if (!exists("rate_backends")) { rate_backends = '' }     # the same per rate_values panel
+if (!exists("searched_backends")) { searched_backends = present }
+lo_sfx = bars eq 'ci' ? 'ci_low' : 'min'
+hi_sfx = bars eq 'ci' ? 'ci_high' : 'max'
 if (!exists("series")) {
     series = ''
     do for [b in backends] {
@@ -59,19 +82,30 @@ point(s) = backend_of(s) eq 'select' ? 5 : backend_of(s) eq 'poll' ? 7 : \
            backend_of(s) eq 'epoll-lt' ? 9 : backend_of(s) eq 'epoll-et' ? 11 : 13
 dash(s) = split_of(s) eq '' ? 1 : (windex(split_of(s), split_values) > 0 ? windex(split_of(s), split_values) : 1)
 label(s) = split_of(s) eq '' ? backend_of(s) : backend_of(s).' ('.split_of(s).')'
+# A search's row is its answer, not a point of the matrix (gnuplot's ?: evaluates one branch, so
+# summaries without the column still read).
+not_search(unused) = searched ? strcol("max_sustainable_rps") eq '' : 1
 picked(s) = strcol("status") eq 'ok' && strcol("backend") eq backend_of(s) && \
-            (split_of(s) eq '' || strcol(split) eq split_of(s))
-ok_row(unused) = strcol("status") eq 'ok'
+            (split_of(s) eq '' || strcol(split) eq split_of(s)) && not_search(0)
+ok_row(unused) = strcol("status") eq 'ok' && not_search(0)
+if (!exists("satcol")) { satcol = 1 }
+saturated(unused) = satcol ? column("saturated_reps") > 0 : 0   # summaries from before the column: none
+# The hollow overlay draws a white centre on saturated points and an invisible (size 0, fully
+# transparent) one on the others: every point of a series stays valid, so no series is ever
+# empty (gnuplot warns on those).
+hollow_size(big) = saturated(0) ? big : 0
+hollow_color(unused) = saturated(0) ? 0xFFFFFF : 0xFF000000
 
 # --- the x axis: numeric (log when it spans decades) or clusters of a named dimension ------
-categorical = (xcol eq 'mode' || xcol eq 'protocol')
+categorical = (xcol eq 'mode' || xcol eq 'protocol' || xcol eq 'rate_target_rps')
 nseries = words(series)
 bar_width = 0.8 / nseries
 xpos(s) = categorical ? windex(strcol(xcol), categories) - 1 + (windex(s, series) - (nseries + 1) / 2.0) * bar_width \
                       : column(xcol)
 xlabel = xcol eq 'connections' ? 'open connections' : xcol eq 'active' ? 'active connections (sending at once)' : \
          xcol eq 'payload_bytes' ? 'payload (bytes per request)' : xcol eq 'mode' ? 'write mode' : \
-         xcol eq 'protocol' ? 'protocol (http-close: one connection per request)' : xcol
+         xcol eq 'protocol' ? 'protocol (http-close: one connection per request)' : \
+         xcol eq 'rate_target_rps' ? 'offered rate (requests/s; blank: closed loop)' : xcol
 # Kept as a string: the multiplot legend resets the x axis, and this puts it back.
 if (categorical) {
     x_setup = sprintf("unset logscale x; set xrange [-0.5:%g]; set xtics () scale 0; ", words(categories) - 0.5) . \
@@ -97,12 +131,13 @@ set xlabel xlabel
 # Log y when the figure's ok values span more than a decade and a bit (and none is zero).
 # One-column stats on the CSV itself: a two-column one fits a line and warns when there are
 # only 1-2 points, and on $YR `autotitle columnheader` would drop the first row as a header.
-set_yscale(f) = sprintf("set table $YR separator comma; plot data using (column('%s_min')):(column('%s_max')) with table if (ok_row(0)); unset table; if (|$YR| > 0) { unset logscale y; set yrange [*:*]; stats [*:*] data using (ok_row(0) ? column('%s_min') : NaN) name 'YLO' nooutput; stats [*:*] data using (ok_row(0) ? column('%s_max') : NaN) name 'YHI' nooutput; if (YLO_min > 0 && YHI_max / YLO_min >= 20) { set logscale y 10; set yrange [*:*] } else { unset logscale y; if (YHI_max > 0) { set yrange [0:*] } else { set yrange [0:1] } } } else { unset logscale y; set yrange [*:*] }", f, f, f, f)
+set_yscale(f) = sprintf("set table $YR separator comma; plot data using (column('%s_%s')):(column('%s_%s')) with table if (ok_row(0)); unset table; if (|$YR| > 0) { unset logscale y; set yrange [*:*]; stats [*:*] data using (ok_row(0) ? column('%s_%s') : NaN) name 'YLO' nooutput; stats [*:*] data using (ok_row(0) ? column('%s_%s') : NaN) name 'YHI' nooutput; if (YLO_min > 0 && YHI_max / YLO_min >= 20) { set logscale y 10; set yrange [*:*] } else { unset logscale y; if (YHI_max > 0) { set yrange [0:*] } else { set yrange [0:1] } } } else { unset logscale y; set yrange [*:*] }", f, lo_sfx, f, hi_sfx, f, lo_sfx, f, hi_sfx)
 
 # One chart panel for figure f: a line with min–max bars per series, or bars per cluster.
+# Saturated points get a white centre over their marker: hollow, on lines and bars alike.
 plot_figure(f) = categorical ? \
-    sprintf("plot for [s in series] data using (picked(s) ? xpos(s) : NaN):(column('%s_median')) with boxes lc rgb color(s) title label(s), for [s in series] data using (picked(s) ? xpos(s) : NaN):(column('%s_median')):(column('%s_min')):(column('%s_max')) with yerrorbars lc rgb '#333333' pt 0 notitle", f, f, f, f) : \
-    sprintf("plot for [s in series] data using (xpos(s)):(picked(s) ? column('%s_median') : NaN):(column('%s_min')):(column('%s_max')) with yerrorlines lc rgb color(s) pt point(s) ps 1.1 dt dash(s) title label(s)", f, f, f)
+    sprintf("plot for [s in series] data using (picked(s) ? xpos(s) : NaN):(column('%s_median')) with boxes lc rgb color(s) title label(s), for [s in series] data using (picked(s) ? xpos(s) : NaN):(column('%s_median')):(column('%s_%s')):(column('%s_%s')) with yerrorbars lc rgb '#333333' pt 0 notitle, for [s in series] data using (picked(s) ? xpos(s) : NaN):(column('%s_median')):(hollow_size(0.9)):(hollow_color(0)) with points pt 7 ps variable lc rgb variable notitle", f, f, f, lo_sfx, f, hi_sfx, f) : \
+    sprintf("plot for [s in series] data using (xpos(s)):(picked(s) ? column('%s_median') : NaN):(column('%s_%s')):(column('%s_%s')) with yerrorlines lc rgb color(s) pt point(s) ps 1.1 dt dash(s) title label(s), for [s in series] data using (xpos(s)):(picked(s) ? column('%s_median') : NaN):(hollow_size(0.6)):(hollow_color(0)) with points pt 7 ps variable lc rgb variable notitle", f, f, lo_sfx, f, hi_sfx, f)
 
 # The legend of a multiplot: one invisible full-page plot drawn last, so the key spans the page
 # (a panel's own key is as narrow as the panel and stacks into one column over the charts).
@@ -122,17 +157,18 @@ restore_after_multiplot = "set margins -1,-1,-1,-1; set border 3; set xtics auto
 yformat = '% h'
 panel(f, heading, ylab) = sprintf("set title '%s'; set ylabel '%s'; set format xy '%%.10g'; %s; set format x '%% h'; set format y '%s'; %s", \
                                   heading, ylab, set_yscale(f), yformat, plot_figure(f))
-note = 'median of repetitions, bars: min to max'
+note = 'median of repetitions, bars: ' . (bars eq 'ci' ? 'confidence interval of the median' : 'min to max') . \
+       '; hollow: saturated' . (conditions ne '' ? '; ' . conditions : '')
 
 # --- the charts ---------------------------------------------------------------------------
 set output out.'-throughput.png'
 yformat = '%.1s%c'    # 150k rather than 150000
-eval panel('throughput_rps', sprintf('%s: throughput  {/*0.8 (%s)}', title, note), 'throughput (requests/s)')
+eval panel('throughput_rps', sprintf("%s: throughput\n{/*0.8 (%s)}", title, note), 'throughput (requests/s)')
 yformat = '% h'
 
 set output out.'-latency.png'
 set terminal pngcairo size 1400,600
-set multiplot layout 1,2 title sprintf('%s: latency  {/*0.8 (%s)}', title, note) font ",13" margins 0.07,0.98,0.12,(nseries > 4 ? 0.80 : 0.84) spacing 0.08,0.1
+set multiplot layout 1,2 title sprintf("%s: latency\n{/*0.8 (%s)}", title, note) font ",13" margins 0.07,0.98,0.12,(nseries > 4 ? 0.80 : 0.84) spacing 0.08,0.1
 unset key
 eval panel('lat_p50_us', 'p50 (median request)', 'latency (µs)')
 eval panel('lat_p99_us', 'p99', 'latency (µs)')
@@ -142,11 +178,11 @@ eval restore_after_multiplot
 
 set output out.'-cpu.png'
 set terminal pngcairo size 1000,640
-eval panel('server_cpu_us_per_req', sprintf('%s: server CPU per request  {/*0.8 (user + sys; %s)}', title, note), 'server CPU (µs per request)')
+eval panel('server_cpu_us_per_req', sprintf("%s: server CPU per request\n{/*0.8 (user + sys; %s)}", title, note), 'server CPU (µs per request)')
 
 set output out.'-syscalls.png'
 set terminal pngcairo size 1600,900
-set multiplot layout 2,3 title sprintf('%s: server syscalls per request by kind  {/*0.8 (%s)}', title, note) font ",13" margins 0.05,0.98,0.07,(nseries > 4 ? 0.85 : 0.87) spacing 0.06,0.12
+set multiplot layout 2,3 title sprintf("%s: server syscalls per request by kind\n{/*0.8 (%s)}", title, note) font ",13" margins 0.05,0.98,0.07,(nseries > 4 ? 0.85 : 0.87) spacing 0.06,0.12
 unset key
 eval panel('wait_per_req', 'wait (select / poll / epoll\_wait)', 'calls per request')
 eval panel('ctl_per_req', 'ctl (epoll\_ctl)', 'calls per request')
@@ -160,6 +196,77 @@ eval restore_after_multiplot
 
 set output out.'-events.png'
 set terminal pngcairo size 1000,640
-eval panel('events_per_wait', sprintf('%s: ready events returned per wait call  {/*0.8 (%s)}', title, note), 'events per wait call')
+eval panel('events_per_wait', sprintf("%s: ready events returned per wait call\n{/*0.8 (%s)}", title, note), 'events per wait call')
+
+# --- open loop: latency under offered load, CPU at equal load, max sustainable rate -------------
+open_row(b) = strcol("status") eq 'ok' && strcol("backend") eq b && strcol("rate_target_rps") ne '' && not_search(0)
+commas_to_spaces(s) = strstrt(s, ',') ? s[1:strstrt(s, ',') - 1] . ' ' . commas_to_spaces(s[strstrt(s, ',') + 1:]) : s
+panel_backends(lists, i) = words(lists) >= i ? commas_to_spaces(word(lists, i)) : present
+bar_lo(f) = column(f . '_' . lo_sfx)
+bar_hi(f) = column(f . '_' . hi_sfx)
+reset_axes = "unset logscale; set xrange [*:*]; set yrange [*:*]; set format x '% h'; set format y '% h'; set key inside top left vertical maxrows auto font ',9' box opaque"
+
+if (openloop && words(conn_values) > 0) {
+    set output out.'-latency-load.png'
+    set terminal pngcairo size 700 * words(conn_values) + 200, 640
+    set multiplot layout 1, words(conn_values) title sprintf("%s: latency under offered load, from intended send time\n{/*0.8 (%s)}", title, note) font ",13"
+    do for [ci = 1:words(conn_values)] {
+        c = word(conn_values, ci)
+        pb = panel_backends(conn_backends, ci)
+        eval reset_axes
+        set logscale y 10
+        set title sprintf('%s open connections', c)
+        set xlabel 'achieved throughput (requests/s)'
+        set ylabel 'latency (µs, log)'
+        set key below horizontal maxcols 4 font ',9' nobox   # inside, it hides the knee
+        set format x '%.0s%c'
+        set xrange [0:*]
+        plot for [b in pb] data using (open_row(b) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('lat_p99_us_median')):(bar_lo('lat_p99_us')):(bar_hi('lat_p99_us')) with yerrorlines lc rgb color(b) pt point(b) ps 1.0 dt 1 title b.' p99', \
+             for [b in pb] data using (open_row(b) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('lat_p50_us_median')):(bar_lo('lat_p50_us')):(bar_hi('lat_p50_us')) with yerrorlines lc rgb color(b) pt point(b) ps 0.7 dt 2 title b.' p50', \
+             for [b in pb] data using (open_row(b) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('lat_p99_us_median')):(hollow_size(0.55)):(hollow_color(0)) with points pt 7 ps variable lc rgb variable notitle, \
+             for [b in pb] data using (open_row(b) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('lat_p50_us_median')):(hollow_size(0.35)):(hollow_color(0)) with points pt 7 ps variable lc rgb variable notitle, \
+             data using (strcol("status") eq 'ok' && strcol("rate_target_rps") ne '' && not_search(0) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('hiccup_p99_us_median')) with points pt 2 ps 0.8 lc rgb '#888888' title "machine's hiccup p99 (noise floor)"
+    }
+    unset multiplot
+}
+
+if (openloop && words(rate_values) > 0) {
+    set output out.'-cpu-equal-load.png'
+    rate_cols = words(rate_values) > 3 ? 3 : words(rate_values)
+    rate_rows = (words(rate_values) + 2) / 3
+    set terminal pngcairo size 640 * rate_cols + 200, 540 * rate_rows + 60
+    set multiplot layout rate_rows, rate_cols title sprintf("%s: server CPU at equal offered load\n{/*0.8 (%s)}", title, note) font ",13"
+    do for [ri = 1:words(rate_values)] {
+        r = word(rate_values, ri)
+        pb = panel_backends(rate_backends, ri)
+        eval reset_axes
+        set title sprintf('offered %s requests/s', r)
+        set xlabel 'open connections'
+        set ylabel 'server CPU utilisation (% of one CPU)'
+        stats [*:*] data using ((strcol("status") eq 'ok' && not_search(0) && strcol("rate_target_rps") eq r) ? column('connections') : NaN) name 'XC' nooutput
+        if (XC_min > 0 && XC_max / XC_min >= 10) { set logscale x 10; set xrange [XC_min / 1.5 : XC_max * 1.5] } else { set xrange [*:*] }
+        set yrange [0:*]
+        plot for [b in pb] data using (open_row(b) && strcol("rate_target_rps") eq r ? column('connections') : NaN):(100 * column('server_cpu_util_median')):(100 * bar_lo('server_cpu_util')):(100 * bar_hi('server_cpu_util')) with yerrorlines lc rgb color(b) pt point(b) ps 1.1 title b, \
+             for [b in pb] data using (open_row(b) && strcol("rate_target_rps") eq r ? column('connections') : NaN):(100 * column('server_cpu_util_median')):(hollow_size(0.6)):(hollow_color(0)) with points pt 7 ps variable lc rgb variable notitle
+    }
+    unset multiplot
+}
+
+if (searched) {
+    set output out.'-max-rate.png'
+    set terminal pngcairo size 1000, 640
+    eval reset_axes
+    search_row(b) = strcol("status") eq 'ok' && strcol("backend") eq b && strcol("max_sustainable_rps") ne ''
+    client_limited(unused) = strstrt(strcol("reason"), 'the load generator was the limit') > 0
+    stats [*:*] data using ((strcol("status") eq 'ok' && strcol("max_sustainable_rps") ne '') ? column('connections') : NaN) name 'XS' nooutput
+    if (XS_min > 0 && XS_max / XS_min >= 10) { set logscale x 10; set xrange [XS_min / 1.5 : XS_max * 1.5] } else { set xrange [XS_min - (XS_min / 2 + 1) : XS_max + (XS_max / 2 + 1)] }
+    set yrange [0:*]
+    set format y '%.0s%c'
+    set title sprintf("%s: max sustainable rate (highest offered rate with p-bound met and ≥ 99%% delivered)\n{/*0.8 (hollow: the load generator was the limit above it; %s)}", title, conditions)
+    set xlabel 'open connections'
+    set ylabel 'max sustainable rate (requests/s)'
+    plot for [b in searched_backends] data using (search_row(b) ? column('connections') : NaN):(column('max_sustainable_rps')) with linespoints lc rgb color(b) pt point(b) ps 1.3 title b, \
+         for [b in searched_backends] data using (search_row(b) ? column('connections') : NaN):(column('max_sustainable_rps')):(client_limited(0) ? 0.7 : 0):(client_limited(0) ? 0xFFFFFF : 0xFF000000) with points pt 7 ps variable lc rgb variable notitle
+}
 
 set output

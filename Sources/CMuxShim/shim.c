@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <sched.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include "CMuxShim.h"
 
@@ -47,4 +48,12 @@ int mux_pin_cpu_list(pid_t pid, const int *cpus, int count) {
 const char *mux_errno_name(int code) {
     const char *name = strerrorname_np(code);
     return name ? name : "E?";
+}
+
+int mux_current_cpu(void) {
+    return sched_getcpu();
+}
+
+int mux_set_timer_slack(unsigned long nanoseconds) {
+    return prctl(PR_SET_TIMERSLACK, nanoseconds, 0, 0, 0);
 }

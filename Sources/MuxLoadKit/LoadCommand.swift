@@ -141,6 +141,17 @@ public enum LoadCommand {
         announce(ConnectedMessage(connections: fds.count, startNs: start, warmupEndNs: warmupEnd, endNs: end,
                                   pid: getpid()).jsonLine())
         let group = DispatchGroup()
+        // Open loop: the platform's hiccups beside the workers, over the same window.
+        let meter = configuration.rate != nil ? HiccupMeter() : nil
+        if let meter {
+            group.enter()
+            let thread = Thread {
+                meter.run(warmupEnd: warmupEnd, end: end)
+                group.leave()
+            }
+            thread.stackSize = 1 << 18
+            thread.start()
+        }
         for (index, worker) in workers.enumerated() {
             group.enter()
             let thread = Thread {
@@ -158,6 +169,7 @@ public enum LoadCommand {
         group.wait()
         var report = LoadReport(configuration: configuration, results: workers.map(\.result))
         report.windowCPU = cpuAtEnd.since(cpuAtStart)
+        if let meter { report.hiccups = HiccupSummary(histogram: meter.histogram, scheduling: meter.scheduling, cpu: Int(meter.cpu)) }
         deliver(report)
         if configuration.lingerSeconds > 0 { usleep(useconds_t(configuration.lingerSeconds * 1e6)) }
         return report

@@ -17,6 +17,11 @@ public struct LoadReport: Sendable {
     public var failures: [String] = []
     /// This process's CPU time (all threads) over the window: the load generator's own cost.
     public var windowCPU = ProcessCPUTime(userMicroseconds: 0, systemMicroseconds: 0)
+    /// Open loop: latency from the actual send (wrk2 -U) and the load generator's send lateness.
+    public var sentHistogram = LatencyHistogram()
+    public var sendLateness = LatencyHistogram()
+    /// Open loop: the hiccup meter's overshoots over the window.
+    public var hiccups: HiccupSummary?
 
     public init(configuration: LoadConfiguration, results: [WorkerResult]) {
         self.configuration = configuration
@@ -28,6 +33,8 @@ public struct LoadReport: Sendable {
             sent += r.sent
             errors.add(r.errors)
             unfinished += r.unfinished
+            sentHistogram.merge(r.sentHistogram)
+            sendLateness.merge(r.sendLateness)
             if let failure = r.failure {
                 failures.append("thread \(index + 1) stopped \(format(Double(r.windowNanoseconds) / 1e9)) s into the window: \(failure)")
             }
@@ -47,7 +54,7 @@ public struct LoadReport: Sendable {
         let latency = ResultMessage.Latency(mean: finite(s.mean), stddev: finite(s.stddev), p50: finite(s.p50),
                                             p90: finite(s.p90), p99: finite(s.p99), p999: finite(s.p999),
                                             p9999: finite(s.p9999), max: finite(s.max))
-        return ResultMessage(
+        var message = ResultMessage(
             wireProtocol: configuration.wireProtocol.rawValue, connections: configuration.connections,
             active: configuration.active, threads: configuration.threads, pipeline: configuration.pipeline,
             payloadBytes: configuration.payloadBytes, warmupSeconds: configuration.warmupSeconds,
@@ -57,6 +64,16 @@ public struct LoadReport: Sendable {
             latency: latency, cpuUserMicroseconds: windowCPU.userMicroseconds,
             cpuSystemMicroseconds: windowCPU.systemMicroseconds, unfinished: unfinished,
             windowSeconds: windowSeconds)
+        if configuration.rate != nil {
+            message.latencySent = distribution(sentHistogram)
+            message.sendLateness = distribution(sendLateness)
+        }
+        if let hiccups {
+            message.hiccup = distribution(hiccups.histogram)
+            message.hiccupScheduling = hiccups.scheduling
+            message.hiccupCPU = hiccups.cpu
+        }
+        return message
     }
 
     public func jsonLine() -> String { message().jsonLine() }
@@ -70,10 +87,20 @@ public struct LoadReport: Sendable {
         lines.append("  \(windowRequests) requests in \(format(windowSeconds)) s after \(format(configuration.warmupSeconds)) s warm-up: \(format(throughput)) req/s")
         if let rate = configuration.rate {
             let shortfall = (rate - throughput) / rate * 100
-            lines.append("  achieved \(format(throughput)) req/s of \(format(rate)) target (\(format(shortfall))% short)"
+            let relation = shortfall >= 0 ? "\(format(shortfall))% short" : "\(format(-shortfall))% over"
+            lines.append("  achieved \(format(throughput)) req/s of \(format(rate)) target (\(relation))"
                 + (shortfall > 5 ? "  <-- below target: the server or the load generator could not keep up" : ""))
         }
         lines.append("  latency µs: p50 \(format(s.p50))  p90 \(format(s.p90))  p99 \(format(s.p99))  p99.9 \(format(s.p999))  p99.99 \(format(s.p9999))  max \(format(s.max))  mean \(format(s.mean)) ± \(format(s.stddev))")
+        if configuration.rate != nil {
+            let sent = sentHistogram.summary(), late = sendLateness.summary()
+            lines.append("  from actual send µs: p50 \(format(sent.p50))  p99 \(format(sent.p99))  max \(format(sent.max))   "
+                + "send lateness µs: p50 \(format(late.p50))  p99 \(format(late.p99))  max \(format(late.max))")
+        }
+        if let hiccups {
+            let h = hiccups.histogram.summary()
+            lines.append("  hiccups (1 ms sleeps, \(hiccups.scheduling), CPU \(hiccups.cpu)) µs: p50 \(format(h.p50))  p99 \(format(h.p99))  max \(format(h.max))")
+        }
         if unfinished > 0 {
             lines.append("  \(unfinished) request(s) due in the window were unanswered at its end: recorded as waiting until the end")
         }
@@ -85,6 +112,28 @@ public struct LoadReport: Sendable {
         }
         return lines.joined(separator: "\n")
     }
+}
+
+/// One distribution as the JSON object the collector reads, in µs.
+/// A distribution for the result line. Nothing recorded (every request waited behind a full
+/// pipeline, say) is not "0 µs late": every statistic is then absent.
+func distribution(_ histogram: LatencyHistogram) -> ResultMessage.Latency {
+    guard histogram.count > 0 else {
+        return ResultMessage.Latency(mean: nil, stddev: nil, p50: nil, p90: nil, p99: nil, p999: nil, p9999: nil,
+                                     max: nil, count: 0)
+    }
+    let s = histogram.summary()
+    func finite(_ value: Double) -> Double? { value.isFinite ? value : nil }
+    return ResultMessage.Latency(mean: finite(s.mean), stddev: finite(s.stddev), p50: finite(s.p50), p90: finite(s.p90),
+                                 p99: finite(s.p99), p999: finite(s.p999), p9999: finite(s.p9999), max: finite(s.max),
+                                 count: UInt64(s.count))
+}
+
+/// What the hiccup meter saw, and how it was scheduled.
+public struct HiccupSummary: Sendable {
+    public var histogram: LatencyHistogram
+    public var scheduling: String
+    public var cpu: Int
 }
 
 func json(_ value: Double) -> String {

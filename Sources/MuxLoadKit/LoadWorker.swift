@@ -1,6 +1,7 @@
 // One load-generator thread: its own epoll, its share of the connections, its own histogram and
 // counters (summed after join, no locks — as wrk does). Hot path: no allocation, nothing
 // proportional to the number of connections per request.
+import CMuxShim
 import MuxCore
 import MuxMetrics
 #if canImport(Glibc)
@@ -19,6 +20,7 @@ struct ClientConnection {
     var outstanding = 0              // sent, reply not complete
     var queued = 0                   // open loop: due, waiting for a pipeline slot
     var times = TimeRing()           // send (closed loop) or intended (open loop) times, in order
+    var sentTimes = TimeRing()       // open loop: actual send times of the requests in flight
     var pendingOutput = ByteBuffer() // request bytes the socket has not taken yet
     var input = ByteBuffer()         // partial HTTP responses
     var closesAfterReply = false
@@ -38,6 +40,13 @@ public struct WorkerResult: Sendable {
     public var failure: String?
     /// How much of the window [warmupEnd, end) the worker ran for, in ns.
     public var windowNanoseconds: UInt64 = 0
+    /// Open loop: latency from each request's actual send (wrk2's -U view, coordinated omission
+    /// left in), beside `histogram`'s from its intended send time.
+    public var sentHistogram = LatencyHistogram()
+    /// Open loop: how late this worker wrote each request it was free to send (actual minus
+    /// intended send time). Requests held back by a full pipeline wait for the server, not for
+    /// us, and are left out: this is the load generator's own pacing error.
+    public var sendLateness = LatencyHistogram()
     public init() {}
 }
 
@@ -101,6 +110,7 @@ final class LoadWorker: @unchecked Sendable {
         for slot in 0..<count {
             if connections[slot].isOpen { close(connections[slot].fd) }
             connections[slot].times.deallocate()
+            connections[slot].sentTimes.deallocate()
             connections[slot].pendingOutput.deallocate()
             connections[slot].input.deallocate()
         }
@@ -121,6 +131,10 @@ final class LoadWorker: @unchecked Sendable {
             // This worker's share of the total rate, in proportion to its active connections.
             let share = rate * Double(activeSlots.count) / Double(max(1, configuration.active))
             openLoopInterval = 1e9 / share
+            // A thread's sleeps may end up to its timer slack late (50 µs by default): measured as
+            // the median of our send lateness, and added to every latency from intended send time.
+            // The pacing timeout must end when asked.
+            _ = mux_set_timer_slack(1)
             nextDue = Double(start) + openLoopInterval * Double(workerIndex) / Double(max(1, workerCount))
         } else {
             for slot in activeSlots {
@@ -215,7 +229,14 @@ final class LoadWorker: @unchecked Sendable {
             nextActive = nextActive + 1 == activeSlots.count ? 0 : nextActive + 1
             if connections[slot].isOpen {
                 if connections[slot].outstanding < pipeline {
-                    sendNew(slot, at: UInt64(nextDue))
+                    let intended = UInt64(nextDue)
+                    connections[slot].times.push(intended)
+                    connections[slot].outstanding += 1
+                    // The clock once more per request (vDSO, no syscall): when it really went out.
+                    let actual = monotonicNanoseconds()
+                    if intended >= warmupEnd { result.sendLateness.record(actual > intended ? actual - intended : 0) }
+                    connections[slot].sentTimes.push(actual)
+                    transmit(slot)
                 } else {
                     connections[slot].times.push(UInt64(nextDue))
                     connections[slot].queued += 1
@@ -379,18 +400,22 @@ final class LoadWorker: @unchecked Sendable {
         connections[slot].outstanding -= 1
         let sent = connections[slot].times.popFirst()
         result.totalRequests += 1
+        let isOpenLoop = openLoopInterval > 0
+        let actuallySent = isOpenLoop && connections[slot].sentTimes.count > 0 ? connections[slot].sentTimes.popFirst() : sent
         if now >= warmupEnd && now < end {
             result.windowRequests += 1
             result.histogram.record(now > sent ? now - sent : 0)
-        } else if openLoopInterval > 0, now >= end, sent >= warmupEnd, sent < end {
+            if isOpenLoop { result.sentHistogram.record(now > actuallySent ? now - actuallySent : 0) }
+        } else if isOpenLoop, now >= end, sent >= warmupEnd, sent < end {
             // Answered, but after the window: it was unanswered at the end (see recordUnfinished).
             recordUnfinished(intended: sent, at: end)
         }
         guard now < end, !connections[slot].closesAfterReply else { return }
-        if openLoopInterval > 0 {
+        if isOpenLoop {
             if connections[slot].queued > 0 {
                 connections[slot].queued -= 1
                 connections[slot].outstanding += 1
+                connections[slot].sentTimes.push(now)
                 transmit(slot)
             }
         } else {
@@ -472,5 +497,6 @@ final class LoadWorker: @unchecked Sendable {
         connections[slot].outstanding = 0
         connections[slot].queued = 0
         connections[slot].times.removeAll()
+        connections[slot].sentTimes.removeAll()
     }
 }

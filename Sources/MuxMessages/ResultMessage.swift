@@ -6,6 +6,8 @@ public struct ResultMessage: JSONLineMessage, Equatable {
 
     /// Latency percentiles in µs; nil where the histogram has nothing (no requests).
     public struct Latency: Codable, Equatable, Sendable {
+        /// How many values the distribution holds (absent in older lines).
+        public var count: UInt64?
         public var mean: Double?
         public var stddev: Double?
         public var p50: Double?
@@ -16,7 +18,8 @@ public struct ResultMessage: JSONLineMessage, Equatable {
         public var max: Double?
 
         public init(mean: Double?, stddev: Double?, p50: Double?, p90: Double?, p99: Double?, p999: Double?,
-                    p9999: Double?, max: Double?) {
+                    p9999: Double?, max: Double?, count: UInt64? = nil) {
+            self.count = count
             self.mean = mean; self.stddev = stddev; self.p50 = p50; self.p90 = p90
             self.p99 = p99; self.p999 = p999; self.p9999 = p9999; self.max = max
         }
@@ -45,6 +48,14 @@ public struct ResultMessage: JSONLineMessage, Equatable {
     public var unfinished: UInt64
     /// The window really measured: the configured duration, unless every worker stopped early.
     public var windowSeconds: Double
+    /// Open loop only (absent in closed loop): latency from the actual send (wrk2 -U), the load
+    /// generator's send lateness (actual − intended send time), and the hiccup meter's overshoots
+    /// with how that thread was scheduled and where.
+    public var latencySent: Latency?
+    public var sendLateness: Latency?
+    public var hiccup: Latency?
+    public var hiccupScheduling: String?
+    public var hiccupCPU: Int?
 
     public init(wireProtocol: String, connections: Int, active: Int, threads: Int, pipeline: Int, payloadBytes: Int,
                 warmupSeconds: Double, durationSeconds: Double, requests: UInt64, totalRequests: UInt64, sent: UInt64,
@@ -80,5 +91,7 @@ public struct ResultMessage: JSONLineMessage, Equatable {
         case rateTarget = "rate_target_rps", errorsByKind = "errors_by_kind", latency = "latency_us"
         case cpuUserMicroseconds = "cpu_user_us", cpuSystemMicroseconds = "cpu_sys_us"
         case unfinished, windowSeconds = "window_s"
+        case latencySent = "latency_sent_us", sendLateness = "send_lateness_us", hiccup = "hiccup_us"
+        case hiccupScheduling = "hiccup_sched", hiccupCPU = "hiccup_cpu"
     }
 }

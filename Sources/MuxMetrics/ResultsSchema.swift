@@ -7,10 +7,13 @@ public enum ResultsSchema {
         "sweep", "point", "rep", "backend", "protocol", "mode", "connections", "active",
         "payload_bytes", "pipeline", "rate_target_rps", "threads", "max_events", "warmup_s", "duration_s", "requests",
         "errors", "throughput_rps", "lat_mean_us", "lat_p50_us", "lat_p90_us", "lat_p99_us",
-        "lat_p999_us", "lat_max_us", "server_user_s", "server_sys_s", "server_cpu_us_per_req",
-        "ctx_vol", "ctx_invol", "load_user_s", "load_sys_s", "sc_wait", "sc_ctl", "sc_accept",
+        "lat_p999_us", "lat_max_us", "lat_sent_p50_us", "lat_sent_p99_us", "lat_sent_max_us",
+        "send_late_p50_us", "send_late_p99_us", "send_late_max_us", "hiccup_p50_us", "hiccup_p99_us",
+        "hiccup_max_us", "server_user_s", "server_sys_s", "server_cpu_us_per_req",
+        "ctx_vol", "ctx_invol", "load_user_s", "load_sys_s", "saturated_by", "sc_wait", "sc_ctl", "sc_accept",
         "sc_read", "sc_write", "sc_close", "sc_other", "read_eagain", "sc_per_req",
         "events_per_wait", "server_cpus", "load_cpus", "kernel", "cpu_model", "commit", "started_at",
+        "order_seed", "probe",
     ]
 
     /// The columns that name a point (its parameters), shared by the raw and summary CSVs.
@@ -20,13 +23,17 @@ public enum ResultsSchema {
     ]
 
     /// Figures summarised per point (see `figureStatistics`). The `*_per_req` ones other
-    /// than the raw CSV's own are derived per row: sc_KIND / requests.
+    /// than the raw CSV's own are derived per row: sc_KIND / requests. Open loop only (empty in
+    /// closed loop): `lat_sent_*` (latency from the actual send, wrk2 -U), `send_late_*` (the load
+    /// generator's pacing error), `hiccup_*` (the platform's, from a 1 ms sleep loop).
     public static let summaryFigures: [String] = [
         "requests", "errors", "throughput_rps", "lat_mean_us", "lat_p50_us", "lat_p90_us",
-        "lat_p99_us", "lat_p999_us", "lat_max_us", "server_cpu_us_per_req", "sc_per_req",
+        "lat_p99_us", "lat_p999_us", "lat_max_us", "lat_sent_p50_us", "lat_sent_p99_us", "lat_sent_max_us",
+        "send_late_p50_us", "send_late_p99_us", "send_late_max_us", "hiccup_p50_us", "hiccup_p99_us",
+        "hiccup_max_us", "server_cpu_us_per_req", "sc_per_req",
         "events_per_wait", "wait_per_req", "ctl_per_req", "accept_per_req", "read_per_req",
         "write_per_req", "close_per_req", "other_per_req", "read_eagain_per_req",
-        "load_cpu_util",
+        "load_cpu_util", "server_cpu_util",
     ]
 
     /// What the summary gives of each figure, as column suffixes: the median, min and max over the
@@ -37,7 +44,10 @@ public enum ResultsSchema {
     public static let figureStatistics: [String] = ["median", "min", "max", "ci_low", "ci_high", "ci_coverage", "n", "outliers"]
 
     /// Columns of results/NAME-summary.csv: parameters, repetitions measured, the point's status
-    /// (`ok`, `skipped`, `failed`) and why, then each figure's `figureStatistics`.
-    public static let summaryColumns: [String] = pointParameters + ["reps", "status", "reason"]
+    /// (`ok`, `skipped`, `failed`) and why, how many reps were saturated (`saturated_by` set),
+    /// a rate search's answer (on the search's own row, `point` ending in `-search-`), then each
+    /// figure's `figureStatistics`.
+    public static let summaryColumns: [String] = pointParameters + ["reps", "status", "reason", "saturated_reps",
+                                                                      "max_sustainable_rps"]
         + summaryFigures.flatMap { figure in figureStatistics.map { "\(figure)_\($0)" } }
 }

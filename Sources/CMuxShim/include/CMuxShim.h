@@ -132,6 +132,12 @@ int mux_affinity_of(pid_t pid, int *cpus, int capacity);
 /// Pins `pid` to exactly these CPUs. Returns 0 or -1 with errno.
 int mux_pin_cpu_list(pid_t pid, const int *cpus, int count);
 
+/// The CPU the calling thread runs on (sched_getcpu), -1 with errno on failure.
+int mux_current_cpu(void);
+
+/// The calling thread's timer slack (PR_SET_TIMERSLACK): how late the kernel may end its sleeps.
+int mux_set_timer_slack(unsigned long nanoseconds);
+
 // ---- errno ----------------------------------------------------------------------------
 /// "ECONNRESET" for ECONNRESET: readable names in typed errors.
 const char *mux_errno_name(int code);

@@ -49,6 +49,19 @@ func figureValue(_ row: [String: String], _ figure: String, _ statistic: String 
     row["\(figure)_\(statistic)"].flatMap { Double($0) }
 }
 
+/// Figures that say how fast the server was. A saturated point's speed is not the server's (the
+/// client, or both processes, set it), so the check never compares it; counts per request stay.
+let speedFigures: Set<String> = [
+    "requests", "throughput_rps", "lat_mean_us", "lat_p50_us", "lat_p90_us", "lat_p99_us", "lat_p999_us",
+    "lat_max_us", "server_cpu_us_per_req", "load_cpu_util",
+]
+
+/// Why a speed figure of this summary row must not be compared, or nil.
+func saturationExcuse(_ figure: String, _ row: [String: String]) -> String? {
+    guard speedFigures.contains(figure), let count = Int(row["saturated_reps"] ?? ""), count > 0 else { return nil }
+    return "not compared: \(count)/\(row["reps"] ?? "?") reps saturated (\(row["reason"] ?? ""))"
+}
+
 /// Checks every baseline entry against `table` (a summary CSV).
 public func evaluate(_ baseline: Baseline, against table: CSVTable) -> [CheckResult] {
     baseline.checks.map { evaluate($0, rows: table.rows) }
@@ -77,7 +90,12 @@ private func evaluateMax(_ check: BaselineCheck, rows: [[String: String]]) -> Ch
     let varying = varyingParameters(rows)
     var worst = -Double.infinity
     var offenders: [String] = []
+    var excused = 0
     for row in ok {
+        if saturationExcuse(check.figure, row) != nil {
+            excused += 1
+            continue
+        }
         guard let value = figureValue(row, check.figure, "max") ?? figureValue(row, check.figure) else {
             offenders.append("no value at \(pointLabel(row, varying: varying))")
             continue
@@ -90,7 +108,8 @@ private func evaluateMax(_ check: BaselineCheck, rows: [[String: String]]) -> Ch
         let more = offenders.count > 2 ? " (+\(offenders.count - 2) more)" : ""
         return result(measured, false, "REGRESSION: " + offenders.prefix(2).joined(separator: "; ") + more)
     }
-    return result(measured, true, "ok (\(ok.count) points)")
+    if excused == ok.count { return result("-", true, "not compared: every matching point saturated") }
+    return result(measured, true, "ok (\(ok.count - excused) points" + (excused > 0 ? ", \(excused) saturated not compared)" : ")"))
 }
 
 /// The median must stay within the allowed deviation of the expected value.
@@ -108,6 +127,7 @@ private func evaluateValue(_ check: BaselineCheck, rows: [[String: String]]) -> 
     }
     let lookup = PointLookup(selector, in: rows)
     guard case let .found(row) = lookup else { return result("-", false, lookup.problem!) }
+    if let excuse = saturationExcuse(check.figure, row) { return result("-", true, excuse) }
     guard let value = figureValue(row, check.figure) else {
         return result("-", false, "REGRESSION: no value in the run")
     }
@@ -135,6 +155,9 @@ private func evaluateRatio(_ check: BaselineCheck, rows: [[String: String]]) -> 
     guard case let .found(topRow) = top else { return result("-", false, top.problem! + " (numerator)") }
     let bottom = PointLookup(denominator, in: rows)
     guard case let .found(bottomRow) = bottom else { return result("-", false, bottom.problem! + " (denominator)") }
+    if let excuse = saturationExcuse(check.figure, topRow) ?? saturationExcuse(check.figure, bottomRow) {
+        return result("-", true, excuse)
+    }
     guard let a = figureValue(topRow, check.figure), let b = figureValue(bottomRow, check.figure), b != 0 else {
         return result("-", false, "REGRESSION: no value in the run")
     }

@@ -14,8 +14,9 @@ public struct PlotError: Error, CustomStringConvertible, Sendable {
 public let chartNames = ["throughput", "latency", "cpu", "syscalls", "events"]
 let backendOrder = ["select", "poll", "epoll-lt", "epoll-et"]
 let numericDimensions = ["connections", "active", "payload_bytes"]
-/// Dimensions drawn as bar clusters or as one line each; the first wins a tie.
-let categoricalDimensions = ["mode", "protocol"]
+/// Dimensions drawn as bar clusters or as one line each; the first wins a tie. Offered rates
+/// split each backend's line too: a rate ladder must not zigzag along the connections axis.
+let categoricalDimensions = ["mode", "protocol", "rate_target_rps"]
 
 /// How one summary is drawn: the x column, and a column that splits each backend's line.
 public struct PlotLayout: Equatable, Sendable {
@@ -29,7 +30,8 @@ public struct PlotLayout: Equatable, Sendable {
 /// a named dimension (write mode, protocol) becomes bar clusters when nothing numeric varies, or
 /// splits each line otherwise — never folded into one line, which would zigzag between them.
 public func plotLayout(for table: CSVTable) -> PlotLayout {
-    let ok = table.rows.filter { $0["status"] == "ok" }
+    // A rate search's answer row is drawn on its own chart, not as a point of the matrix.
+    let ok = table.rows.filter { $0["status"] == "ok" && ($0["max_sustainable_rps"] ?? "").isEmpty }
     let byBackend = Dictionary(grouping: ok) { $0["backend"] ?? "" }
     func spread(_ column: String) -> Int {
         byBackend.values.map { Set($0.map { $0[column] ?? "" }).count }.max() ?? 0
@@ -92,10 +94,23 @@ public func renderCharts(summaryPath: String, outputPrefix: String, sweepName: S
         throw PlotError(message: "\(summaryPath): no point with status ok to plot")
     }
     let layout = plotLayout(for: table)
+    let open = openLoopCharts(for: table)
     var settings = [
         "data=\(gnuplotString(summaryPath))", "out=\(gnuplotString(outputPrefix))",
         "title=\(gnuplotString(sweepName))", "x=\(gnuplotString(layout.x))",
         "series=\(gnuplotString(layout.series.joined(separator: " ")))",
+    ]
+    settings += [
+        "conditions=\(gnuplotString(chartConditions(summary: table, rawPath: rawCSVPath(forSummary: summaryPath))))",
+        "bars=\(gnuplotString(table.header.contains("throughput_rps_ci_low") ? "ci" : "minmax"))",
+        "searched=\(open.searched ? 1 : 0)", "openloop=\(open.connections.isEmpty ? 0 : 1)",
+        "satcol=\(table.header.contains("saturated_reps") ? 1 : 0)",
+        "present=\(gnuplotString(open.backends.joined(separator: " ")))",
+        "conn_values=\(gnuplotString(open.connections.joined(separator: " ")))",
+        "rate_values=\(gnuplotString(open.rates.joined(separator: " ")))",
+        "conn_backends=\(gnuplotString(open.backendsByConnections.joined(separator: " ")))",
+        "rate_backends=\(gnuplotString(open.backendsByRate.joined(separator: " ")))",
+        "searched_backends=\(gnuplotString(open.searchedBackends.joined(separator: " ")))",
     ]
     if let split = layout.split {
         settings += ["split=\(gnuplotString(split))", "split_values=\(gnuplotString(layout.splitValues.joined(separator: " ")))"]
@@ -117,7 +132,73 @@ public func renderCharts(summaryPath: String, outputPrefix: String, sweepName: S
         throw PlotError(message: "gnuplot failed on \(summaryPath) (status \(process.terminationStatus)): "
                         + (complaint.isEmpty ? "no message" : complaint))
     }
-    return chartNames.map { "\(outputPrefix)-\($0).png" }
+    var names = chartNames
+    if !open.connections.isEmpty { names += ["latency-load", "cpu-equal-load"] }
+    if open.searched { names.append("max-rate") }
+    return names.map { "\(outputPrefix)-\($0).png" }
+}
+
+/// What the open-loop charts draw: the backends present, the connection counts and offered rates
+/// of open-loop points (search rows left out), and whether there are search answers.
+struct OpenLoopCharts: Equatable {
+    var backends: [String] = []
+    var connections: [String] = []
+    var rates: [String] = []
+    var searched = false
+    /// Per panel, the backends it has (gnuplot warns about an empty series): comma lists aligned
+    /// with `connections` and `rates`, and the backends with a search answer.
+    var backendsByConnections: [String] = []
+    var backendsByRate: [String] = []
+    var searchedBackends: [String] = []
+}
+
+func openLoopCharts(for table: CSVTable) -> OpenLoopCharts {
+    let ok = table.rows.filter { $0["status"] == "ok" }
+    func isSearch(_ row: [String: String]) -> Bool { !(row["max_sustainable_rps"] ?? "").isEmpty }
+    let open = ok.filter { !isSearch($0) && !($0["rate_target_rps"] ?? "").isEmpty }
+    func distinct(_ rows: [[String: String]], _ column: String) -> [String] {
+        rows.compactMap { $0[column] }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            .sorted { (Double($0) ?? 0) < (Double($1) ?? 0) }
+    }
+    func backends(_ rows: [[String: String]]) -> [String] {
+        let present = Set(rows.compactMap { $0["backend"] })
+        return backendOrder.filter(present.contains) + present.subtracting(backendOrder).sorted()
+    }
+    let connections = distinct(open, "connections"), rates = distinct(open, "rate_target_rps")
+    return OpenLoopCharts(
+        backends: backends(ok), connections: connections, rates: rates, searched: ok.contains(where: isSearch),
+        backendsByConnections: connections.map { c in backends(open.filter { $0["connections"] == c }).joined(separator: ",") },
+        backendsByRate: rates.map { r in backends(open.filter { $0["rate_target_rps"] == r }).joined(separator: ",") },
+        searchedBackends: backends(ok.filter(isSearch)))
+}
+
+/// results/NAME-summary.csv → results/NAME.csv, where the machine is recorded.
+func rawCSVPath(forSummary path: String) -> String {
+    path.hasSuffix("-summary.csv") ? String(path.dropLast("-summary.csv".count)) + ".csv" : path
+}
+
+/// The conditions every chart title names: the machine (CPU model, CPUs, kernel), the loop, and
+/// repetitions × window. Parts the data does not record are left out, never guessed.
+func chartConditions(summary: CSVTable, rawPath: String) -> String {
+    var parts: [String] = []
+    let raw = (try? CSVTable.read(path: rawPath))?.rows.first
+    if let raw {
+        var machine = raw["cpu_model"] ?? ""
+        let cpus = [("server_cpus", "server"), ("load_cpus", "load")].compactMap { column, side in
+            raw[column].flatMap { $0.isEmpty ? nil : "\(side) CPUs \($0)" }
+        }
+        if !cpus.isEmpty { machine += (machine.isEmpty ? "" : ", ") + cpus.joined(separator: ", ") }
+        if let kernel = raw["kernel"], !kernel.isEmpty { machine += (machine.isEmpty ? "" : ", ") + "Linux \(kernel)" }
+        if !machine.isEmpty { parts.append(machine) }
+    }
+    let ok = summary.rows.filter { $0["status"] == "ok" && ($0["max_sustainable_rps"] ?? "").isEmpty }
+    let openLoop = ok.filter { !($0["rate_target_rps"] ?? "").isEmpty }.count
+    parts.append(openLoop == ok.count ? "open loop" : openLoop == 0 ? "closed loop" : "open and closed loop")
+    let reps = ok.compactMap { Int($0["reps"] ?? "") }.max() ?? 0
+    let windows = Set(ok.compactMap { $0["duration_s"] })
+    if reps > 0, windows.count == 1, let window = windows.first { parts.append("\(reps) reps × \(window) s") }
+    // gnuplot's enhanced text: _ ^ @ & { } would be markup.
+    return parts.joined(separator: "; ").filter { !"_^@&{}\\'".contains($0) }
 }
 
 let plotParser = ArgumentParser(

@@ -165,6 +165,7 @@ public struct PointRunner {
                           switches: serverEnd.subtracting(serverStart), started: started)
         row["server_cpus"] = serverCPUs
         row["load_cpus"] = loadCPUs
+        row["saturated_by"] = Saturation.column(Saturation.limit(saturationInput(of: row)))
         return .measured(row: row, notes: notes)
     }
 
@@ -190,6 +191,19 @@ public struct PointRunner {
         return counters
     }
 
+    /// What decides whether a row measured the server (Saturation): offered and achieved rates,
+    /// both processes' CPU per window second, and how many CPUs the load generator could use.
+    private func saturationInput(of row: [String: String]) -> SaturationInput {
+        var offered: Double?
+        if case let .perSecond(rate) = point.rate { offered = rate }
+        let capacity = SweepSummary.loadCPUCapacity(of: row)
+        return SaturationInput(
+            offeredRPS: offered, achievedRPS: Double(row["throughput_rps"] ?? "") ?? 0,
+            serverCPUUtil: SweepSummary.figureValue("server_cpu_util", in: row) ?? 0,
+            loadCPUUtil: (SweepSummary.figureValue("load_cpu_util", in: row) ?? 0) * capacity,
+            loadCPUCapacity: capacity)
+    }
+
     /// CPU times come from the processes themselves (getrusage, µs); context switches from /proc.
     private func makeRow(result: ResultMessage, window: SyscallCounters, serverStart: CountersMessage,
                          serverEnd: CountersMessage, switches: ProcessStats, started: String) -> [String: String] {
@@ -208,6 +222,13 @@ public struct PointRunner {
         row["lat_p99_us"] = lat(result.latency.p99)
         row["lat_p999_us"] = lat(result.latency.p999)
         row["lat_max_us"] = lat(result.latency.max)
+        // Open loop only: the other latency view and whose tail it might be (empty when absent).
+        for (column, distribution) in [("lat_sent", result.latencySent), ("send_late", result.sendLateness),
+                                       ("hiccup", result.hiccup)] {
+            row["\(column)_p50_us"] = distribution?.p50.map(formatCompactNumber) ?? ""
+            row["\(column)_p99_us"] = distribution?.p99.map(formatCompactNumber) ?? ""
+            row["\(column)_max_us"] = distribution?.max.map(formatCompactNumber) ?? ""
+        }
         row["server_user_s"] = formatCompactNumber(serverUser)
         row["server_sys_s"] = formatCompactNumber(serverSystem)
         row["server_cpu_us_per_req"] = requests > 0 ? formatCompactNumber((serverUser + serverSystem) * 1e6 / requests) : ""

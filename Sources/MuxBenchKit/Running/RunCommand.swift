@@ -161,17 +161,22 @@ func describe(_ row: [String: String]) -> String {
         + "\(row["sc_per_req"] ?? "?") syscalls/req, server \(row["server_cpu_us_per_req"] ?? "?") µs CPU/req, errors \(row["errors"] ?? "?")"
 }
 
-/// The flags of Sources/README.md (How a point is measured): errors, a saturated load generator,
-/// an open loop that fell short.
+/// The flags of Sources/README.md (How a point is measured): errors, and a saturated run with the
+/// side that was the limit.
 func warnings(for row: [String: String]) -> [String] {
     var lines: [String] = []
     if let errors = Double(row["errors"] ?? ""), errors > 0 { lines.append("WARNING: \(formatCompactNumber(errors)) request errors in this run") }
-    if let util = SweepSummary.figureValue("load_cpu_util", in: row), util >= SweepSummary.loadSaturationUtil {
-        lines.append("WARNING: the load generator used \(Int(util * 100))% of the CPUs it could use: it, not the server, may have set the pace")
+    guard let side = row["saturated_by"].flatMap(SaturationLimit.init(rawValue:)) else { return lines }
+    let util = SweepSummary.figureValue("load_cpu_util", in: row).map { " (load generator at \(Int($0 * 100))% of the CPUs it could use)" } ?? ""
+    var delivered = ""
+    if let target = Double(row["rate_target_rps"] ?? ""), let achieved = Double(row["throughput_rps"] ?? "") {
+        delivered = ", delivered \(formatCompactNumber(achieved)) of \(formatCompactNumber(target)) req/s"
     }
-    if let target = Double(row["rate_target_rps"] ?? ""), let achieved = Double(row["throughput_rps"] ?? ""),
-       achieved < target * (1 - SweepSummary.rateShortfall) {
-        lines.append("WARNING: open loop achieved \(formatCompactNumber(achieved)) of \(formatCompactNumber(target)) req/s")
+    switch side {
+    case .client: lines.append("SATURATED by the client\(util)\(delivered): these figures are the load generator's, not the server's")
+    case .server: lines.append("SATURATED by the server\(delivered): past its sustainable rate")
+    case .both: lines.append("SATURATED: both processes pegged\(util)\(delivered): throughput is whoever gave out first")
+    case .neither: lines.append("SATURATED\(delivered) with neither process pegged: the machine, not a process, fell behind")
     }
     return lines
 }

@@ -20,7 +20,10 @@ public enum SweepCommand {
         """,
         usage: "mux-bench sweep [FILE|NAME] [options]   (default \(defaultSweep))",
         options: [
-            OptionSpec("resume", help: "skip repetitions already in RESULTS/NAME.csv"),
+            OptionSpec("resume", help: "skip repetitions already in RESULTS/NAME.csv (same order and seed)"),
+            OptionSpec("order", value: "ORDER", default: "rounds",
+                       help: "rounds: round k measures every point once, shuffled; sequential: each point's reps back to back"),
+            OptionSpec("seed", value: "N", default: "random", help: "the rounds' shuffle seed (recorded in the CSV's order_seed column)"),
             OptionSpec("results", value: "DIR", default: "results", help: "where CSVs and charts go"),
             OptionSpec("no-plot", help: "do not render charts"),
             OptionSpec("verify-syscalls", help: "confirm the server's syscall counts with perf (each run)"),
@@ -59,6 +62,15 @@ public func runSweep(arguments: [String]) -> Int32 {
     let csvPath = "\(results)/\(spec.name).csv"
     let summaryPath = "\(results)/\(spec.name)-summary.csv"
     let resume = parsed.flags.contains("resume")
+    let requestedOrder: String
+    let requestedSeed: Int?
+    do {
+        requestedOrder = try parsed.choice("order", ["rounds", "sequential"]) ?? "rounds"
+        requestedSeed = try parsed.int("seed", in: 0...Int.max)
+    } catch {
+        printError(error.description)
+        return ExitCode.usage.rawValue
+    }
 
     // Before anything runs: the results directory must be writable and the CSV compatible.
     if !resume, FileManager.default.fileExists(atPath: csvPath) {
@@ -75,30 +87,38 @@ public func runSweep(arguments: [String]) -> Int32 {
     }
     let points = spec.points()
     var state = ResumeState(existing: CSVTable(header: ResultsSchema.columns), points: points, repetitions: spec.repetitions)
+    var recordedSeed: UInt64?
     if resume, let existing = try? CSVTable.read(path: csvPath) {
         state = ResumeState(existing: existing, points: points, repetitions: spec.repetitions)
         if !state.conflicts.isEmpty {
             printError("mux-bench sweep: cannot resume: \(csvPath) has rows measured with other settings: \(state.conflicts[0])")
             return ExitCode.failure.rawValue
         }
+        recordedSeed = existing.rows.lazy.compactMap { $0["order_seed"].flatMap { UInt64($0) } }.first
     }
+    // A resumed sweep keeps the seed its rows recorded, so the missing runs keep their rounds' order.
+    let order: SweepOrder = requestedOrder == "sequential"
+        ? .sequential : .rounds(seed: requestedSeed.map(UInt64.init) ?? recordedSeed ?? SweepOrder.randomSeed())
 
     guard let (system, binaries) = prepareToMeasure() else { return ExitCode.failure.rawValue }
     var outcomes: [PointOutcome] = []
-    var runnable: [(point: SweepPoint, rep: Int)] = []
     for point in points {
         if let reason = skipReason(for: point) {
             outcomes.append(PointOutcome(point: point, status: .skipped, reason: reason))
-            continue
         }
-        for rep in 1...spec.repetitions where !state.isMeasured(pointID: point.id, rep: rep) {
-            runnable.append((point, rep))
-        }
+    }
+    let skippedIDs = Set(outcomes.map(\.pointID))
+    let runnable = order.runs(of: points, repetitions: spec.repetitions).filter { run in
+        !skippedIDs.contains(run.point.id) && !state.isMeasured(pointID: run.point.id, rep: run.rep)
     }
     let skipped = outcomes.count
     let done = points.count * spec.repetitions - runnable.count - skipped * spec.repetitions
     printError("sweep \(spec.name): \(points.count) points × \(spec.repetitions) repetitions; \(runnable.count) runs to do"
         + (done > 0 ? ", \(done) already measured" : "") + (skipped > 0 ? ", \(skipped) points skipped" : ""))
+    switch order {
+    case let .rounds(seed): printError("order: \(spec.repetitions) round(s), each point once per round, shuffled with --seed \(seed)")
+    case .sequential: printError("order: sequential (each point's repetitions back to back)")
+    }
     for outcome in outcomes { printError("  skipped \(outcome.pointID): \(outcome.reason)") }
 
     let progress = Progress(total: runnable.count, secondsPerRun: runnable.first.map { $0.point.warmup + $0.point.duration + 1.5 } ?? 0)
@@ -110,7 +130,8 @@ public func runSweep(arguments: [String]) -> Int32 {
         var runner = PointRunner(point: run.point, repetition: run.rep, system: system, binaries: binaries)
         runner.verifySyscalls = parsed.flags.contains("verify-syscalls")
         switch runner.run() {
-        case let .measured(row, notes):
+        case .measured(var row, let notes):
+            row["order_seed"] = order.seedColumn
             do { try CSVTable.append(row, to: csvPath, columns: ResultsSchema.columns) } catch {
                 progress.finishLine()
                 printError("mux-bench sweep: \(error); rows measured before are intact in \(csvPath)")
@@ -128,6 +149,38 @@ public func runSweep(arguments: [String]) -> Int32 {
     }
     progress.finishLine()
 
+    if let search = spec.search, !interrupted {
+        let finished = resume ? SweepSearch.finishedSearches(in: try? CSVTable.read(path: csvPath)) : []
+        let searchPoints = spec.searchPoints().filter { skipReason(for: $0) == nil }
+        let toSearch = searchPoints.filter { !finished.contains($0.searchID) }
+        printError("search: highest rate with \(search.label) and ≥ 99% delivered, at \(toSearch.count) point(s)"
+            + (finished.count > 0 ? " (\(searchPoints.count - toSearch.count) already answered)" : ""))
+        var searcher = SweepSearch(spec: spec, search: search, system: system, binaries: binaries, csvPath: csvPath)
+        searcher.verifySyscalls = parsed.flags.contains("verify-syscalls")
+        for point in toSearch {
+            let result: SearchResult
+            do {
+                let (found, stopped) = try searcher.run(point) { printError("  \(point.searchID): \($0)") }
+                if stopped { interrupted = true; break }
+                result = found
+            } catch {
+                printError("mux-bench sweep: \(error); rows measured before are intact in \(csvPath)")
+                return ExitCode.failure.rawValue
+            }
+            if let rate = result.rate {
+                printError("  \(point.searchID): max sustainable rate \(formatCompactNumber(rate)) req/s"
+                    + (result.clientLimited ? " (above it the load generator was the limit)" : ""))
+            } else {
+                var parameters = point.rowParameters
+                parameters["point"] = point.searchID
+                parameters["rate_target_rps"] = ""
+                let reason = "search (\(search.label)): \(result.problem ?? "no answer")"
+                outcomes.append(PointOutcome(parameters: parameters, status: .skipped, reason: reason))
+                printError("  \(point.searchID): \(reason)")
+            }
+        }
+    }
+
     // The summary covers every point with rows, also after an interruption.
     let rows = (try? CSVTable.read(path: csvPath))?.rows ?? []
     let summary = SweepSummary.summarize(rows: rows, outcomes: outcomes, pointOrder: points.map(\.id))
@@ -138,7 +191,7 @@ public func runSweep(arguments: [String]) -> Int32 {
     printError("rows:    \(csvPath)")
     printError("summary: \(summaryPath)")
     if interrupted {
-        printError("interrupted: every finished row is in \(csvPath); continue with: \(resumeCommand(arguments))")
+        printError("interrupted: every finished row is in \(csvPath); continue with: \(resumeCommand(arguments, order: order))")
         return 130
     }
     if !parsed.flags.contains("no-plot") {
@@ -161,9 +214,12 @@ public func runSweep(arguments: [String]) -> Int32 {
 }
 
 /// The command that continues this sweep: the same arguments (results directory and all) plus
-/// `--resume`, so it finds the rows just written.
-func resumeCommand(_ arguments: [String]) -> String {
-    let words = ["mux-bench", "sweep"] + arguments.filter { $0 != "--resume" } + ["--resume"]
+/// `--resume`, so it finds the rows just written, and the seed, so the missing runs keep their order.
+func resumeCommand(_ arguments: [String], order: SweepOrder = .sequential) -> String {
+    var words = ["mux-bench", "sweep"] + arguments.filter { $0 != "--resume" } + ["--resume"]
+    if case let .rounds(seed) = order, !arguments.contains(where: { $0 == "--seed" || $0.hasPrefix("--seed=") }) {
+        words += ["--seed", String(seed)]
+    }
     return words.map { word in
         word.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=:+@%,".contains($0) }) && !word.isEmpty
             ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"

@@ -12,21 +12,26 @@ public enum SweepSummary {
         "other_per_req": "sc_other", "read_eagain_per_req": "read_eagain",
     ]
 
-    /// The load generator is pinned to one CPU (Sources/README.md, How a point is measured); near
-    /// 100% of it, the load generator, not the server, may have set the pace.
-    static let loadSaturationUtil = 0.95
-    /// An open-loop run that fell this far short of its target rate did not offer the load asked.
-    static let rateShortfall = 0.05
     /// The level the median's interval aims for; fewer than 6 repetitions fall short (and say so).
     static let medianConfidence = 0.95
 
     /// One summary row per point: points of `pointOrder` first in that order, then the others in
     /// order of first appearance in `rows`, then in `outcomes`. A point with measured rows is `ok`
     /// (its outcomes' reasons are still reported); one with none takes its outcome's status.
-    public static func summarize(rows: [[String: String]], outcomes: [PointOutcome] = [],
+    public static func summarize(rows allRows: [[String: String]], outcomes: [PointOutcome] = [],
                                  pointOrder: [String] = []) -> CSVTable {
+        // Probe rows of a rate search are not repetitions of a point: only the sustained
+        // confirmation becomes a row of its own, below the matrix points.
+        let probeRows = allRows.filter { !($0["probe"] ?? "").isEmpty }
+        let rows = allRows.filter { ($0["probe"] ?? "").isEmpty }
+        var confirmations: [String: [String: String]] = [:]
+        var searchOrder: [String] = []
+        for row in probeRows where row["probe"] == sustainedConfirmation {
+            let id = row["point"] ?? ""
+            if confirmations.updateValue(row, forKey: id) == nil { searchOrder.append(id) }
+        }
         var order: [String] = []
-        var seen = Set<String>()
+        var seen = Set(searchOrder)
         for id in pointOrder + rows.map({ $0["point"] ?? "" }) + outcomes.map(\.pointID) where seen.insert(id).inserted {
             order.append(id)
         }
@@ -40,6 +45,17 @@ public enum SweepSummary {
             guard let parameters = pointRows.first ?? pointOutcomes.first?.parameters else { continue }
             table.rows.append(summaryRow(parameters: parameters, rows: pointRows, outcomes: pointOutcomes))
         }
+        for id in searchOrder {
+            guard let confirmation = confirmations[id] else { continue }
+            var row = summaryRow(parameters: confirmation, rows: [confirmation], outcomes: outcomesByPoint[id] ?? [])
+            row["max_sustainable_rps"] = confirmation["rate_target_rps"] ?? ""
+            let probes = probeRows.filter { $0["point"] == id }
+            let clientLimited = probes.contains { $0["probe"]?.hasSuffix("/client-limited") == true }
+            let note = "search: max sustainable rate confirmed after \(probes.count) probes"
+                + (clientLimited ? "; above it the load generator was the limit (the curve ends at the client)" : "")
+            row["reason"] = sanitizeReason([note, row["reason"] ?? ""].filter { !$0.isEmpty }.joined(separator: "; "))
+            table.rows.append(row)
+        }
         return table
     }
 
@@ -48,6 +64,7 @@ public enum SweepSummary {
         var summary: [String: String] = [:]
         for column in ResultsSchema.pointParameters { summary[column] = parameters[column] ?? "" }
         summary["reps"] = String(rows.count)
+        summary["saturated_reps"] = String(rows.filter(Saturation.isSaturated).count)
         if !rows.isEmpty {
             summary["status"] = "ok"
         } else {
@@ -81,36 +98,39 @@ public enum SweepSummary {
             guard let count = number(row[source]), let requests = number(row["requests"]), requests > 0 else { return nil }
             return count / requests
         }
-        if figure == "load_cpu_util" {
-            guard let user = number(row["load_user_s"]), let system = number(row["load_sys_s"]),
+        if figure == "load_cpu_util" || figure == "server_cpu_util" {
+            // CPU seconds per window second; the server's at equal offered load is the
+            // idle-descriptor cost with nothing else in it.
+            let side = figure == "load_cpu_util" ? "load" : "server"
+            guard let user = number(row["\(side)_user_s"]), let system = number(row["\(side)_sys_s"]),
                   let duration = number(row["duration_s"]), duration > 0 else { return nil }
+            let perWindowSecond = (user + system) / duration
+            guard side == "load" else { return perWindowSecond }
             // Of the CPUs the load generator could use: min(its threads, the CPUs it was pinned to).
-            let threads = max(1, Int(number(row["threads"]) ?? 1))
-            let cpus = countCPUList(row["load_cpus"] ?? "") ?? threads
-            return (user + system) / duration / Double(max(1, min(threads, cpus)))
+            return perWindowSecond / loadCPUCapacity(of: row)
         }
         return number(row[figure])
+    }
+
+    /// How many CPUs the load generator could use at once: min(its threads, the CPUs it was pinned to).
+    static func loadCPUCapacity(of row: [String: String]) -> Double {
+        let threads = max(1, Int(number(row["threads"]) ?? 1))
+        let cpus = countCPUList(row["load_cpus"] ?? "") ?? threads
+        return Double(max(1, min(threads, cpus)))
     }
 
     /// The middle value; for an even count the mean of the two middle ones.
     static func median(ofSorted values: [Double]) -> Double { Ranking.median(ofSorted: values) ?? .nan }
 
-    /// Runs whose load generator may have been the bottleneck (Sources/README.md, How a point is
-    /// measured: they are flagged).
+    /// Saturated runs, by the side that was the limit (Sources/README.md, How a point is measured).
     static func warnings(for rows: [[String: String]]) -> [String] {
-        var result: [String] = []
-        let saturated = rows.filter { (figureValue("load_cpu_util", in: $0) ?? 0) >= loadSaturationUtil }.count
-        if saturated > 0 {
-            result.append("load generator CPU-bound in \(saturated)/\(rows.count) reps")
+        let limits = rows.compactMap { row in row["saturated_by"].flatMap { $0.isEmpty ? nil : $0 } }
+        guard !limits.isEmpty else { return [] }
+        let bySide = SaturationLimit.allCases.compactMap { side -> String? in
+            let count = limits.filter { $0 == side.rawValue }.count
+            return count > 0 ? "\(side.rawValue) \(count)" : nil
         }
-        let short = rows.filter { row in
-            guard let target = number(row["rate_target_rps"]), let achieved = number(row["throughput_rps"]) else { return false }
-            return achieved < target * (1 - rateShortfall)
-        }.count
-        if short > 0 {
-            result.append("rate >5% below target in \(short)/\(rows.count) reps")
-        }
-        return result
+        return ["saturated in \(limits.count)/\(rows.count) reps (limit: \(bySide.joined(separator: " ")))"]
     }
 
     /// Reasons come from error messages; the CSV has no quoting, so commas become `;`.

@@ -10,11 +10,13 @@ enum SweepKey: String, CaseIterable {
     case mode, pipeline, rate, threads
     case maxEvents = "max-events"
     case warmup, duration, repetitions
+    case search
+    case searchStart = "search-start"
 
     /// Dimension keys take lists and may be overridden per backend; the others are sweep-wide.
     var isDimension: Bool {
         switch self {
-        case .backends, .warmup, .duration, .repetitions: return false
+        case .backends, .warmup, .duration, .repetitions, .search, .searchStart: return false
         default: return true
         }
     }
@@ -41,6 +43,8 @@ struct SweepFileParser {
         var backends: [String] = []
         var dimensions = SweepDimensions()
         var warmup = 1.0, duration = 5.0, repetitions = 3
+        var search: SearchSpec?
+        var searchStart: Double?
         for entry in sweepWide {
             switch entry.key {
             case .backends:
@@ -57,6 +61,17 @@ struct SweepFileParser {
                 }
             case .repetitions:
                 repetitions = try single(entry, expected: "an integer ≥ 1", parse: positiveCount)
+            case .search:
+                guard let spec = SearchSpec.parse(entry.words) else {
+                    throw SweepError(file: path, line: entry.line,
+                                     message: "bad value '\(printable(entry.words.joined(separator: " ")))' for 'search': expected 'pN <= LATENCY' (p50, p90, p99 or p999; e.g. p99 <= 1ms)")
+                }
+                search = spec
+            case .searchStart:
+                searchStart = try single(entry, expected: "requests per second ≥ 100 (e.g. 5k)") { word in
+                    guard let rps = parseCount(word).map(Double.init) ?? parseNumber(word), rps >= 100, rps.isFinite else { return nil }
+                    return rps
+                }
             default: try apply(entry, to: &dimensions)
             }
         }
@@ -72,9 +87,16 @@ struct SweepFileParser {
         for required in [SweepKey.backends, .connections] where !sweepWide.contains(where: { $0.key == required }) {
             throw SweepError(file: path, message: "missing required key '\(required.rawValue)'")
         }
+        if let start = searchStart {
+            guard search != nil else {
+                throw SweepError(file: path, line: sweepWide.first(where: { $0.key == .searchStart })?.line,
+                                 message: "'search-start' needs a 'search' line")
+            }
+            search?.startRate = start
+        }
         return SweepSpec(path: path, backends: backends, dimensions: dimensions,
                          backendDimensions: backendDimensions, warmup: warmup, duration: duration,
-                         repetitions: repetitions)
+                         repetitions: repetitions, search: search)
     }
 
     /// Splits the text into entries: comments stripped, keys known, no duplicates, no empty lists.
@@ -158,7 +180,7 @@ struct SweepFileParser {
             }
         case .threads: dimensions.threads = try values(entry, expected: integer, parse: positiveCount)
         case .maxEvents: dimensions.maxEvents = try values(entry, expected: integer, parse: positiveCount)
-        case .backends, .warmup, .duration, .repetitions:
+        case .backends, .warmup, .duration, .repetitions, .search, .searchStart:
             preconditionFailure("\(entry.key) is not a dimension")
         }
     }

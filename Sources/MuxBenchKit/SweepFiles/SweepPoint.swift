@@ -61,7 +61,13 @@ public struct SweepPoint: Hashable, Sendable {
     /// parameters only, so editing other lines of the sweep file never renames a finished point.
     /// Warm-up and duration are left out on purpose: `ResumeState` reports rows whose timing
     /// differs instead of silently treating them as another point.
-    public var id: String {
+    public var id: String { id(rateLabel: rateLabel) }
+
+    /// The id of this point's rate search: the rate replaced by `search`
+    /// (`epoll-et-c1000-a100-b64-echo-immediate-p1-search-t1`). Probes at any rate share it.
+    public var searchID: String { id(rateLabel: "search") }
+
+    private func id(rateLabel: String) -> String {
         var id = "\(backend)-c\(connections)-a\(active)-b\(payloadBytes)-\(protocolName)-\(writeMode)"
         id += "-p\(pipeline)-\(rateLabel)-t\(threads)"
         if maxEvents != SweepPoint.defaultMaxEvents { id += "-e\(maxEvents)" }

@@ -39,6 +39,8 @@ public struct SweepSpec: Equatable, Sendable {
     public let warmup: Double
     public let duration: Double
     public let repetitions: Int
+    /// `search = p99 <= 1ms`: after the matrix, each point's highest sustainable rate is searched.
+    public let search: SearchSpec?
 
     public func dimensions(for backend: String) -> SweepDimensions {
         backendDimensions[backend] ?? dimensions
@@ -59,7 +61,8 @@ public struct SweepSpec: Equatable, Sendable {
     }
 
     init(path: String, backends: [String], dimensions: SweepDimensions,
-         backendDimensions: [String: SweepDimensions], warmup: Double, duration: Double, repetitions: Int) {
+         backendDimensions: [String: SweepDimensions], warmup: Double, duration: Double, repetitions: Int,
+         search: SearchSpec? = nil) {
         let fileName = path.split(separator: "/").last.map(String.init) ?? path
         self.name = fileName.hasSuffix(".sweep") ? String(fileName.dropLast(".sweep".count)) : fileName
         self.path = path
@@ -69,6 +72,15 @@ public struct SweepSpec: Equatable, Sendable {
         self.warmup = warmup
         self.duration = duration
         self.repetitions = repetitions
+        self.search = search
+    }
+
+    /// The points a search runs on: one per point of the matrix with its rate left out (the
+    /// search chooses the rates), in matrix order.
+    public func searchPoints() -> [SweepPoint] {
+        guard search != nil else { return [] }
+        var seen = Set<String>()
+        return points().filter { seen.insert($0.searchID).inserted }
     }
 
     /// Every point of the matrix: backend outermost, then connections, active, payload, protocol,
@@ -101,9 +113,10 @@ public struct SweepSpec: Equatable, Sendable {
     public func rowParameters(for point: SweepPoint) -> [String: String] { point.rowParameters }
 
     /// Rough wall time of the whole sweep: every run's warm-up and window plus `overheadPerRun`
-    /// (starting processes, connecting). Used for the ETA and to keep quick/ci sweeps short.
+    /// (starting processes, connecting), and about 2 minutes per rate search. Used to keep
+    /// quick/ci sweeps short.
     public func estimatedSeconds(overheadPerRun: Double = 1) -> Double {
-        Double(points().count * repetitions) * (warmup + duration + overheadPerRun)
+        Double(points().count * repetitions) * (warmup + duration + overheadPerRun) + Double(searchPoints().count) * 120
     }
 }
 

@@ -71,6 +71,25 @@ import Testing
         #expect(failed.first?.verdict == "REGRESSION: below the floor")
     }
 
+    /// A saturated point's speed is the client's (or nobody's): never compared. Its syscalls still are.
+    @Test func speedOfASaturatedPointIsNeverCompared() {
+        var table = run
+        SummaryFixture.set("throughput_rps", to: 20_000, backend: "epoll-et", connections: 5000, in: &table)
+        for i in table.rows.indices where table.rows[i]["backend"] == "epoll-et" && table.rows[i]["connections"] == "5000" {
+            table.rows[i]["saturated_reps"] = "2"
+            table.rows[i]["reason"] = "saturated in 2/3 reps (limit: client 2)"
+        }
+        let results = evaluate(baseline, against: table)
+        #expect(results.allSatisfy { $0.passed }, "\(results.filter { !$0.passed })")
+        let ratio = results.first { $0.figure == "throughput_rps ratio" && $0.point.contains("connections=5000") }
+        #expect(ratio?.measured == "-")
+        #expect(ratio?.verdict.hasPrefix("not compared: 2/3 reps saturated") == true, "\(String(describing: ratio))")
+
+        SummaryFixture.set("read_per_req", to: 3, backend: "epoll-et", connections: 5000, in: &table)
+        let failed = failures(table)
+        #expect(failed.map(\.figure) == ["read_per_req"], "syscalls per request are compared even when saturated")
+    }
+
     @Test func missingOrSkippedPointIsARegression() {
         var table = run
         table.rows.removeAll { $0["backend"] == "epoll-lt" && $0["connections"] == "100" }

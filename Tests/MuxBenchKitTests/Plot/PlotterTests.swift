@@ -74,6 +74,86 @@ import Testing
         }
     }
 
+    /// An open-loop summary: a rate ladder at two connection counts, some reps saturated, and a
+    /// search answer per backend and connection count.
+    static func openLoopTable() -> CSVTable {
+        var table = CSVTable(header: ResultsSchema.summaryColumns)
+        for backend in SummaryFixture.backends {
+            for connections in [1000, 10000] where !(backend == "select" && connections > 1000) {
+                let knee = backend.hasPrefix("epoll") ? 120_000.0 : (connections > 1000 ? 15_000 : 60_000)
+                var base: [String: String] = [
+                    "sweep": "open", "backend": backend, "protocol": "echo", "mode": "immediate",
+                    "connections": String(connections), "active": "100", "payload_bytes": "64", "pipeline": "1",
+                    "warmup_s": "1", "duration_s": "5", "reps": "3", "status": "ok", "saturated_reps": "0",
+                ]
+                for rate in [5000.0, 10_000, 20_000, 40_000, 80_000] {
+                    var row = base
+                    row["point"] = "\(backend)-c\(connections)-r\(Int(rate))"
+                    row["rate_target_rps"] = String(Int(rate))
+                    let achieved = min(rate, knee)
+                    if achieved < rate { row["saturated_reps"] = "3"; row["reason"] = "saturated in 3/3 reps (limit: server 3)" }
+                    let figures = ["throughput_rps": achieved, "lat_p50_us": 40 * (1 + rate / knee), "lat_p99_us": 120 * pow(1 + rate / knee, 4),
+                                   "hiccup_p99_us": 60, "server_cpu_util": min(1, achieved * 8e-6 * (1 + Double(connections) / 5000))]
+                    for figure in ResultsSchema.summaryFigures {
+                        let value = figures[figure] ?? 0.5
+                        row["\(figure)_median"] = SummaryFixture.format(value)
+                        row["\(figure)_min"] = SummaryFixture.format(value * 0.9)
+                        row["\(figure)_max"] = SummaryFixture.format(value * 1.1)
+                    }
+                    table.rows.append(row)
+                }
+                base["point"] = "\(backend)-c\(connections)-search"
+                base["rate_target_rps"] = SummaryFixture.format(knee * 0.9)
+                base["max_sustainable_rps"] = base["rate_target_rps"]
+                base["reps"] = "1"
+                base["reason"] = backend.hasPrefix("epoll") ? "search: ...; above it the load generator was the limit (the curve ends at the client)" : "search: ..."
+                table.rows.append(base)
+            }
+        }
+        return table
+    }
+
+    @Test func openLoopChartsListTheirPanelsAndLeaveSearchRowsOut() {
+        let open = openLoopCharts(for: Self.openLoopTable())
+        #expect(open.backends == SummaryFixture.backends)
+        #expect(open.connections == ["1000", "10000"])
+        #expect(open.rates == ["5000", "10000", "20000", "40000", "80000"], "search answers are not offered rates")
+        #expect(open.searched)
+        let closed = openLoopCharts(for: SummaryFixture.table())
+        #expect(closed.connections.isEmpty && closed.rates.isEmpty && !closed.searched)
+        #expect(plotLayout(for: Self.openLoopTable()).split == "rate_target_rps", "one line per backend and rate, no zigzag")
+    }
+
+    @Test func titlesNameTheMachineTheLoopAndRepsTimesWindow() throws {
+        let dir = SummaryFixture.directory()
+        let raw = "\(dir)/open.csv"
+        var row = Dictionary(uniqueKeysWithValues: ResultsSchema.columns.map { ($0, "") })
+        row["cpu_model"] = "AMD EPYC 7B13"
+        row["kernel"] = "6.18.0"
+        try CSVTable(header: ResultsSchema.columns, rows: [row]).write(to: raw)
+        let conditions = chartConditions(summary: Self.openLoopTable(), rawPath: raw)
+        #expect(conditions == "AMD EPYC 7B13, Linux 6.18.0; open loop; 3 reps × 5 s", "\(conditions)")
+        #expect(chartConditions(summary: SummaryFixture.table(), rawPath: "/nonexistent.csv") == "closed loop; 3 reps × 2 s")
+        #expect(rawCSVPath(forSummary: "results/c10k-summary.csv") == "results/c10k.csv")
+    }
+
+    @Test(.enabled(if: hasGnuplot, "gnuplot is not installed (apt-get install gnuplot-nox)"))
+    func rendersTheOpenLoopCharts() throws {
+        let dir = SummaryFixture.directory()
+        let summary = "\(dir)/open-summary.csv"
+        try Self.openLoopTable().write(to: summary)
+        let paths = try renderCharts(summaryPath: summary, outputPrefix: "\(dir)/open", sweepName: "open")
+        #expect(paths.map { ($0 as NSString).lastPathComponent }
+                == chartNames.map { "open-\($0).png" } + ["open-latency-load.png", "open-cpu-equal-load.png", "open-max-rate.png"])
+        for path in paths {
+            let bytes = try #require(FileManager.default.contents(atPath: path))
+            #expect(bytes.count > 1000 && Array(bytes.prefix(4)) == [0x89, 0x50, 0x4E, 0x47], "\(path) is a PNG")
+        }
+        if let keep = ProcessInfo.processInfo.environment["MUXBENCH_KEEP_CHARTS"] {
+            for path in paths { try? FileManager.default.copyItem(atPath: path, toPath: keep + "/" + (path as NSString).lastPathComponent) }
+        }
+    }
+
     @Test func missingSummaryIsAFailureNotACrash() {
         #expect(runPlot(arguments: ["--results", SummaryFixture.directory(), "nothing"]) == 1)
         #expect(runPlot(arguments: []) == 2)

@@ -25,7 +25,8 @@ extension BenchProcessSuites {
             defer { removeDirectory(dir) }
             let file = try writeSweep(dir, "die", shortSweep(backends: "poll epoll-et", connections: "20", active: "5", duration: "2s"))
             let results = "\(dir)/results"
-            let bench = try ChildProcess("mux-bench", ["sweep", file, "--results", results, "--no-plot"])
+            // Sequential order: the first point (poll) is the one whose server dies.
+            let bench = try ChildProcess("mux-bench", ["sweep", file, "--results", results, "--no-plot", "--order", "sequential"])
             let (server, load) = try Self.children(of: bench)
             defer { endLeftover(server); endLeftover(load) }
             #expect(trafficHasBegun(server: server, load: load), "20 connections open")

@@ -13,10 +13,15 @@ import Glibc
 extension BenchProcessSuites {
     @Suite struct RunCommandTests {
         /// Columns that must hold a number in every measured row (commit may be empty outside
-        /// git; rate_target_rps is empty in closed loop).
+        /// git; rate_target_rps is empty in closed loop, order_seed outside a shuffled sweep, probe
+        /// outside a rate search).
         static let numericColumns = ResultsSchema.columns.filter {
-            !["sweep", "point", "backend", "protocol", "mode", "rate_target_rps", "server_cpus", "load_cpus", "kernel", "cpu_model",
-              "commit", "started_at"].contains($0)
+            !["sweep", "point", "backend", "protocol", "mode", "rate_target_rps", "server_cpus", "load_cpus", "kernel", "cpu_model", "commit", "started_at",
+              "order_seed", "saturated_by", "probe"].contains($0) && !Self.openLoopColumns.contains($0)
+        }
+        /// Empty in closed loop: the actual-send latency view, send lateness, hiccups.
+        static let openLoopColumns = ResultsSchema.columns.filter {
+            $0.hasPrefix("lat_sent_") || $0.hasPrefix("send_late_") || $0.hasPrefix("hiccup_")
         }
 
         static func number(_ row: [String: String], _ column: String) -> Double { Double(row[column] ?? "") ?? -1 }
@@ -76,6 +81,27 @@ extension BenchProcessSuites {
             // Connections are opened before the window and held after it.
             #expect(Self.number(row, "sc_accept") == 0, "\(row)")
             #expect(Self.number(row, "sc_close") == 0, "\(row)")
+        }
+
+        /// An offer no client can make (10M req/s from one thread) is marked saturated, with the
+        /// side that gave out; a light open loop with CPU to spare is not.
+        @Test func saturatedRunsAreMarkedWithTheLimitingSide() throws {
+            let dir = try makeTemporaryDirectory("saturated")
+            defer { removeDirectory(dir) }
+            let out = "\(dir)/s.csv"
+            let flood = try runBench(["run", "--backend", "epoll-et", "--connections", "20", "--active", "20", "--rate", "10000000",
+                                      "--warmup", "200ms", "--duration", "1s", "--out", out])
+            #expect(flood.status == 0, "\(flood.diagnosis)")
+            let light = try runBench(["run", "--backend", "epoll-et", "--connections", "20", "--active", "20", "--rate", "1000",
+                                      "--warmup", "200ms", "--duration", "1s", "--out", out])
+            #expect(light.status == 0, "\(light.diagnosis)")
+            let rows = try readCSV(out).rows
+            #expect(rows.count == 2)
+            let side = rows.first?["saturated_by"] ?? ""
+            #expect(["client", "both", "neither"].contains(side), "10M req/s offered, \(rows.first?["throughput_rps"] ?? "?") delivered: \(side)")
+            #expect(flood.stderr.contains("SATURATED"), "\(flood.diagnosis)")
+            #expect(rows.last?["saturated_by"] == "", "1,000 req/s is easy: \(rows.last ?? [:])")
+            #expect(!light.stderr.contains("SATURATED"), "\(light.diagnosis)")
         }
 
         @Test func repetitionsAppendRowsUnderOneHeader() throws {

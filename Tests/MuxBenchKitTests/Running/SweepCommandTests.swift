@@ -16,10 +16,11 @@ extension BenchProcessSuites {
             defer { removeDirectory(dir) }
             let file = try writeSweep(dir, "two", shortSweep(backends: "poll epoll-et", connections: "50"))
             let results = "\(dir)/results"
-            let run = try runBench(["sweep", file, "--results", results, "--no-plot"])
+            let run = try runBench(["sweep", file, "--results", results, "--no-plot", "--order", "sequential"])
             #expect(run.status == 0, "\(run.diagnosis)")
             let rows = try readCSV("\(results)/two.csv").rows
             #expect(rows.map { $0["backend"] } == ["poll", "epoll-et"], "\(run.diagnosis)")
+            #expect(rows.allSatisfy { $0["order_seed"] == "" }, "sequential order has no seed")
             #expect(rows.allSatisfy { $0["sweep"] == "two" && $0["connections"] == "50" && $0["active"] == "10" })
             #expect(rows.allSatisfy { (Double($0["requests"] ?? "") ?? 0) > 0 && $0["errors"] == "0" })
             let summary = try readCSV("\(results)/two-summary.csv")
@@ -64,7 +65,7 @@ extension BenchProcessSuites {
             defer { removeDirectory(dir) }
             let file = try writeSweep(dir, "skip", shortSweep(backends: "select poll", connections: "50 2000"))
             let results = "\(dir)/results"
-            let run = try runBench(["sweep", file, "--results", results, "--no-plot"])
+            let run = try runBench(["sweep", file, "--results", results, "--no-plot", "--order", "sequential"])
             #expect(run.status == 0, "a skipped point is not a failure: \(run.diagnosis)")
             let rows = try readCSV("\(results)/skip.csv").rows
             #expect(rows.map { "\($0["backend"]!)-\($0["connections"]!)" } == ["select-50", "poll-50", "poll-2000"], "\(run.diagnosis)")
@@ -108,6 +109,79 @@ extension BenchProcessSuites {
             let lost = try CSVTable.parse(measured[0] + "\n" + measured[2] + "\n").rows[0]
             #expect(redone["point"] == lost["point"] && redone["rep"] == lost["rep"])
             #expect(redone["started_at"] != nil && redone != lost, "measured anew")
+        }
+
+        /// Rounds: every point once per round in the order the seed gives, the seed in every row;
+        /// `--resume` without `--seed` takes the recorded seed and redoes exactly the lost run.
+        @Test func roundsFollowTheRecordedSeedAndResumeKeepsIt() throws {
+            let dir = try makeTemporaryDirectory("rounds")
+            defer { removeDirectory(dir) }
+            let text = shortSweep(backends: "poll epoll-et", connections: "20 40", active: "5", duration: "300ms", repetitions: 2)
+            let file = try writeSweep(dir, "rnd", text)
+            let results = "\(dir)/results"
+            let csv = "\(results)/rnd.csv"
+            let run = try runBench(["sweep", file, "--results", results, "--no-plot", "--seed", "1234"])
+            #expect(run.status == 0, "\(run.diagnosis)")
+            #expect(run.stderr.contains("--seed 1234"), "the seed is said: \(run.diagnosis)")
+            let expected = SweepOrder.rounds(seed: 1234).runs(of: try SweepSpec.parse(text, path: file).points(), repetitions: 2)
+            let rows = try readCSV(csv).rows
+            #expect(rows.map { "\($0["point"]!)#\($0["rep"]!)" } == expected.map { "\($0.point.id)#\($0.rep)" }, "\(run.diagnosis)")
+            #expect(rows.allSatisfy { $0["order_seed"] == "1234" })
+
+            // Lose a run of the first round: resuming (no --seed) redoes it alone, under the recorded seed.
+            let measured = try lines(of: csv)
+            try ([measured[0]] + measured[1...].enumerated().filter { $0.offset != 1 }.map(\.element))
+                .joined(separator: "\n").appending("\n").write(toFile: csv, atomically: true, encoding: .utf8)
+            let again = try runBench(["sweep", file, "--results", results, "--no-plot", "--resume"])
+            #expect(again.status == 0, "\(again.diagnosis)")
+            #expect(again.stderr.contains("1 runs to do") && again.stderr.contains("--seed 1234"), "\(again.diagnosis)")
+            let redone = try readCSV(csv).rows
+            #expect(redone.count == 8)
+            #expect(redone.last?["point"] == expected[1].point.id && redone.last?["rep"] == "1", "the lost run, measured anew")
+            #expect(redone.allSatisfy { $0["order_seed"] == "1234" })
+        }
+
+        /// A tiny real search: every probe a row marked as a probe under the point's search id,
+        /// the answer (the sustained full-window confirmation) a row of the summary.
+        @Test func searchAppendsProbesAndPutsTheAnswerInTheSummary() throws {
+            let dir = try makeTemporaryDirectory("search")
+            defer { removeDirectory(dir) }
+            let text = """
+            backends     = epoll-et
+            connections  = 20
+            active       = 10
+            rate         = 1000
+            warmup       = 100ms
+            duration     = 300ms
+            repetitions  = 1
+            search       = p99 <= 50ms
+            search-start = 2k
+            """
+            let file = try writeSweep(dir, "find", text)
+            let results = "\(dir)/results"
+            let run = try runBench(["sweep", file, "--results", results, "--no-plot"], timeout: 120)
+            #expect(run.status == 0, "\(run.diagnosis)")
+            let point = try #require(try SweepSpec.parse(text, path: file).points().first)
+            let rows = try readCSV("\(results)/find.csv").rows
+            #expect(rows.first?["point"] == point.id && rows.first?["probe"] == "", "the ladder's row first: \(run.diagnosis)")
+            let probes = Array(rows.dropFirst())
+            #expect(probes.count >= 2, "\(run.diagnosis)")
+            #expect(probes.allSatisfy { $0["point"] == point.searchID }, "probes are filed under the search id")
+            #expect(probes.allSatisfy { ($0["probe"] ?? "").contains("/") && !($0["rate_target_rps"] ?? "").isEmpty })
+            #expect(probes.first?["probe"]?.hasPrefix("bracket/") == true && probes.first?["rate_target_rps"] == "2000")
+            let shortWindows = probes.filter { !($0["probe"] ?? "").hasPrefix("confirm/") }
+            #expect(shortWindows.allSatisfy { $0["duration_s"] == "0.3" && $0["warmup_s"] == "0.1" })
+            let summary = try readCSV("\(results)/find-summary.csv").rows
+            #expect(summary.first?["point"] == point.id && summary.first?["max_sustainable_rps"] == "")
+            let answer = try #require(summary.first { $0["point"] == point.searchID }, "a summary row for the search: \(run.diagnosis)")
+            if let confirmed = probes.last(where: { $0["probe"] == "confirm/sustained" }) {
+                #expect(answer["status"] == "ok" && answer["max_sustainable_rps"] == confirmed["rate_target_rps"], "\(answer)")
+                #expect(answer["reason"]?.hasPrefix("search: max sustainable rate") == true, "\(answer)")
+                #expect(run.stderr.contains("max sustainable rate \(confirmed["rate_target_rps"]!) req/s"), "\(run.diagnosis)")
+            } else {
+                #expect(answer["status"] == "skipped" && answer["max_sustainable_rps"] == "", "\(answer)")
+                #expect(answer["reason"]?.hasPrefix("search (p99 ≤ 50000 µs):") == true, "\(answer)")
+            }
         }
 
         static let malformed: [(text: String, line: Int)] = [
@@ -157,7 +231,7 @@ extension BenchProcessSuites {
             defer { removeDirectory(dir) }
             let file = try writeSweep(dir, "intr", shortSweep(backends: "poll epoll-lt epoll-et", connections: "20", active: "5"))
             let results = "\(dir)/results"
-            let bench = try ChildProcess("mux-bench", ["sweep", file, "--results", results, "--no-plot"])
+            let bench = try ChildProcess("mux-bench", ["sweep", file, "--results", results, "--no-plot", "--order", "sequential"])
             #expect(bench.waitForStandardError(containing: "[1/3]", timeout: 30), "first run finished: \(bench.standardError())")
             let load = waitForChildProcess(of: bench.pid, named: "mux-load", timeout: 10)
             let server = childProcesses(of: bench.pid).first { $0.name == "mux-server" && $0.state != "Z" }

@@ -158,13 +158,18 @@ private func rawRow(_ figures: [String: String], of sweepPoint: SweepPoint = poi
         #expect(ordered.rows.map { $0["point"] } == [point.id, other.id])
     }
 
-    @Test func load_generator_bottlenecks_are_flagged() {
+    @Test func saturated_reps_are_counted_with_the_side_that_was_the_limit() {
         let rows = [
-            rawRow(["load_user_s": "1.5", "load_sys_s": "0.45", "throughput_rps": "100", "rate_target_rps": "200"], rep: 1),
-            rawRow(["load_user_s": "0.1", "load_sys_s": "0.1", "throughput_rps": "199", "rate_target_rps": "200"], rep: 2),
+            rawRow(["saturated_by": "client"], rep: 1),
+            rawRow(["saturated_by": ""], rep: 2),
+            rawRow(["saturated_by": "both"], rep: 3),
+            rawRow(["saturated_by": "client"], rep: 4),
         ]
-        let reason = SweepSummary.summarize(rows: rows).rows[0]["reason"]
-        #expect(reason == "load generator CPU-bound in 1/2 reps; rate >5% below target in 1/2 reps")
+        let row = SweepSummary.summarize(rows: rows).rows[0]
+        #expect(row["saturated_reps"] == "3")
+        #expect(row["reason"] == "saturated in 3/4 reps (limit: client 2 both 1)")
+        let clean = SweepSummary.summarize(rows: [rawRow(["saturated_by": ""])]).rows[0]
+        #expect(clean["saturated_reps"] == "0" && clean["reason"] == "")
     }
 
     @Test func summary_round_trips_through_csv() throws {

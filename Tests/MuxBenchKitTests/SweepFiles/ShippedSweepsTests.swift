@@ -24,7 +24,7 @@ private func shippedSweepPaths() -> [String] {
 @Suite struct ShippedSweepsTests {
     @Test func the_issue_s_sweeps_are_all_shipped() {
         let names = Set(shippedSweepPaths().map { $0.split(separator: "/").last.map(String.init) ?? "" })
-        for name in ["quick", "c10k", "active-ratio", "payload", "write-mode", "http", "ci", "ab"] {
+        for name in ["quick", "c10k", "active-ratio", "payload", "write-mode", "http", "ci", "ab", "latency-load", "c10k-equal-load"] {
             #expect(names.contains("\(name).sweep"), "Benchmarks/\(name).sweep is missing")
         }
     }
@@ -35,6 +35,24 @@ private func shippedSweepPaths() -> [String] {
         #expect(!spec.points().isEmpty)
         // select cannot hold more than FD_SETSIZE (1024) descriptors: sweeps keep it below.
         #expect(spec.points().filter { $0.backend == "select" }.allSatisfy { $0.connections <= 1000 })
+    }
+
+    /// latency-load: a rate ladder and a search over all backends at 1,000 and 10,000 connections;
+    /// c10k-equal-load: c10k's matrix at fixed offered rates. Both with ≥ 6 rounds (issue 10 §4).
+    @Test func latency_load_and_equal_load_sweeps_measure_open_loop_in_rounds() throws {
+        let latency = try SweepSpec.load(path: repositoryRoot + "/Benchmarks/latency-load.sweep")
+        #expect(latency.search == SearchSpec(figure: "lat_p99_us", boundMicroseconds: 1000))
+        #expect(Set(latency.points().map(\.backend)) == Set(SweepSpec.backendNames))
+        #expect(Set(latency.points().map(\.connections)) == [1000, 10000])
+        #expect(latency.points().allSatisfy { $0.active == 100 })
+        #expect(latency.dimensions.rates.count >= 4 && !latency.dimensions.rates.contains(.closedLoop))
+        #expect(latency.searchPoints().count == 7, "one search per backend and connection count (select: 1,000 only)")
+        #expect(latency.repetitions >= 6)
+        let equal = try SweepSpec.load(path: repositoryRoot + "/Benchmarks/c10k-equal-load.sweep")
+        let c10k = try SweepSpec.load(path: repositoryRoot + "/Benchmarks/c10k.sweep")
+        #expect(equal.dimensions.connections == c10k.dimensions.connections)
+        #expect(equal.dimensions.rates.count >= 2 && !equal.dimensions.rates.contains(.closedLoop))
+        #expect(equal.repetitions >= 6)
     }
 
     @Test func quick_takes_about_a_minute_and_ci_under_two() throws {

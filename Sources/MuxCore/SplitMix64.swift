@@ -1,5 +1,6 @@
-// A seeded generator for tests and benchmarks: the same "random" values on every run, so a
-// failure can be reproduced and two benchmark runs record the same input.
+// A seeded generator for tests, benchmarks and the sweep's shuffled order: the same "random" values
+// on every run, so a failure can be reproduced, two benchmark runs record the same input, and a
+// recorded sweep seed gives the same order again. Its sequence is part of that contract.
 #if canImport(Glibc)
 import Glibc
 #endif

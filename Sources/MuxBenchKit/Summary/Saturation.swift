@@ -1,0 +1,63 @@
+// Whose limit a run measured. A run is saturated when its figures may not be the server's: an
+// open loop that delivered under 99% of what it offered, a load generator near all of its CPUs,
+// or both processes pegged (then throughput is whoever gives out first and "CPU per request" is
+// just utilisation ÷ throughput). The CSV's `saturated_by` column says which side was the limit,
+// the summary counts such reps, charts draw them hollow and the check never compares their speed.
+
+/// Which side ran out, for a saturated run.
+public enum SaturationLimit: String, Sendable, CaseIterable {
+    /// The load generator was at ≥ 90% of the CPUs its threads can use; the server was not pegged.
+    case client
+    /// An open loop fell short with the server pegged and the load generator not.
+    case server
+    /// Both processes pegged.
+    case both
+    /// An open loop fell short with neither process pegged (the machine, scheduling, the network path).
+    case neither
+}
+
+public struct SaturationInput: Sendable {
+    /// Open loop: requests per second asked for; nil in closed loop.
+    public var offeredRPS: Double?
+    public var achievedRPS: Double
+    /// CPU seconds per window second. The server is single-threaded: 1.0 is all it can use.
+    public var serverCPUUtil: Double
+    public var loadCPUUtil: Double
+    /// How many CPUs the load generator could use at once: its threads, at most the CPUs it is pinned to.
+    public var loadCPUCapacity: Double
+
+    public init(offeredRPS: Double?, achievedRPS: Double, serverCPUUtil: Double, loadCPUUtil: Double, loadCPUCapacity: Double) {
+        self.offeredRPS = offeredRPS
+        self.achievedRPS = achievedRPS
+        self.serverCPUUtil = serverCPUUtil
+        self.loadCPUUtil = loadCPUUtil
+        self.loadCPUCapacity = loadCPUCapacity
+    }
+}
+
+public enum Saturation {
+    /// An open loop must deliver at least this fraction of its offered rate.
+    public static let deliveredFraction = 0.99
+    /// A process at this fraction of the CPUs it can use is pegged.
+    public static let peggedFraction = 0.90
+
+    /// The side that limited the run, or nil when the run measured the server unhindered.
+    /// A closed loop with only the server pegged is not saturated: that is the server's capacity.
+    public static func limit(_ input: SaturationInput) -> SaturationLimit? {
+        let serverPegged = input.serverCPUUtil >= peggedFraction
+        let clientPegged = input.loadCPUUtil >= peggedFraction * max(input.loadCPUCapacity, 1)
+        let short = input.offeredRPS.map { input.achievedRPS < $0 * deliveredFraction } ?? false
+        switch (clientPegged, serverPegged) {
+        case (true, true): return .both
+        case (true, false): return .client
+        case (false, true): return short ? .server : nil
+        case (false, false): return short ? .neither : nil
+        }
+    }
+
+    /// The CSV value of a row's `saturated_by`: empty when not saturated.
+    public static func column(_ limit: SaturationLimit?) -> String { limit?.rawValue ?? "" }
+
+    /// Whether a raw row was saturated (its `saturated_by` is set).
+    public static func isSaturated(_ row: [String: String]) -> Bool { !(row["saturated_by"] ?? "").isEmpty }
+}
