@@ -50,10 +50,7 @@ public struct LoadReport: Sendable {
 
     public func message() -> ResultMessage {
         let s = histogram.summary()
-        func finite(_ value: Double) -> Double? { value.isFinite ? value : nil }
-        let latency = ResultMessage.Latency(mean: finite(s.mean), stddev: finite(s.stddev), p50: finite(s.p50),
-                                            p90: finite(s.p90), p99: finite(s.p99), p999: finite(s.p999),
-                                            p9999: finite(s.p9999), max: finite(s.max))
+        let latency = distribution(histogram)
         var message = ResultMessage(
             wireProtocol: configuration.wireProtocol.rawValue, connections: configuration.connections,
             active: configuration.active, threads: configuration.threads, pipeline: configuration.pipeline,

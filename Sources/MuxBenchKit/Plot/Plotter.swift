@@ -102,7 +102,8 @@ public func renderCharts(summaryPath: String, outputPrefix: String, sweepName: S
     ]
     settings += [
         "conditions=\(gnuplotString(chartConditions(summary: table, rawPath: rawCSVPath(forSummary: summaryPath))))",
-        "bars=\(gnuplotString(table.header.contains("throughput_rps_ci_low") ? "ci" : "minmax"))",
+        // Bars from the median's interval where the summary has one (older summaries: min–max).
+        "bars=\(gnuplotString(table.rows.contains { !($0["throughput_rps_ci_low"] ?? "").isEmpty } ? "ci" : "minmax"))",
         "searched=\(open.searched ? 1 : 0)", "openloop=\(open.connections.isEmpty ? 0 : 1)",
         "satcol=\(table.header.contains("saturated_reps") ? 1 : 0)",
         "present=\(gnuplotString(open.backends.joined(separator: " ")))",
