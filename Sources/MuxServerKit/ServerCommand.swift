@@ -14,10 +14,10 @@ public enum ServerCommand {
         Prints a JSON ready line with the port once listening; SIGUSR1 prints the syscall and request
         counters as a JSON line; SIGINT/SIGTERM print them once more and exit 0.
         """,
-        usage: "mux-server --backend select|poll|epoll-lt|epoll-et [options]",
+        usage: "mux-server --backend \(Backend.names.joined(separator: "|")) [options]",
         options: [
             OptionSpec("backend", short: "b", value: "NAME", default: "epoll-lt",
-                       help: "multiplexer: \(Backend.names.joined(separator: ", "))"),
+                       help: "multiplexer: \(Backend.nameList)"),
             OptionSpec("host", value: "ADDR", default: "127.0.0.1", help: "IPv4 address to listen on"),
             OptionSpec("port", short: "p", value: "N", default: "0", help: "TCP port (0: any free port)"),
             OptionSpec("protocol", value: "NAME", default: "echo", help: "echo or http"),
@@ -71,16 +71,9 @@ public enum ServerCommand {
         let fileLimit = raiseFileLimit()
         let syscalls = Syscalls()
         do {
-            switch configuration.backend {
-            case .select: try serve(configuration, SelectMultiplexer(syscalls: syscalls), fileLimit)
-            case .poll: try serve(configuration, PollMultiplexer(syscalls: syscalls), fileLimit)
-            case .epollLT:
-                try serve(configuration, EpollMultiplexer(syscalls: syscalls, edgeTriggered: false,
-                                                          maxEvents: configuration.maxEvents), fileLimit)
-            case .epollET:
-                try serve(configuration, EpollMultiplexer(syscalls: syscalls, edgeTriggered: true,
-                                                          maxEvents: configuration.maxEvents), fileLimit)
-            }
+            // The one choice of backend is makeMultiplexer's; the loop is opened on what it made.
+            try serve(configuration, makeMultiplexer(configuration.backend, syscalls: syscalls,
+                                                     maxEvents: configuration.maxEvents), fileLimit)
         } catch let error as SyscallError where error.call.hasPrefix("bind") {
             printError("mux-server: cannot listen on \(configuration.host):\(configuration.port): \(error.name) (\(String(cString: strerror(error.code))))")
             return ExitCode.failure.rawValue
