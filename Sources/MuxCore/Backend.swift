@@ -40,6 +40,7 @@ public enum Backend: String, CaseIterable, Sendable {
     case poll
     case epollLT = "epoll-lt"
     case epollET = "epoll-et"
+    case ioUringPoll = "io-uring-poll"
 
     public var traits: BackendTraits {
         switch self {
@@ -59,6 +60,10 @@ public enum Backend: String, CaseIterable, Sendable {
             return BackendTraits(isEdgeTriggered: true, descriptorLimit: nil, model: .readiness,
                                  waitScansEveryDescriptor: false, usesIOUring: false, colour: "#2ca02c", pointType: 11,
                                  summary: "epoll, edge-triggered")
+        case .ioUringPoll:
+            return BackendTraits(isEdgeTriggered: true, descriptorLimit: nil, model: .readiness,
+                                 waitScansEveryDescriptor: false, usesIOUring: true, colour: "#9467bd", pointType: 13,
+                                 summary: "io_uring multishot poll (readiness), plain read/write")
         }
     }
 
@@ -73,7 +78,7 @@ public enum Backend: String, CaseIterable, Sendable {
 
     /// Why this backend cannot run on this machine (io_uring refused: errno and the sysctl), or nil.
     public var unavailableReason: String? {
-        traits.usesIOUring ? "io_uring: not built" : nil
+        traits.usesIOUring ? IOURing.unavailableReason : nil
     }
 }
 
@@ -85,5 +90,6 @@ public func makeMultiplexer(_ backend: Backend, syscalls: Syscalls, maxEvents: I
     case .poll: return PollMultiplexer(syscalls: syscalls)
     case .epollLT: return try EpollMultiplexer(syscalls: syscalls, edgeTriggered: false, maxEvents: maxEvents)
     case .epollET: return try EpollMultiplexer(syscalls: syscalls, edgeTriggered: true, maxEvents: maxEvents)
+    case .ioUringPoll: return try IOURingPollMultiplexer(syscalls: syscalls, maxEvents: maxEvents)
     }
 }

@@ -23,7 +23,7 @@ public enum ServerCommand {
             OptionSpec("protocol", value: "NAME", default: "echo", help: "echo or http"),
             OptionSpec("max-events", value: "N", default: "1024", help: "epoll_wait batch size"),
             OptionSpec("write-mode", value: "MODE", default: "immediate",
-                       help: "immediate, or on-writable (switch interest to writable per reply, as the classic tutorials do)"),
+                       help: "immediate, or on-writable (switch interest to writable per reply, as the classic tutorials do; readiness backends only)"),
             OptionSpec("max-connections", value: "N", default: "unlimited",
                        help: "close connections beyond N at once (counted as rejected)"),
             OptionSpec("idle-timeout", value: "DURATION", default: "none", help: "close connections silent this long"),
@@ -67,6 +67,11 @@ public enum ServerCommand {
         case let .run(parsed): configuration = parsed
         case let .exit(status): return status
         }
+        // io_uring refused (sysctl, seccomp, old kernel): one line naming errno and the sysctl.
+        if let reason = configuration.backend.unavailableReason {
+            printError("mux-server: --backend \(configuration.backend.rawValue): \(reason)")
+            return ExitCode.failure.rawValue
+        }
         signal(SIGPIPE, SIG_IGN)
         let fileLimit = raiseFileLimit()
         let syscalls = Syscalls()
@@ -86,11 +91,16 @@ public enum ServerCommand {
 
     private static func serve<M: Multiplexer>(_ configuration: ServerConfiguration, _ mux: M, _ fileLimit: Int) throws {
         let loop = try ServerLoop(configuration: configuration, mux: mux, log: printError)
-        printLine("{\"type\":\"ready\",\"backend\":\"\(configuration.backend.rawValue)\",\"host\":\"\(configuration.host)\","
-            + "\"port\":\(loop.port),\"pid\":\(getpid()),\"protocol\":\"\(configuration.wireProtocol.rawValue)\","
-            + "\"write_mode\":\"\(configuration.writeMode.rawValue)\",\"max_events\":\(configuration.maxEvents),"
-            + "\"fd_limit\":\(fileLimit)}")
+        announce(configuration, port: loop.port, fileLimit: fileLimit)
         // Counter lines go through the counted write, so kernel-side counts (perf) agree.
         try loop.run { line in loop.emit(line, to: STDOUT_FILENO) }
+    }
+
+    /// The ready line: listening, on this port.
+    private static func announce(_ configuration: ServerConfiguration, port: UInt16, fileLimit: Int) {
+        printLine("{\"type\":\"ready\",\"backend\":\"\(configuration.backend.rawValue)\",\"host\":\"\(configuration.host)\","
+            + "\"port\":\(port),\"pid\":\(getpid()),\"protocol\":\"\(configuration.wireProtocol.rawValue)\","
+            + "\"write_mode\":\"\(configuration.writeMode.rawValue)\",\"max_events\":\(configuration.maxEvents),"
+            + "\"fd_limit\":\(fileLimit)}")
     }
 }
