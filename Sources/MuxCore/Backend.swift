@@ -41,6 +41,7 @@ public enum Backend: String, CaseIterable, Sendable {
     case epollLT = "epoll-lt"
     case epollET = "epoll-et"
     case ioUringPoll = "io-uring-poll"
+    case ioUring = "io-uring"
 
     public var traits: BackendTraits {
         switch self {
@@ -64,6 +65,10 @@ public enum Backend: String, CaseIterable, Sendable {
             return BackendTraits(isEdgeTriggered: true, descriptorLimit: nil, model: .readiness,
                                  waitScansEveryDescriptor: false, usesIOUring: true, colour: "#9467bd", pointType: 13,
                                  summary: "io_uring multishot poll (readiness), plain read/write")
+        case .ioUring:
+            return BackendTraits(isEdgeTriggered: true, descriptorLimit: nil, model: .completion,
+                                 waitScansEveryDescriptor: false, usesIOUring: true, colour: "#8c564b", pointType: 15,
+                                 summary: "io_uring completions: multishot accept and recv, send")
         }
     }
 
@@ -91,5 +96,6 @@ public func makeMultiplexer(_ backend: Backend, syscalls: Syscalls, maxEvents: I
     case .epollLT: return try EpollMultiplexer(syscalls: syscalls, edgeTriggered: false, maxEvents: maxEvents)
     case .epollET: return try EpollMultiplexer(syscalls: syscalls, edgeTriggered: true, maxEvents: maxEvents)
     case .ioUringPoll: return try IOURingPollMultiplexer(syscalls: syscalls, maxEvents: maxEvents)
+    case .ioUring: throw MultiplexerError.completionBackend(backend)
     }
 }

@@ -31,6 +31,10 @@ public enum ServerCommand {
                        help: "SO_SNDBUF of accepted sockets"),
             OptionSpec("output-limit", value: "BYTES", default: "256KiB",
                        help: "pending output per connection above which its reading pauses"),
+            OptionSpec("ring-entries", value: "N", default: "4096",
+                       help: "io-uring: submission queue entries (the completion queue gets 16x)"),
+            OptionSpec("ring-buffers", value: "N", default: "1024",
+                       help: "io-uring: provided receive buffers of 8 KiB (a power of two)"),
         ])
 
     /// Parses flags into a configuration; bad input throws the one-line usage error.
@@ -57,6 +61,13 @@ public enum ServerCommand {
         if let t = try parsed.duration("idle-timeout") { configuration.idleTimeoutSeconds = t }
         if let n = try parsed.int("send-buffer", in: 1024...(1 << 30)) { configuration.sendBufferBytes = Int32(n) }
         if let n = try parsed.int("output-limit", in: 1024...Int.max) { configuration.outputHighWater = n }
+        if let n = try parsed.int("ring-entries", in: 1...32768) { configuration.ringEntries = UInt32(n) }
+        if let n = try parsed.int("ring-buffers", in: 1...32768) {
+            guard n & (n - 1) == 0 else {
+                throw UsageError(program: parser.program, message: "--ring-buffers: expected a power of two, got '\(n)'")
+            }
+            configuration.ringBuffers = UInt32(n)
+        }
         return configuration
     }
 
@@ -76,9 +87,20 @@ public enum ServerCommand {
         let fileLimit = raiseFileLimit()
         let syscalls = Syscalls()
         do {
-            // The one choice of backend is makeMultiplexer's; the loop is opened on what it made.
-            try serve(configuration, makeMultiplexer(configuration.backend, syscalls: syscalls,
-                                                     maxEvents: configuration.maxEvents), fileLimit)
+            switch configuration.backend.traits.model {
+            case .readiness:
+                // The one choice of backend is makeMultiplexer's; the loop is opened on what it made.
+                try serve(configuration, makeMultiplexer(configuration.backend, syscalls: syscalls,
+                                                         maxEvents: configuration.maxEvents), fileLimit)
+            case .completion:
+                let loop = try CompletionServerLoop(configuration: configuration, syscalls: syscalls, log: printError,
+                                                    submissionEntries: configuration.ringEntries,
+                                                    completionEntries: configuration.ringEntries * 16,
+                                                    bufferCount: configuration.ringBuffers,
+                                                    bufferSize: configuration.ringBufferBytes)
+                announce(configuration, port: loop.port, fileLimit: fileLimit)
+                try loop.run { line in loop.emit(line, to: STDOUT_FILENO) }
+            }
         } catch let error as SyscallError where error.call.hasPrefix("bind") {
             printError("mux-server: cannot listen on \(configuration.host):\(configuration.port): \(error.name) (\(String(cString: strerror(error.code))))")
             return ExitCode.failure.rawValue

@@ -78,10 +78,13 @@ import Glibc
         let sent = flood(flooder.fd, upTo: 64 << 20, seconds: 1.0)
         let rss = try ProcessProbe.residentKiB(pid)
         #expect(rss < 64 * 1024, "server RSS \(rss) KiB (was \(before) KiB) after a \(sent)-byte flood")
-        // Pending output per connection stays near its 256 KiB cap (plus one 64 KiB read).
+        // Pending output per connection stays near its 256 KiB cap (plus one 64 KiB read; under
+        // io-uring, plus what the multishot recv had already received when its cancel landed:
+        // at most one multishot batch, 32 provided buffers of 8 KiB).
         let counters = try server.counters()
         let pending = counters["bytes_in"]! - counters["bytes_out"]!
-        #expect(pending <= 256 * 1024 + 65536, "\(pending) bytes pending: \(counters)")
+        let overshoot = backend.traits.model == .completion ? 32 * 8192 : 65536
+        #expect(pending <= 256 * 1024 + overshoot, "\(pending) bytes pending: \(counters)")
         #expect(sent > 1 << 20, "the flood should outrun the socket buffers: \(sent)")
         let other = try TestClient(port: server.port)
         try other.send("still served")
