@@ -233,6 +233,11 @@ public struct PointRunner {
         row["read_eagain"] = "\(window.readEAGAIN)"
         row["sc_per_req"] = requests > 0 ? formatCompactNumber(Double(window.total) / requests) : ""
         row["events_per_wait"] = window.wait > 0 ? formatCompactNumber(Double(window.events) / Double(window.wait)) : ""
+        // io_uring: SQEs and CQEs per request and CQEs per io_uring_enter (every wait is one).
+        let ring = Backend(rawValue: point.backend)?.traits.usesIOUring == true
+        row["sqe_per_req"] = ring && requests > 0 ? formatCompactNumber(Double(window.sqes) / requests) : ""
+        row["cqe_per_req"] = ring && requests > 0 ? formatCompactNumber(Double(window.cqes) / requests) : ""
+        row["cqes_per_enter"] = ring && window.wait > 0 ? formatCompactNumber(Double(window.cqes) / Double(window.wait)) : ""
         row["kernel"] = system.kernel
         row["cpu_model"] = system.cpuModel
         row["commit"] = system.commit
@@ -250,5 +255,6 @@ extension SyscallCounters {
         write = value("write"); close = value("close"); other = value("other")
         readEAGAIN = value("read_eagain"); readEOF = value("read_eof"); writeEAGAIN = value("write_eagain")
         acceptEAGAIN = value("accept_eagain"); events = value("events")
+        sqes = value("sqes"); cqes = value("cqes")
     }
 }

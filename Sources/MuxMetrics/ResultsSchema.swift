@@ -10,7 +10,10 @@ public enum ResultsSchema {
         "lat_p999_us", "lat_max_us", "server_user_s", "server_sys_s", "server_cpu_us_per_req",
         "ctx_vol", "ctx_invol", "load_user_s", "load_sys_s", "sc_wait", "sc_ctl", "sc_accept",
         "sc_read", "sc_write", "sc_close", "sc_other", "read_eagain", "sc_per_req",
-        "events_per_wait", "kernel", "cpu_model", "commit", "started_at",
+        "events_per_wait",
+        // io_uring's work per request instead of syscalls: empty for the other backends.
+        "sqe_per_req", "cqe_per_req", "cqes_per_enter",
+        "kernel", "cpu_model", "commit", "started_at",
     ]
 
     /// The columns that name a point (its parameters), shared by the raw and summary CSVs.
@@ -27,6 +30,7 @@ public enum ResultsSchema {
         "events_per_wait", "wait_per_req", "ctl_per_req", "accept_per_req", "read_per_req",
         "write_per_req", "close_per_req", "other_per_req", "read_eagain_per_req",
         "load_cpu_util",
+        "sqe_per_req", "cqe_per_req", "cqes_per_enter",
     ]
 
     /// Columns of results/NAME-summary.csv: parameters, repetitions measured, the point's status
