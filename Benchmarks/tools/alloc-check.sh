@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 swift build -c release --product mux-server >/dev/null
-backends=("${@:-select poll epoll-lt epoll-et}")
+# Every backend by default, as mux-server's usage line lists them (Backend is the one list).
+all=$(.build/release/mux-server --help | sed -n 's/.*--backend \([a-z|-]*\) .*/\1/p' | head -1 | tr '|' ' ')
+backends=("${@:-$all}")
 work=$(mktemp -d)
 status=0
 for proto in echo http; do
