@@ -1,7 +1,7 @@
 // The backends, by the names users type, with the traits everything else derives from: every
 // list, help text, skip rule, colour and chart legend reads them here. Adding a backend is one
 // new file (the implementation) plus one case below: its traits row and its line in
-// `makeMultiplexer`, both in this file.
+// `withMultiplexer`, both in this file.
 import CMuxShim
 
 /// How a backend tells the loop about I/O.
@@ -87,15 +87,37 @@ public enum Backend: String, CaseIterable, Sendable {
     }
 }
 
-/// Creates the readiness backend named `backend`: the choice is made here and nowhere else.
-/// A completion backend has no `Multiplexer` (it runs its own loop): asking for one throws.
-public func makeMultiplexer(_ backend: Backend, syscalls: Syscalls, maxEvents: Int = 1024) throws -> any Multiplexer {
-    switch backend {
-    case .select: return SelectMultiplexer(syscalls: syscalls)
-    case .poll: return PollMultiplexer(syscalls: syscalls)
-    case .epollLT: return try EpollMultiplexer(syscalls: syscalls, edgeTriggered: false, maxEvents: maxEvents)
-    case .epollET: return try EpollMultiplexer(syscalls: syscalls, edgeTriggered: true, maxEvents: maxEvents)
-    case .ioUringPoll: return try IOURingPollMultiplexer(syscalls: syscalls, maxEvents: maxEvents)
-    case .ioUring: throw MultiplexerError.completionBackend(backend)
+/// Receives a backend's multiplexer as its concrete type, so generic code over it (the server
+/// loop) is compiled once per backend rather than through an existential.
+public protocol MultiplexerVisitor {
+    associatedtype Result
+    func visit<M: Multiplexer>(_ mux: M) throws -> Result
+}
+
+extension Backend {
+    /// Creates this readiness backend's multiplexer and hands it to `visitor`: the choice of type
+    /// is made here and nowhere else. Inlinable, so a caller's visitor is specialised per backend.
+    /// A completion backend has no `Multiplexer` (it runs its own loop): asking for one throws.
+    @inlinable
+    public func withMultiplexer<V: MultiplexerVisitor>(syscalls: Syscalls, maxEvents: Int = 1024,
+                                                      _ visitor: V) throws -> V.Result {
+        switch self {
+        case .select: return try visitor.visit(SelectMultiplexer(syscalls: syscalls))
+        case .poll: return try visitor.visit(PollMultiplexer(syscalls: syscalls))
+        case .epollLT: return try visitor.visit(EpollMultiplexer(syscalls: syscalls, edgeTriggered: false, maxEvents: maxEvents))
+        case .epollET: return try visitor.visit(EpollMultiplexer(syscalls: syscalls, edgeTriggered: true, maxEvents: maxEvents))
+        case .ioUringPoll: return try visitor.visit(IOURingPollMultiplexer(syscalls: syscalls, maxEvents: maxEvents))
+        case .ioUring: throw MultiplexerError.completionBackend(self)
+        }
     }
+}
+
+/// The multiplexer as an existential, for code that does not need it specialised (tests, tools).
+private struct ExistentialMultiplexer: MultiplexerVisitor {
+    func visit<M: Multiplexer>(_ mux: M) -> any Multiplexer { mux }
+}
+
+/// Creates the readiness backend named `backend` (see `Backend.withMultiplexer`).
+public func makeMultiplexer(_ backend: Backend, syscalls: Syscalls, maxEvents: Int = 1024) throws -> any Multiplexer {
+    try backend.withMultiplexer(syscalls: syscalls, maxEvents: maxEvents, ExistentialMultiplexer())
 }

@@ -89,9 +89,10 @@ public enum ServerCommand {
         do {
             switch configuration.backend.traits.model {
             case .readiness:
-                // The one choice of backend is makeMultiplexer's; the loop is opened on what it made.
-                try serve(configuration, makeMultiplexer(configuration.backend, syscalls: syscalls,
-                                                         maxEvents: configuration.maxEvents), fileLimit)
+                // The one choice of multiplexer type is Backend's; the loop is specialised for it.
+                try configuration.backend.withMultiplexer(
+                    syscalls: syscalls, maxEvents: configuration.maxEvents,
+                    ReadinessServe(configuration: configuration, fileLimit: fileLimit))
             case .completion:
                 let loop = try CompletionServerLoop(configuration: configuration, syscalls: syscalls, log: printError,
                                                     submissionEntries: configuration.ringEntries,
@@ -111,7 +112,14 @@ public enum ServerCommand {
         return ExitCode.success.rawValue
     }
 
-    private static func serve<M: Multiplexer>(_ configuration: ServerConfiguration, _ mux: M, _ fileLimit: Int) throws {
+    /// Runs the readiness loop over whichever multiplexer `Backend.withMultiplexer` made.
+    private struct ReadinessServe: MultiplexerVisitor {
+        let configuration: ServerConfiguration
+        let fileLimit: Int
+        func visit<M: Multiplexer>(_ mux: M) throws { try ServerCommand.serve(configuration, mux, fileLimit) }
+    }
+
+    fileprivate static func serve<M: Multiplexer>(_ configuration: ServerConfiguration, _ mux: M, _ fileLimit: Int) throws {
         let loop = try ServerLoop(configuration: configuration, mux: mux, log: printError)
         announce(configuration, port: loop.port, fileLimit: fileLimit)
         // Counter lines go through the counted write, so kernel-side counts (perf) agree.
