@@ -56,7 +56,9 @@ public struct IOURing: ~Copyable {
         syscalls.counters.wait &+= 1
         let n = mux_ring_enter(ring, waitFor, timeoutNanoseconds)
         if n >= 0 { syscalls.counters.sqes &+= UInt64(n); return Int(n) }
-        if n == -EINTR { return 0 }
+        // EINTR: the loop comes round again. EBUSY: completions overflowed the CQ and wait in the
+        // kernel (IORING_FEAT_NODROP); reaping what is there lets them in.
+        if n == -EINTR || n == -EBUSY { return 0 }
         throw SyscallError("io_uring_enter", -n)
     }
 

@@ -310,7 +310,7 @@ public final class CompletionServerLoop {
             let bytes = UnsafeMutableRawPointer(mux_buffer_ring_buffer(buffers, bufferID)!)
             if connection.draining {
                 connection.drainedBytes += Int(result)
-                if connection.drainedBytes > ServerLoop<EpollMultiplexer>.lingerByteLimit { close(connection); return }
+                if connection.drainedBytes > LingeringClose.byteLimit { close(connection); return }
             } else if !connection.closeAfterFlush {
                 let reply = responder.respond(to: bytes, count: Int(result), input: &connection.input, statistics: &statistics)
                 if reply.closeAfterReply { connection.closeAfterFlush = true }
@@ -413,7 +413,7 @@ public final class CompletionServerLoop {
         connection.readingPaused = false
         connection.input.clear()
         lingering.append((connection.fd, connection.generation,
-                          monotonicNanoseconds() + ServerLoop<EpollMultiplexer>.lingerNanoseconds))
+                          monotonicNanoseconds() + LingeringClose.nanoseconds))
         if !connection.receiving { armReceive(connection) }
     }
 

@@ -397,8 +397,8 @@ public final class ServerLoop<M: Multiplexer> {
     }
 
     /// Longest a lingering close waits for the peer's EOF, and most bytes it reads meanwhile.
-    static var lingerNanoseconds: UInt64 { 2_000_000_000 }
-    static var lingerByteLimit: Int { 1 << 20 }
+    static var lingerNanoseconds: UInt64 { LingeringClose.nanoseconds }
+    static var lingerByteLimit: Int { LingeringClose.byteLimit }
 
     /// The reply is out and the connection is to close: shut down our side (the peer reads the
     /// reply, then EOF) and keep reading what it still sends. Closing with unread input would

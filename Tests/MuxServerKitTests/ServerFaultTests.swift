@@ -44,8 +44,10 @@ import Glibc
         #expect(try server.stop().status == 0)
     }
 
-    @Test func idleTimeoutClosesASilentConnectionButNotATrickle() throws {
-        let server = try ServerProcess(["--backend", "epoll-lt", "--protocol", "http", "--idle-timeout", "500ms"])
+    @Test(arguments: Backend.allCases)
+    func idleTimeoutClosesASilentConnectionButNotATrickle(_ backend: Backend) throws {
+        if backendUnavailable(backend) { return }
+        let server = try ServerProcess(["--backend", backend.rawValue, "--protocol", "http", "--idle-timeout", "500ms"])
         let silent = try TestClient(port: server.port, timeout: 5)
         let trickling = try TestClient(port: server.port)
         try silent.send("GET / HTTP/1.1\r\n")  // once, then nothing
