@@ -243,6 +243,15 @@ int mux_ring_cancel_and_close(struct mux_ring *r, int fd, uint64_t cancel_user_d
     return 0;
 }
 
+int mux_ring_close(struct mux_ring *r, int fd, uint64_t user_data) {
+    struct io_uring_sqe *sqe = next_sqe(r);
+    if (!sqe) return -EBUSY;
+    sqe->opcode = IORING_OP_CLOSE;
+    sqe->fd = fd;
+    sqe->user_data = user_data;
+    return 0;
+}
+
 int mux_ring_cancel(struct mux_ring *r, uint64_t target, uint64_t user_data) {
     struct io_uring_sqe *sqe = next_sqe(r);
     if (!sqe) return -EBUSY;

@@ -430,7 +430,11 @@ public final class CompletionServerLoop {
         let fd = connection.fd
         let cancel = Self.userData(.control, fd: fd, generation: 0)
         let closing = Self.userData(.close, fd: fd, generation: 0)
-        if (try? queue({ mux_ring_cancel_and_close(ring.raw, fd, cancel, closing) })) == nil {
+        // Nothing in flight (the usual close, at EOF: the recv has ended, no send pending):
+        // the close alone. Otherwise cancel-by-fd first, which costs the kernel a search.
+        let idle = !connection.receiving && !connection.sendInFlight
+        if (try? queue({ idle ? mux_ring_close(ring.raw, fd, closing)
+                              : mux_ring_cancel_and_close(ring.raw, fd, cancel, closing) })) == nil {
             syscalls.close(fd)   // the ring refused even after a submit: close here, counted
             statistics.closed += 1
         }

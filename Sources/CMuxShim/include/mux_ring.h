@@ -73,6 +73,8 @@ int mux_ring_send(struct mux_ring *ring, int fd, const void *buf, unsigned len, 
 /// Cancels every request on `fd`, hard-linked to a close of `fd`: the close runs after the
 /// cancel whatever it found, so the descriptor cannot be reused while requests still use it.
 int mux_ring_cancel_and_close(struct mux_ring *ring, int fd, uint64_t cancel_user_data, uint64_t close_user_data);
+/// Closes `fd` through the ring (for a descriptor with no request left on it).
+int mux_ring_close(struct mux_ring *ring, int fd, uint64_t user_data);
 /// Cancels the request whose user_data is `target`.
 int mux_ring_cancel(struct mux_ring *ring, uint64_t target, uint64_t user_data);
 
