@@ -5,12 +5,18 @@
 # writes OUT-throughput.png, OUT-latency.png, OUT-cpu.png, OUT-syscalls.png, OUT-events.png:
 # one line per backend, the same colour for a backend on every chart, the median of the
 # repetitions with error bars from their min to their max. Only points with status ok are drawn.
+# The backends and their order come from the data (order of first appearance); no backend name
+# is written in this file. `mux-bench plot` also passes each backend's colour and point type from
+# its traits (Sources/MuxCore/Backend.swift), so a backend looks the same in every sweep's charts.
 #
 # Optional variables (-e "name='value'; ..."):
 #   title        chart title prefix                       (default: the name in `out`)
 #   x            connections | active | payload_bytes | mode | protocol | rate_target_rps
 #                (default: connections); the named ones draw bars per backend, one cluster per value
-#   backends     which backends to draw, in legend order  (default: all four)
+#   backends     which backends to draw, in legend order  (default: those in the data, in order)
+#   style_backends, style_colours, style_points
+#                parallel word lists: a backend's colour ('#rrggbb') and point type; a backend
+#                not named there takes a colour by its place in `backends`
 #   split        a column that splits each backend's line in several ('mode', 'protocol', 'rate_target_rps'),
 #                told apart by dash type; split_values lists the values to draw
 #   series       the exact lines: words "backend" or "backend/VALUE-of-split"
@@ -37,7 +43,17 @@ basename(s) = strstrt(s, '/') ? basename(s[strstrt(s, '/') + 1:]) : s
 if (!exists("title")) { title = basename(out) }
 if (!exists("x")) { x = 'connections' }
 xcol = x    # `x` itself is gnuplot's dummy variable inside plot expressions
-if (!exists("backends")) { backends = 'select poll epoll-lt epoll-et' }
+set datafile separator ","
+windex(w, list) = sum [i = 1:words(list)] (word(list, i) eq w ? i : 0)
+if (!exists("backends")) {
+    # Every backend with an ok point, in the order the summary lists them.
+    backends = ''
+    add_backend(b) = (windex(b, backends) == 0 ? backends = backends.' '.b : 0)
+    stats data using (strcol("status") eq 'ok' ? add_backend(strcol("backend")) : 0) nooutput
+}
+if (!exists("style_backends")) { style_backends = '' }
+if (!exists("style_colours")) { style_colours = '' }
+if (!exists("style_points")) { style_points = '' }
 if (!exists("split")) { split = '' }
 if (!exists("split_values")) { split_values = (split eq 'mode') ? 'immediate on-writable' : '' }
 if (!exists("categories")) { categories = 'immediate on-writable' }
@@ -62,7 +78,6 @@ if (!exists("series")) {
     }
 }
 
-set datafile separator ","
 set datafile missing NaN            # rows of other series become gaps the line skips, not breaks
 set key autotitle columnheader
 set terminal pngcairo enhanced size 1000,640 font "DejaVu Sans,11" linewidth 1.5
@@ -74,12 +89,14 @@ set key outside right top vertical samplen 2.5 spacing 1.2
 # --- series: backend, split value, and how each is drawn -------------------------------------
 backend_of(s) = strstrt(s, '/') ? s[1:strstrt(s, '/') - 1] : s
 split_of(s) = strstrt(s, '/') ? s[strstrt(s, '/') + 1:] : ''
-windex(w, list) = sum [i = 1:words(list)] (word(list, i) eq w ? i : 0)
-# Fixed per backend (not per position) so a sweep without select keeps epoll's colours.
-color(s) = backend_of(s) eq 'select' ? '#d62728' : backend_of(s) eq 'poll' ? '#ff7f0e' : \
-           backend_of(s) eq 'epoll-lt' ? '#1f77b4' : backend_of(s) eq 'epoll-et' ? '#2ca02c' : '#7f7f7f'
-point(s) = backend_of(s) eq 'select' ? 5 : backend_of(s) eq 'poll' ? 7 : \
-           backend_of(s) eq 'epoll-lt' ? 9 : backend_of(s) eq 'epoll-et' ? 11 : 13
+# Fixed per backend when style_* name it (not per position, so a sweep without select keeps
+# epoll's colours); otherwise by the backend's place in `backends`.
+fallback_colours = '#1f77b4 #ff7f0e #2ca02c #d62728 #9467bd #8c564b #e377c2 #7f7f7f #bcbd22 #17becf'
+style_index(s) = windex(backend_of(s), style_backends)
+place(s) = windex(backend_of(s), backends) > 0 ? windex(backend_of(s), backends) : 1
+color(s) = style_index(s) > 0 ? word(style_colours, style_index(s)) : \
+           word(fallback_colours, (place(s) - 1) % words(fallback_colours) + 1)
+point(s) = style_index(s) > 0 ? int(word(style_points, style_index(s))) : 3 + 2 * place(s)
 dash(s) = split_of(s) eq '' ? 1 : (windex(split_of(s), split_values) > 0 ? windex(split_of(s), split_values) : 1)
 label(s) = split_of(s) eq '' ? backend_of(s) : backend_of(s).' ('.split_of(s).')'
 # A search's row is its answer, not a point of the matrix (gnuplot's ?: evaluates one branch, so
@@ -184,7 +201,7 @@ set output out.'-syscalls.png'
 set terminal pngcairo size 1600,900
 set multiplot layout 2,3 title sprintf("%s: server syscalls per request by kind\n{/*0.8 (%s)}", title, note) font ",13" margins 0.05,0.98,0.07,(nseries > 4 ? 0.85 : 0.87) spacing 0.06,0.12
 unset key
-eval panel('wait_per_req', 'wait (select / poll / epoll\_wait)', 'calls per request')
+eval panel('wait_per_req', 'wait (select / poll / epoll\_wait / io\_uring\_enter)', 'calls per request')
 eval panel('ctl_per_req', 'ctl (epoll\_ctl)', 'calls per request')
 eval panel('read_per_req', 'read', 'calls per request')
 eval panel('write_per_req', 'write', 'calls per request')

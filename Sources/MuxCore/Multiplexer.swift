@@ -34,22 +34,14 @@ public struct ReadyEvent: Equatable, Sendable {
     }
 }
 
-/// The four backends, by the names users type.
-public enum Backend: String, CaseIterable, Sendable {
-    case select
-    case poll
-    case epollLT = "epoll-lt"
-    case epollET = "epoll-et"
-
-    public static var names: [String] { allCases.map(\.rawValue) }
-}
-
 public enum MultiplexerError: Error, Equatable, CustomStringConvertible {
     /// select(2) cannot watch this descriptor: writing it into an fd_set would corrupt memory.
     case descriptorOutOfRange(fd: Int32, limit: Int32)
     case alreadyRegistered(fd: Int32)
     case notRegistered(fd: Int32)
     case syscall(SyscallError)
+    /// A completion backend (io-uring) has no readiness API: it runs its own server loop.
+    case completionBackend(Backend)
 
     public var description: String {
         switch self {
@@ -58,6 +50,7 @@ public enum MultiplexerError: Error, Equatable, CustomStringConvertible {
         case let .alreadyRegistered(fd): return "descriptor \(fd) is already registered"
         case let .notRegistered(fd): return "descriptor \(fd) is not registered"
         case let .syscall(error): return error.description
+        case let .completionBackend(backend): return "\(backend.rawValue) is a completion backend: it has no readiness multiplexer"
         }
     }
 }
@@ -78,14 +71,4 @@ public protocol Multiplexer: AnyObject {
     func isCurrent(_ event: ReadyEvent) -> Bool
     func interest(of fd: Int32) -> Interest?
     var registeredCount: Int { get }
-}
-
-/// Creates the backend named `backend`: the choice is made here and nowhere else.
-public func makeMultiplexer(_ backend: Backend, syscalls: Syscalls, maxEvents: Int = 1024) throws -> any Multiplexer {
-    switch backend {
-    case .select: return SelectMultiplexer(syscalls: syscalls)
-    case .poll: return PollMultiplexer(syscalls: syscalls)
-    case .epollLT: return try EpollMultiplexer(syscalls: syscalls, edgeTriggered: false, maxEvents: maxEvents)
-    case .epollET: return try EpollMultiplexer(syscalls: syscalls, edgeTriggered: true, maxEvents: maxEvents)
-    }
 }

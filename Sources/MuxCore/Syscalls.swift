@@ -23,6 +23,10 @@ public struct SyscallCounters: Equatable, Sendable {
     public var writeEAGAIN: UInt64 = 0
     public var acceptEAGAIN: UInt64 = 0
     public var events: UInt64 = 0      // ready events returned by all wait calls
+    // io_uring's work instead of syscalls (0 for the other backends): every io_uring_enter
+    // counts as a `wait`; these say what it carried.
+    public var sqes: UInt64 = 0        // submission queue entries the kernel consumed
+    public var cqes: UInt64 = 0        // completion queue entries reaped
 
     public init() {}
 
@@ -43,6 +47,8 @@ public struct SyscallCounters: Equatable, Sendable {
         d.writeEAGAIN = writeEAGAIN &- earlier.writeEAGAIN
         d.acceptEAGAIN = acceptEAGAIN &- earlier.acceptEAGAIN
         d.events = events &- earlier.events
+        d.sqes = sqes &- earlier.sqes
+        d.cqes = cqes &- earlier.cqes
         return d
     }
 
@@ -50,7 +56,8 @@ public struct SyscallCounters: Equatable, Sendable {
     public var fields: [(String, UInt64)] {
         [("wait", wait), ("ctl", ctl), ("accept", accept), ("read", read), ("write", write),
          ("close", close), ("other", other), ("read_eagain", readEAGAIN), ("read_eof", readEOF),
-         ("write_eagain", writeEAGAIN), ("accept_eagain", acceptEAGAIN), ("events", events)]
+         ("write_eagain", writeEAGAIN), ("accept_eagain", acceptEAGAIN), ("events", events),
+         ("sqes", sqes), ("cqes", cqes)]
     }
 }
 

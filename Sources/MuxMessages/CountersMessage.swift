@@ -21,6 +21,9 @@ public struct CountersMessage: JSONLineMessage, Equatable {
     public var writeEAGAIN: UInt64 = 0
     public var acceptEAGAIN: UInt64 = 0
     public var events: UInt64 = 0
+    /// io_uring backends: submission entries consumed and completions reaped (0 for the others).
+    public var sqes: UInt64 = 0
+    public var cqes: UInt64 = 0
     public var requests: UInt64 = 0
     public var bytesIn: UInt64 = 0
     public var bytesOut: UInt64 = 0
@@ -50,7 +53,7 @@ public struct CountersMessage: JSONLineMessage, Equatable {
             var s = SyscallCounters()
             s.wait = wait; s.ctl = ctl; s.accept = accept; s.read = read; s.write = write; s.close = close
             s.other = other; s.readEAGAIN = readEAGAIN; s.readEOF = readEOF; s.writeEAGAIN = writeEAGAIN
-            s.acceptEAGAIN = acceptEAGAIN; s.events = events
+            s.acceptEAGAIN = acceptEAGAIN; s.events = events; s.sqes = sqes; s.cqes = cqes
             return s
         }
         set {
@@ -58,12 +61,13 @@ public struct CountersMessage: JSONLineMessage, Equatable {
             write = newValue.write; close = newValue.close; other = newValue.other
             readEAGAIN = newValue.readEAGAIN; readEOF = newValue.readEOF; writeEAGAIN = newValue.writeEAGAIN
             acceptEAGAIN = newValue.acceptEAGAIN; events = newValue.events
+            sqes = newValue.sqes; cqes = newValue.cqes
         }
     }
 
     enum CodingKeys: String, CodingKey {
         case type, seq, wait, ctl, accept, read, write, close, other, events, requests, accepted, closed
-        case rejected, resets, shed, open
+        case rejected, resets, shed, open, sqes, cqes
         case tNs = "t_ns", readEAGAIN = "read_eagain", readEOF = "read_eof", writeEAGAIN = "write_eagain"
         case acceptEAGAIN = "accept_eagain", bytesIn = "bytes_in", bytesOut = "bytes_out"
         case badRequests = "bad_requests", idleClosed = "idle_closed"

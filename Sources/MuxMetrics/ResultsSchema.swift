@@ -12,8 +12,10 @@ public enum ResultsSchema {
         "hiccup_max_us", "server_user_s", "server_sys_s", "server_cpu_us_per_req",
         "ctx_vol", "ctx_invol", "load_user_s", "load_sys_s", "saturated_by", "sc_wait", "sc_ctl", "sc_accept",
         "sc_read", "sc_write", "sc_close", "sc_other", "read_eagain", "sc_per_req",
-        "events_per_wait", "server_cpus", "load_cpus", "kernel", "cpu_model", "commit", "started_at",
-        "order_seed", "probe",
+        "events_per_wait",
+        // io_uring's work per request instead of syscalls: empty for the other backends.
+        "sqe_per_req", "cqe_per_req", "cqes_per_enter",
+        "server_cpus", "load_cpus", "kernel", "cpu_model", "commit", "started_at", "order_seed", "probe",
     ]
 
     /// The columns that name a point (its parameters), shared by the raw and summary CSVs.
@@ -34,6 +36,7 @@ public enum ResultsSchema {
         "events_per_wait", "wait_per_req", "ctl_per_req", "accept_per_req", "read_per_req",
         "write_per_req", "close_per_req", "other_per_req", "read_eagain_per_req",
         "load_cpu_util", "server_cpu_util",
+        "sqe_per_req", "cqe_per_req", "cqes_per_enter",
     ]
 
     /// What the summary gives of each figure, as column suffixes: the median, min and max over the

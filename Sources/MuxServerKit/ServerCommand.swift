@@ -15,16 +15,16 @@ public enum ServerCommand {
         Prints a JSON ready line with the port once listening; SIGUSR1 prints the syscall and request
         counters as a JSON line; SIGINT/SIGTERM print them once more and exit 0.
         """,
-        usage: "mux-server --backend select|poll|epoll-lt|epoll-et [options]",
+        usage: "mux-server --backend \(Backend.names.joined(separator: "|")) [options]",
         options: [
             OptionSpec("backend", short: "b", value: "NAME", default: "epoll-lt",
-                       help: "multiplexer: \(Backend.names.joined(separator: ", "))"),
+                       help: "multiplexer: \(Backend.nameList)"),
             OptionSpec("host", value: "ADDR", default: "127.0.0.1", help: "IPv4 address to listen on"),
             OptionSpec("port", short: "p", value: "N", default: "0", help: "TCP port (0: any free port)"),
             OptionSpec("protocol", value: "NAME", default: "echo", help: "echo or http"),
             OptionSpec("max-events", value: "N", default: "1024", help: "epoll_wait batch size"),
             OptionSpec("write-mode", value: "MODE", default: "immediate",
-                       help: "immediate, or on-writable (switch interest to writable per reply, as the classic tutorials do)"),
+                       help: "immediate, or on-writable (switch interest to writable per reply, as the classic tutorials do; readiness backends only)"),
             OptionSpec("max-connections", value: "N", default: "unlimited",
                        help: "close connections beyond N at once (counted as rejected)"),
             OptionSpec("idle-timeout", value: "DURATION", default: "none", help: "close connections silent this long"),
@@ -32,6 +32,10 @@ public enum ServerCommand {
                        help: "SO_SNDBUF of accepted sockets"),
             OptionSpec("output-limit", value: "BYTES", default: "256KiB",
                        help: "pending output per connection above which its reading pauses"),
+            OptionSpec("ring-entries", value: "N", default: "4096",
+                       help: "io-uring: submission queue entries (the completion queue gets 16x)"),
+            OptionSpec("ring-buffers", value: "N", default: "1024",
+                       help: "io-uring: provided receive buffers of 8 KiB (a power of two)"),
         ])
 
     /// Parses flags into a configuration; bad input throws the one-line usage error.
@@ -58,6 +62,13 @@ public enum ServerCommand {
         if let t = try parsed.duration("idle-timeout") { configuration.idleTimeoutSeconds = t }
         if let n = try parsed.int("send-buffer", in: 1024...(1 << 30)) { configuration.sendBufferBytes = Int32(n) }
         if let n = try parsed.int("output-limit", in: 1024...Int.max) { configuration.outputHighWater = n }
+        if let n = try parsed.int("ring-entries", in: 1...32768) { configuration.ringEntries = UInt32(n) }
+        if let n = try parsed.int("ring-buffers", in: 1...32768) {
+            guard n & (n - 1) == 0 else {
+                throw UsageError(program: parser.program, message: "--ring-buffers: expected a power of two, got '\(n)'")
+            }
+            configuration.ringBuffers = UInt32(n)
+        }
         return configuration
     }
 
@@ -68,19 +79,29 @@ public enum ServerCommand {
         case let .run(parsed): configuration = parsed
         case let .exit(status): return status
         }
+        // io_uring refused (sysctl, seccomp, old kernel): one line naming errno and the sysctl.
+        if let reason = configuration.backend.unavailableReason {
+            printError("mux-server: --backend \(configuration.backend.rawValue): \(reason)")
+            return ExitCode.failure.rawValue
+        }
         signal(SIGPIPE, SIG_IGN)
         let fileLimit = raiseFileLimit()
         let syscalls = Syscalls()
         do {
-            switch configuration.backend {
-            case .select: try serve(configuration, SelectMultiplexer(syscalls: syscalls), fileLimit)
-            case .poll: try serve(configuration, PollMultiplexer(syscalls: syscalls), fileLimit)
-            case .epollLT:
-                try serve(configuration, EpollMultiplexer(syscalls: syscalls, edgeTriggered: false,
-                                                          maxEvents: configuration.maxEvents), fileLimit)
-            case .epollET:
-                try serve(configuration, EpollMultiplexer(syscalls: syscalls, edgeTriggered: true,
-                                                          maxEvents: configuration.maxEvents), fileLimit)
+            switch configuration.backend.traits.model {
+            case .readiness:
+                // The one choice of multiplexer type is Backend's; the loop is specialised for it.
+                try configuration.backend.withMultiplexer(
+                    syscalls: syscalls, maxEvents: configuration.maxEvents,
+                    ReadinessServe(configuration: configuration, fileLimit: fileLimit))
+            case .completion:
+                let loop = try CompletionServerLoop(configuration: configuration, syscalls: syscalls,
+                                                    submissionEntries: configuration.ringEntries,
+                                                    completionEntries: configuration.ringEntries * 16,
+                                                    bufferCount: configuration.ringBuffers,
+                                                    bufferSize: configuration.ringBufferBytes)
+                announce(configuration, port: loop.port, fileLimit: fileLimit)
+                try loop.run { line in loop.emit(line, to: STDOUT_FILENO) }
             }
         } catch let error as SyscallError where error.call.hasPrefix("bind") {
             printError("mux-server: cannot listen on \(configuration.host):\(configuration.port): \(error.name) (\(String(cString: strerror(error.code))))")
@@ -92,13 +113,25 @@ public enum ServerCommand {
         return ExitCode.success.rawValue
     }
 
-    private static func serve<M: Multiplexer>(_ configuration: ServerConfiguration, _ mux: M, _ fileLimit: Int) throws {
+    /// Runs the readiness loop over whichever multiplexer `Backend.withMultiplexer` made.
+    private struct ReadinessServe: MultiplexerVisitor {
+        let configuration: ServerConfiguration
+        let fileLimit: Int
+        func visit<M: Multiplexer>(_ mux: M) throws { try ServerCommand.serve(configuration, mux, fileLimit) }
+    }
+
+    fileprivate static func serve<M: Multiplexer>(_ configuration: ServerConfiguration, _ mux: M, _ fileLimit: Int) throws {
         let loop = try ServerLoop(configuration: configuration, mux: mux)
-        printLine(ReadyMessage(backend: configuration.backend.rawValue, host: configuration.host, port: Int(loop.port),
+        announce(configuration, port: loop.port, fileLimit: fileLimit)
+        // Counter lines go through the counted write, so kernel-side counts (perf) agree.
+        try loop.run { line in loop.emit(line, to: STDOUT_FILENO) }
+    }
+
+    /// The ready line: listening, on this port.
+    private static func announce(_ configuration: ServerConfiguration, port: UInt16, fileLimit: Int) {
+        printLine(ReadyMessage(backend: configuration.backend.rawValue, host: configuration.host, port: Int(port),
                                pid: getpid(), wireProtocol: configuration.wireProtocol.rawValue,
                                writeMode: configuration.writeMode.rawValue, maxEvents: configuration.maxEvents,
                                fdLimit: fileLimit).jsonLine())
-        // Counter lines go through the counted write, so kernel-side counts (perf) agree.
-        try loop.run { line in loop.emit(line, to: STDOUT_FILENO) }
     }
 }

@@ -30,6 +30,11 @@ public struct ServerConfiguration: Sendable {
     /// SO_SNDBUF for accepted sockets (nil: the kernel's autotuning). Small values make
     /// back-pressure and partial writes reproducible.
     public var sendBufferBytes: Int32?
+    /// io_uring: SQ entries (the CQ gets 16 times as many: multishot requests post many CQEs each).
+    public var ringEntries: UInt32 = 4096
+    /// io-uring: provided receive buffers (a power of two) of `ringBufferBytes` each.
+    public var ringBuffers: UInt32 = 1024
+    public var ringBufferBytes: UInt32 = 8192
 
     public init(backend: Backend) { self.backend = backend }
 }

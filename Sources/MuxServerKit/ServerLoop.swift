@@ -21,8 +21,7 @@ public final class ServerLoop<M: Multiplexer> {
     private var connections: [Connection?] = []
     private let readScratch: UnsafeMutableRawPointer
     private let readScratchSize: Int
-    private let replyScratch: UnsafeMutableRawPointer
-    private let replyScratchSize: Int
+    private let responder: ProtocolResponder
     private var acceptPausedUntil: UInt64 = 0
     /// Connections in a lingering close, oldest first (deadlines are now + a constant, so in order).
     private var lingering: [(fd: Int32, generation: UInt32, deadline: UInt64)] = []
@@ -50,11 +49,10 @@ public final class ServerLoop<M: Multiplexer> {
         controlFD = try syscalls.other("signalfd") { mux_signalfd_create(signals, Int32(signals.count)) }
         reserveFD = -1
         // Echo reads up to 64 KiB at once; HTTP reads 16 KiB so that the replies to every
-        // request a read can hold (≥ 16 bytes each) fit in the reply scratch.
+        // request a read can hold (≥ 16 bytes each) fit in the responder's reply scratch.
         readScratchSize = configuration.wireProtocol == .echo ? 65536 : 16384
         readScratch = .allocate(byteCount: readScratchSize, alignment: 16)
-        replyScratchSize = (readScratchSize / HTTPResponses.minimumRequestBytes + 1) * HTTPResponses.maximumLength
-        replyScratch = .allocate(byteCount: replyScratchSize, alignment: 16)
+        responder = ProtocolResponder(wireProtocol: configuration.wireProtocol, readSize: readScratchSize)
         try mux.register(fd: listener, interest: .read)
         try mux.register(fd: controlFD, interest: .read)
         takeReserve()
@@ -71,7 +69,6 @@ public final class ServerLoop<M: Multiplexer> {
         syscalls.close(controlFD)
         if reserveFD >= 0 { syscalls.close(reserveFD) }
         readScratch.deallocate()
-        replyScratch.deallocate()
     }
 
     // MARK: - The loop
@@ -104,26 +101,11 @@ public final class ServerLoop<M: Multiplexer> {
 
     public func countersLine(final: Bool) -> String {
         reportSequence += 1
-        // getrusage is a syscall the kernel sees too: counted before the line that reports it.
-        syscalls.counters.other &+= 1
-        let cpu = ProcessCPUTime.now()
-        return ServerReport.countersLine(sequence: reportSequence, monotonicNanoseconds: monotonicNanoseconds(),
-                                         syscalls: syscalls.counters, statistics: statistics, cpu: cpu, final: final)
+        return ServerReport.countersLine(sequence: reportSequence, syscalls: syscalls, statistics: statistics, final: final)
     }
 
     /// Writes one line to `fd` (blocking stdout) through the counted syscall layer.
-    public func emit(_ line: String, to fd: Int32) {
-        var text = line
-        text += "\n"
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                guard case let .transferred(n)? = try? syscalls.write(fd, bytes.baseAddress! + offset, bytes.count - offset),
-                      n > 0 else { return }
-                offset += n
-            }
-        }
-    }
+    public func emit(_ line: String, to fd: Int32) { ServerReport.emit(line, to: fd, syscalls: syscalls) }
 
     /// A warning on stderr, written through the counted layer like every other call of the loop.
     private func log(_ line: String) { emit(line, to: STDERR_FILENO) }
@@ -340,60 +322,12 @@ public final class ServerLoop<M: Multiplexer> {
         } while edgeTriggered  // level-triggered: one read per readiness report
     }
 
-    /// Bytes arrived: turn them into reply bytes and send or queue them.
+    /// Bytes arrived: the protocol turns them into reply bytes; send or queue those.
     private func received(_ bytes: UnsafeMutableRawPointer, _ count: Int, on connection: Connection) {
-        switch configuration.wireProtocol {
-        case .echo:
-            statistics.requests &+= 1
-            send(UnsafeRawPointer(bytes), count, on: connection)
-        case .http:
-            let replyBytes = answerHTTP(bytes, count, on: connection)
-            if replyBytes > 0 { send(UnsafeRawPointer(replyScratch), replyBytes, on: connection) }
-            if connection.isOpen, connection.closeAfterFlush, connection.output.isEmpty { closeLingering(connection) }
-        }
-    }
-
-    /// Parses every complete request now buffered and assembles their replies, in order, in the
-    /// reply scratch. Returns the reply length. Unparsed bytes are kept in `connection.input`.
-    private func answerHTTP(_ bytes: UnsafeMutableRawPointer, _ count: Int, on connection: Connection) -> Int {
-        var pending: UnsafeRawBufferPointer
-        let carried = !connection.input.isEmpty
-        if carried {
-            connection.input.append(bytes, count: count)
-            pending = connection.input.readableBytes
-        } else {
-            pending = UnsafeRawBufferPointer(start: bytes, count: count)
-        }
-        var replyLength = 0
-        var consumed = 0
-        parsing: while consumed < pending.count {
-            let rest = UnsafeRawBufferPointer(rebasing: pending[consumed...])
-            switch HTTPRequestParser.parse(rest) {
-            case .incomplete:
-                break parsing
-            case let .request(length, keepAlive):
-                statistics.requests &+= 1
-                consumed += length
-                replyLength += HTTPResponses.write(keepAlive ? .okKeepAlive : .okClose, to: replyScratch + replyLength)
-                if !keepAlive {
-                    connection.closeAfterFlush = true
-                    consumed = pending.count  // nothing after a closing request is answered
-                    break parsing
-                }
-            case .malformed:
-                statistics.badRequests &+= 1
-                replyLength += HTTPResponses.write(.badRequest, to: replyScratch + replyLength)
-                connection.closeAfterFlush = true
-                consumed = pending.count
-                break parsing
-            }
-        }
-        if carried {
-            connection.input.consume(consumed)
-        } else if consumed < pending.count {
-            connection.input.append(pending.baseAddress! + consumed, count: pending.count - consumed)
-        }
-        return replyLength
+        let reply = responder.respond(to: bytes, count: count, input: &connection.input, statistics: &statistics)
+        if reply.closeAfterReply { connection.closeAfterFlush = true }
+        if reply.count > 0 { send(reply.bytes!, reply.count, on: connection) }
+        if connection.isOpen, connection.closeAfterFlush, connection.output.isEmpty { closeLingering(connection) }
     }
 
     /// Sends reply bytes now (immediate mode, nothing queued) or queues them and asks for
@@ -456,8 +390,8 @@ public final class ServerLoop<M: Multiplexer> {
     }
 
     /// Longest a lingering close waits for the peer's EOF, and most bytes it reads meanwhile.
-    static var lingerNanoseconds: UInt64 { 2_000_000_000 }
-    static var lingerByteLimit: Int { 1 << 20 }
+    static var lingerNanoseconds: UInt64 { LingeringClose.nanoseconds }
+    static var lingerByteLimit: Int { LingeringClose.byteLimit }
 
     /// The reply is out and the connection is to close: shut down our side (the peer reads the
     /// reply, then EOF) and keep reading what it still sends. Closing with unread input would

@@ -19,7 +19,31 @@ public struct ServerStatistics: Equatable, Sendable {
 }
 
 /// One JSON object per line on stdout: what scripts and the collector read (MuxMessages' format).
+/// Both server loops (readiness and completion) write through here, so their output is counted alike.
 public enum ServerReport {
+    /// The counters line with the server's own CPU time. getrusage is a syscall the kernel sees
+    /// too: counted before the line that reports it.
+    static func countersLine(sequence: UInt64, syscalls: Syscalls, statistics: ServerStatistics, final: Bool) -> String {
+        syscalls.counters.other &+= 1
+        let cpu = ProcessCPUTime.now()
+        return countersLine(sequence: sequence, monotonicNanoseconds: monotonicNanoseconds(),
+                            syscalls: syscalls.counters, statistics: statistics, cpu: cpu, final: final)
+    }
+
+    /// Writes one line to `fd` (blocking stdout or stderr) through the counted syscall layer.
+    static func emit(_ line: String, to fd: Int32, syscalls: Syscalls) {
+        var text = line
+        text += "\n"
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                guard case let .transferred(n)? = try? syscalls.write(fd, bytes.baseAddress! + offset, bytes.count - offset),
+                      n > 0 else { return }
+                offset += n
+            }
+        }
+    }
+
     public static func countersLine(sequence: UInt64, monotonicNanoseconds: UInt64, syscalls: SyscallCounters,
                                     statistics s: ServerStatistics, cpu: ProcessCPUTime, final: Bool) -> String {
         var message = CountersMessage(final: final, sequence: sequence, monotonicNanoseconds: monotonicNanoseconds,

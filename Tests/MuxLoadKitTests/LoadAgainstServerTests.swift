@@ -55,6 +55,7 @@ extension LoadProcessSuites {
 
         @Test(arguments: Backend.allCases, protocols)
         func closedLoop(_ backend: Backend, _ wireProtocol: String) throws {
+            if backendUnavailable(backend) { return }
             let run = try load(backend, wireProtocol, ["--connections", "20"])
             expectClean(run)
             // The window's requests are a part of the run's, the warm-up's are not in them.
@@ -63,6 +64,7 @@ extension LoadProcessSuites {
 
         @Test(arguments: Backend.allCases, protocols)
         func openLoopReachesItsRate(_ backend: Backend, _ wireProtocol: String) throws {
+            if backendUnavailable(backend) { return }
             let rate = 2000.0
             let run = try load(backend, wireProtocol, ["--connections", "20", "--rate", "2000"])
             expectClean(run)

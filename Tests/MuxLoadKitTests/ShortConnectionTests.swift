@@ -7,6 +7,7 @@ extension LoadProcessSuites {
     @Suite struct ShortConnectionTests {
         @Test(arguments: Backend.allCases)
         func everyRequestIsANewConnection(_ backend: Backend) throws {
+            if backendUnavailable(backend) { return }
             let server = try ServerProcess(["--backend", backend.rawValue, "--protocol", "http"])
             let run = try runLoad(["--port", "\(server.port)", "--protocol", "http", "--short-connections",
                                    "-c", "30", "-a", "10", "--warmup", "200ms", "--duration", "1s"])

@@ -5,6 +5,15 @@ import MuxTestSupport
 import Testing
 
 @Suite struct ServerCommandTests {
+    /// The backend list in help, usage and parsing is `Backend`'s, not a copy.
+    @Test func helpAndParsingNameEveryBackend() throws {
+        let help = ServerCommand.parser.help()
+        for backend in Backend.allCases {
+            #expect(help.contains(backend.rawValue), "mux-server --help does not name \(backend.rawValue)")
+            #expect(try ServerCommand.configuration(from: ["--backend", backend.rawValue])?.backend == backend)
+        }
+    }
+
     @Test func parsesEveryOption() throws {
         let c = try #require(try ServerCommand.configuration(from: [
             "--backend", "epoll-et", "--host=127.0.0.2", "-p", "8080", "--protocol", "http", "--max-events", "64",

@@ -16,8 +16,9 @@ import Glibc
 
     // MARK: - Slowloris and the idle timeout
 
-    @Test(arguments: [Backend.poll, .epollET])
+    @Test(arguments: Backend.allCases)
     func slowlorisCostsNoCPUAndOthersAreServedPromptly(_ backend: Backend) throws {
+        if backendUnavailable(backend) { return }
         let server = try ServerProcess(["--backend", backend.rawValue, "--protocol", "http"])
         let slow = try TestClient(port: server.port)
         let other = try TestClient(port: server.port)
@@ -44,8 +45,10 @@ import Glibc
         #expect(try server.stop().status == 0)
     }
 
-    @Test func idleTimeoutClosesASilentConnectionButNotATrickle() throws {
-        let server = try ServerProcess(["--backend", "epoll-lt", "--protocol", "http", "--idle-timeout", "500ms"])
+    @Test(arguments: Backend.allCases)
+    func idleTimeoutClosesASilentConnectionButNotATrickle(_ backend: Backend) throws {
+        if backendUnavailable(backend) { return }
+        let server = try ServerProcess(["--backend", backend.rawValue, "--protocol", "http", "--idle-timeout", "500ms"])
         let silent = try TestClient(port: server.port, timeout: 5)
         let trickling = try TestClient(port: server.port)
         try silent.send("GET / HTTP/1.1\r\n")  // once, then nothing
@@ -70,6 +73,7 @@ import Glibc
 
     @Test(arguments: Backend.allCases)
     func clientThatNeverReadsCannotGrowServerMemory(_ backend: Backend) throws {
+        if backendUnavailable(backend) { return }
         let server = try ServerProcess(["--backend", backend.rawValue])
         let pid = server.child.pid
         let flooder = try TestClient(port: server.port)
@@ -77,10 +81,13 @@ import Glibc
         let sent = flood(flooder.fd, upTo: 64 << 20, seconds: 1.0)
         let rss = try ProcessProbe.residentKiB(pid)
         #expect(rss < 64 * 1024, "server RSS \(rss) KiB (was \(before) KiB) after a \(sent)-byte flood")
-        // Pending output per connection stays near its 256 KiB cap (plus one 64 KiB read).
+        // Pending output per connection stays near its 256 KiB cap (plus one 64 KiB read; under
+        // io-uring, plus what the multishot recv had already received when its cancel landed:
+        // at most one multishot batch, 32 provided buffers of 8 KiB).
         let counters = try server.counters()
         let pending = counters["bytes_in"]! - counters["bytes_out"]!
-        #expect(pending <= 256 * 1024 + 65536, "\(pending) bytes pending: \(counters)")
+        let overshoot = backend.traits.model == .completion ? 32 * 8192 : 65536
+        #expect(pending <= 256 * 1024 + overshoot, "\(pending) bytes pending: \(counters)")
         #expect(sent > 1 << 20, "the flood should outrun the socket buffers: \(sent)")
         let other = try TestClient(port: server.port)
         try other.send("still served")
@@ -91,8 +98,9 @@ import Glibc
 
     // MARK: - Connection churn
 
-    @Test(arguments: [Backend.select, .epollET])
+    @Test(arguments: Backend.allCases)
     func tenThousandConnectionsLeakNoDescriptors(_ backend: Backend) throws {
+        if backendUnavailable(backend) { return }
         let server = try ServerProcess(["--backend", backend.rawValue])
         let pid = server.child.pid
         let descriptorsBefore = try ProcessProbe.openDescriptors(pid)
@@ -116,6 +124,7 @@ import Glibc
 
     @Test(arguments: Backend.allCases)
     func acceptAtEMFILEDoesNotSpinAndServiceResumes(_ backend: Backend) throws {
+        if backendUnavailable(backend) { return }
         // Soft and hard limit both 64: the server raises its soft limit to the hard one.
         let server = try ServerProcess(["--backend", backend.rawValue],
                                        launcher: ["/usr/bin/prlimit", "--nofile=64:64", "--"])
@@ -154,6 +163,7 @@ import Glibc
 
     @Test(arguments: Backend.allCases)
     func peerResetMidWriteIsCountedQuietly(_ backend: Backend) throws {
+        if backendUnavailable(backend) { return }
         let server = try ServerProcess(["--backend", backend.rawValue, "--send-buffer", "4096"])
         let victim = try TestClient(port: server.port)
         let bystander = try TestClient(port: server.port)

@@ -14,22 +14,23 @@ import Testing
             defer { box.done.signal() }
             do {
                 let syscalls = Syscalls()
-                func build<M: Multiplexer>(_ mux: M) throws {
-                    let afterMux = syscalls.counters
-                    let loop = try ServerLoop(configuration: ServerConfiguration(backend: backend), mux: mux)
-                    box.result = .success((afterMux, loop.syscalls.counters))
-                }
-                switch backend {
-                case .select: try build(SelectMultiplexer(syscalls: syscalls))
-                case .poll: try build(PollMultiplexer(syscalls: syscalls))
-                case .epollLT, .epollET:
-                    try build(EpollMultiplexer(syscalls: syscalls, edgeTriggered: backend == .epollET))
-                }
+                let afterMux = try backend.withMultiplexer(syscalls: syscalls, Build(backend: backend))
+                box.result = .success(afterMux)
             } catch { box.result = .failure(error) }
         }
         thread.start()
         box.done.wait()
         return try box.result!.get()
+    }
+
+    /// Builds the loop over whichever multiplexer the backend made; the counters before and after.
+    struct Build: MultiplexerVisitor {
+        let backend: Backend
+        func visit<M: Multiplexer>(_ mux: M) throws -> (SyscallCounters, SyscallCounters) {
+            let afterMux = mux.syscalls.counters
+            let loop = try ServerLoop(configuration: ServerConfiguration(backend: backend), mux: mux)
+            return (afterMux, loop.syscalls.counters)
+        }
     }
 
     final class Box: @unchecked Sendable {

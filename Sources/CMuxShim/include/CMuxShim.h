@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <poll.h>
 #include <time.h>
+#include "mux_ring.h"
 
 // ---- select(2): FD_SETSIZE and the macros that manipulate fd_set -------------------------
 static const int MUX_FD_SETSIZE = FD_SETSIZE;

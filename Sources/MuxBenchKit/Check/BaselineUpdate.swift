@@ -1,4 +1,5 @@
 // `mux-bench check --update`: a baseline rewritten from a run, or a first one generated.
+import MuxCore
 import MuxMetrics
 
 /// Syscall figures stable run after run (Sources/README.md, How syscalls are counted: reads and
@@ -54,7 +55,8 @@ func measuredRatio(_ check: BaselineCheck, rows: [[String: String]]) -> Double? 
 }
 
 /// A first baseline for a run: no errors anywhere; reads, writes and epoll_ctl calls per request
-/// for every ok point; and each epoll backend's throughput over select's and poll's at the
+/// for every ok point; and the throughput of each backend whose wait does not scan every
+/// descriptor (epoll, io_uring) over each one whose wait does (select, poll) at the
 /// largest connection count both measured, floored at half the ratio seen now.
 public func defaultBaseline(from table: CSVTable) -> Baseline {
     let rows = table.rows
@@ -85,8 +87,11 @@ public func defaultBaseline(from table: CSVTable) -> Baseline {
     }
     for group in groupOrder {
         let members = groups[group]!
-        for fast in ["epoll-et", "epoll-lt"] {
-            for slow in ["select", "poll"] {
+        // Backends whose wait scans every descriptor are the slow side of each ratio.
+        let scanning = Backend.allCases.filter(\.traits.waitScansEveryDescriptor).map(\.rawValue)
+        let notScanning = Backend.allCases.filter { !$0.traits.waitScansEveryDescriptor }.map(\.rawValue)
+        for fast in notScanning {
+            for slow in scanning {
                 let fastRows = members.filter { $0["backend"] == fast }
                 let slowRows = members.filter { $0["backend"] == slow }
                 let shared = Set(fastRows.compactMap { $0["connections"] }).intersection(slowRows.compactMap { $0["connections"] })

@@ -3,6 +3,7 @@
 // output on stderr as a failure so a broken chart is never reported as written.
 import Foundation
 import MuxCLI
+import MuxCore
 import MuxMetrics
 
 public struct PlotError: Error, CustomStringConvertible, Sendable {
@@ -12,7 +13,8 @@ public struct PlotError: Error, CustomStringConvertible, Sendable {
 
 /// The charts plot.gnuplot writes, as suffixes of the output prefix.
 public let chartNames = ["throughput", "latency", "cpu", "syscalls", "events"]
-let backendOrder = ["select", "poll", "epoll-lt", "epoll-et"]
+/// Legend order: `Backend`'s; a backend the data has but this build does not know goes last.
+var backendOrder: [String] { Backend.names }
 let numericDimensions = ["connections", "active", "payload_bytes"]
 /// Dimensions drawn as bar clusters or as one line each; the first wins a tie. Offered rates
 /// split each backend's line too: a rate ladder must not zigzag along the connections axis.
@@ -80,6 +82,15 @@ public func gnuplotPath() -> String? {
 /// A gnuplot single-quoted string literal ('' stands for one quote inside).
 func gnuplotString(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
 
+/// Each backend's colour and point type, from its traits, as gnuplot word lists: the same
+/// backend is drawn the same way in every chart of every sweep.
+func chartStyleSettings() -> [String] {
+    let backends = Backend.allCases
+    return ["style_backends=\(gnuplotString(backends.map(\.rawValue).joined(separator: " ")))",
+            "style_colours=\(gnuplotString(backends.map(\.traits.colour).joined(separator: " ")))",
+            "style_points=\(gnuplotString(backends.map { String($0.traits.pointType) }.joined(separator: " ")))"]
+}
+
 /// Renders `summaryPath`'s charts to `outputPrefix`-NAME.png; returns the paths written.
 public func renderCharts(summaryPath: String, outputPrefix: String, sweepName: String) throws -> [String] {
     guard let gnuplot = gnuplotPath() else {
@@ -99,7 +110,7 @@ public func renderCharts(summaryPath: String, outputPrefix: String, sweepName: S
         "data=\(gnuplotString(summaryPath))", "out=\(gnuplotString(outputPrefix))",
         "title=\(gnuplotString(sweepName))", "x=\(gnuplotString(layout.x))",
         "series=\(gnuplotString(layout.series.joined(separator: " ")))",
-    ]
+    ] + chartStyleSettings()
     settings += [
         "conditions=\(gnuplotString(chartConditions(summary: table, rawPath: rawCSVPath(forSummary: summaryPath))))",
         // Bars from the median's interval where the summary has one (older summaries: min–max).

@@ -17,20 +17,30 @@ public enum RunOutcome {
     case interrupted
 }
 
-/// select(2) cannot watch descriptors ≥ FD_SETSIZE; the server needs a few for itself.
-public let selectMaximumConnections = Int(MUX_FD_SETSIZE) - 16
+/// Connections a backend with a descriptor limit (select's FD_SETSIZE) can hold: the server
+/// needs a few descriptors for itself. Nil when the backend has no limit.
+public func maximumConnections(for backend: Backend) -> Int? {
+    backend.traits.descriptorLimit.map { $0 - 16 }
+}
 
-/// Why a point cannot run at all (recorded as skipped), or nil.
+/// select's ceiling, from its traits.
+public let selectMaximumConnections = maximumConnections(for: .select)!
+
+/// Why a point cannot run at all (recorded as skipped), or nil. Derived from the backend's
+/// traits: its descriptor limit, and whether it can run on this machine at all (io_uring).
 public func skipReason(for point: SweepPoint) -> String? {
-    if point.backend == "select", point.connections > selectMaximumConnections {
-        return "select cannot watch more than \(selectMaximumConnections) connections (FD_SETSIZE \(MUX_FD_SETSIZE))"
+    guard let backend = Backend(rawValue: point.backend) else { return "unknown backend \(point.backend)" }
+    if let reason = backend.unavailableReason { return reason }
+    guard let maximum = maximumConnections(for: backend) else { return nil }
+    let limit = "\(backend.traits.descriptorLimitName ?? "descriptor limit") \(backend.traits.descriptorLimit!)"
+    if point.connections > maximum {
+        return "\(backend.rawValue) cannot watch more than \(maximum) connections (\(limit))"
     }
     // Under churn each active client can hold a new connection while the server has not yet
     // reaped its old one, so the server briefly holds up to connections + active descriptors.
-    if point.backend == "select", point.protocolName == "http-close",
-       point.connections + point.active > selectMaximumConnections {
-        return "select with short connections needs connections + active ≤ \(selectMaximumConnections) "
-            + "(churn briefly holds a closing and a new descriptor per active client; FD_SETSIZE \(MUX_FD_SETSIZE))"
+    if point.protocolName == "http-close", point.connections + point.active > maximum {
+        return "\(backend.rawValue) with short connections needs connections + active ≤ \(maximum) "
+            + "(churn briefly holds a closing and a new descriptor per active client; \(limit))"
     }
     return nil
 }
@@ -66,7 +76,9 @@ public struct PointRunner {
         let wireProtocol = point.protocolName == "echo" ? "echo" : "http"
         var serverArguments = ["--backend", point.backend, "--protocol", wireProtocol, "--port", "0",
                                "--write-mode", point.writeMode, "--max-events", "\(point.maxEvents)"]
-        if point.backend == "select" { serverArguments += ["--max-connections", "\(selectMaximumConnections)"] }
+        if let maximum = Backend(rawValue: point.backend).flatMap(maximumConnections(for:)) {
+            serverArguments += ["--max-connections", "\(maximum)"]
+        }
         let server: Subprocess
         do {
             server = try Subprocess(name: "mux-server", executable: binaries.server, arguments: serverArguments)
@@ -246,6 +258,11 @@ public struct PointRunner {
         row["read_eagain"] = "\(window.readEAGAIN)"
         row["sc_per_req"] = requests > 0 ? formatCompactNumber(Double(window.total) / requests) : ""
         row["events_per_wait"] = window.wait > 0 ? formatCompactNumber(Double(window.events) / Double(window.wait)) : ""
+        // io_uring: SQEs and CQEs per request and CQEs per io_uring_enter (every wait is one).
+        let ring = Backend(rawValue: point.backend)?.traits.usesIOUring == true
+        row["sqe_per_req"] = ring && requests > 0 ? formatCompactNumber(Double(window.sqes) / requests) : ""
+        row["cqe_per_req"] = ring && requests > 0 ? formatCompactNumber(Double(window.cqes) / requests) : ""
+        row["cqes_per_enter"] = ring && window.wait > 0 ? formatCompactNumber(Double(window.cqes) / Double(window.wait)) : ""
         row["kernel"] = system.kernel
         row["cpu_model"] = system.cpuModel
         row["commit"] = system.commit

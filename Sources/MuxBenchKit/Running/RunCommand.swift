@@ -10,7 +10,7 @@ public enum RunCommand {
         summary: "Runs mux-server and mux-load together for one point and appends one CSV row per repetition.",
         usage: "mux-bench run --backend NAME [options]",
         options: [
-            OptionSpec("backend", short: "b", value: "NAME", help: "select, poll, epoll-lt or epoll-et (required)"),
+            OptionSpec("backend", short: "b", value: "NAME", help: "one of \(Backend.nameList) (required)"),
             OptionSpec("connections", short: "c", value: "N", default: "100", help: "client sockets held open"),
             OptionSpec("active", short: "a", value: "A", default: "all", help: "how many of them carry traffic"),
             OptionSpec("payload", value: "BYTES", default: "64", help: "echo request size"),

@@ -4,6 +4,7 @@
 import Glibc
 #endif
 import MuxCLI
+import MuxCore
 import MuxMetrics
 
 /// The values each matrix dimension takes for one backend; every list is non-empty.
@@ -22,7 +23,8 @@ public struct SweepDimensions: Equatable, Sendable {
 }
 
 public struct SweepSpec: Equatable, Sendable {
-    public static let backendNames = ["select", "poll", "epoll-lt", "epoll-et"]
+    /// Derived from `Backend`: a new backend is accepted in sweep files without touching this file.
+    public static var backendNames: [String] { Backend.names }
     /// `http-close`: HTTP/1.0 short connections (connect, request, close per request), the way
     /// the classic tutorials' servers are used.
     public static let protocolNames = ["echo", "http", "http-close"]

@@ -1,4 +1,5 @@
 import Foundation
+import MuxCore
 import MuxMetrics
 import MuxTestSupport
 import Testing
@@ -18,11 +19,14 @@ extension BenchProcessSuites {
         static let numericColumns = ResultsSchema.columns.filter {
             !["sweep", "point", "backend", "protocol", "mode", "rate_target_rps", "server_cpus", "load_cpus", "kernel", "cpu_model", "commit", "started_at",
               "order_seed", "saturated_by", "probe"].contains($0) && !Self.openLoopColumns.contains($0)
+                && !ringColumns.contains($0)
         }
         /// Empty in closed loop: the actual-send latency view, send lateness, hiccups.
         static let openLoopColumns = ResultsSchema.columns.filter {
             $0.hasPrefix("lat_sent_") || $0.hasPrefix("send_late_") || $0.hasPrefix("hiccup_")
         }
+        /// io_uring's figures: numbers for the io_uring backends, empty for the others.
+        static let ringColumns = ["sqe_per_req", "cqe_per_req", "cqes_per_enter"]
 
         static func number(_ row: [String: String], _ column: String) -> Double { Double(row[column] ?? "") ?? -1 }
 
@@ -50,9 +54,31 @@ extension BenchProcessSuites {
             #expect(Self.number(row, "lat_p50_us") > 0 && Self.number(row, "lat_p99_us") >= Self.number(row, "lat_p50_us"))
             #expect(Self.number(row, "sc_read") > 0 && Self.number(row, "sc_write") > 0 && Self.number(row, "sc_wait") > 0)
             #expect(Self.number(row, "sc_per_req") > 0 && Self.number(row, "events_per_wait") > 0)
+            for column in Self.ringColumns { #expect(row[column] == "", "\(column) is empty for poll") }
             for column in ["started_at", "kernel", "cpu_model"] { #expect(row[column]?.isEmpty == false, "\(column) filled") }
             #expect(ISO8601DateFormatter().date(from: row["started_at"] ?? "") != nil, "started_at is ISO 8601: \(row["started_at"] ?? "")")
             #expect(run.stderr.contains("rows appended to \(out)"), "\(run.diagnosis)")
+        }
+
+        /// io-uring: reads, writes and accepts go through the ring, so they are not syscalls; the
+        /// row says what went through it instead (SQEs and CQEs per request, CQEs per enter).
+        @Test func ioUringRowCountsSQEsAndCQEsNotReadsAndWrites() throws {
+            if backendUnavailable(.ioUring) { return }
+            let dir = try makeTemporaryDirectory("ring")
+            defer { removeDirectory(dir) }
+            let out = "\(dir)/r.csv"
+            let run = try runBench(["run", "--backend", "io-uring", "--connections", "100", "--active", "20",
+                                    "--warmup", "200ms", "--duration", "1s", "--out", out])
+            #expect(run.status == 0, "\(run.diagnosis)")
+            let row = try #require(try readCSV(out).rows.first)
+            #expect(Self.number(row, "requests") > 0 && Self.number(row, "errors") == 0, "\(run.diagnosis)")
+            #expect(Self.number(row, "sc_read") == 0 && Self.number(row, "sc_accept") == 0, "\(row)")
+            // The only writes are the server's own counters lines on stdout, not replies.
+            #expect(Self.number(row, "sc_write") <= 2, "\(row)")
+            #expect(Self.number(row, "sc_wait") > 0, "every io_uring_enter is a wait")
+            // At least one recv CQE and one send SQE and CQE per request.
+            #expect(Self.number(row, "sqe_per_req") > 0 && Self.number(row, "cqe_per_req") >= 1, "\(row)")
+            #expect(Self.number(row, "cqes_per_enter") > 0, "\(row)")
         }
 
         /// Warm-up as long as the window: a row that counted warm-up traffic would show about twice
