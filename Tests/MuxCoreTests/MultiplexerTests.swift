@@ -144,19 +144,22 @@ func events(_ mux: any Multiplexer, timeout: Int32 = 100) throws -> [ReadyEvent]
 
     /// The server registers accepted sockets in the middle of a batch: a registration that
     /// grows a backend's buffers must leave the events of the current batch intact. 60 ready
-    /// descriptors, then 80 registrations (past 64 and 128) before the batch is read.
-    @Test(arguments: Backend.allCases)
+    /// descriptors, then 80 registrations (past 64 and 128) before the batch is read. (io_uring
+    /// with DEFER_TASKRUN may report fewer per wait, see below: its batch is whatever it reported.)
+    @Test(arguments: Backend.multiplexed)
     func registeringMidBatchAcrossGrowthKeepsTheBatch(_ backend: Backend) throws {
         let mux = try makeMultiplexer(backend, syscalls: Syscalls())
         let ready = (0..<60).map { _ in SocketPair() }
         for pair in ready { try mux.register(fd: pair.a, interest: .read) }
         for pair in ready { pair.send() }
         let n = try mux.wait(timeoutMilliseconds: 1000)
-        #expect(n == ready.count)
+        if backend.traits.usesIOUring { #expect(n > 0 && n <= ready.count) } else { #expect(n == ready.count) }
+        let reported = Set((0..<n).map { mux.event(at: $0).fd })
         let late = (0..<80).map { _ in SocketPair() }
         for pair in late { try mux.register(fd: pair.a, interest: .read) }
         let batch = (0..<n).map { mux.event(at: $0) }
-        #expect(Set(batch.map(\.fd)) == Set(ready.map(\.a)), "the batch read after the registrations")
+        #expect(Set(batch.map(\.fd)) == reported && reported.isSubset(of: Set(ready.map(\.a))),
+                "the batch read after the registrations")
         #expect(batch.allSatisfy { mux.isCurrent($0) && $0.flags.contains(.readable) })
     }
 

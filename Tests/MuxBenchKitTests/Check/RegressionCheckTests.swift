@@ -81,7 +81,7 @@ import Testing
         }
         let results = evaluate(baseline, against: table)
         #expect(results.allSatisfy { $0.passed }, "\(results.filter { !$0.passed })")
-        let ratio = results.first { $0.figure == "throughput_rps ratio" && $0.point.contains("connections=5000") }
+        let ratio = results.first { $0.figure == "throughput_rps ratio" && $0.point.contains("connections=5000") && $0.point.contains("epoll-et") }
         #expect(ratio?.measured == "-")
         #expect(ratio?.verdict.hasPrefix("not compared: 2/3 reps saturated") == true, "\(String(describing: ratio))")
 

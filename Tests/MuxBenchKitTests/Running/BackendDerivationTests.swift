@@ -3,15 +3,9 @@
 import Foundation
 import MuxCore
 import MuxMetrics
+import MuxTestSupport
 import Testing
 @testable import MuxBenchKit
-
-/// The repository root: this file lives in Tests/MuxBenchKitTests/.
-private let repositoryRoot: String = {
-    var parts = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3)
-    return parts.joined(separator: "/")
-}()
 
 /// One ok summary row per backend at 1,000 connections, in reverse display order.
 private func summaryWithEveryBackend() -> CSVTable {

@@ -7,11 +7,6 @@ import MuxMetrics
 import MuxTestSupport
 import Testing
 
-private let repositoryRoot: String = {
-    var parts = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3)
-    return parts.joined(separator: "/")
-}()
 private let denyIOURing = repositoryRoot + "/Benchmarks/tools/deny-io-uring.py"
 private let python = "/usr/bin/python3"
 private let canDeny = FileManager.default.isExecutableFile(atPath: python)

@@ -46,7 +46,8 @@ private func shippedSweepPaths() -> [String] {
         #expect(Set(latency.points().map(\.connections)) == [1000, 10000])
         #expect(latency.points().allSatisfy { $0.active == 100 })
         #expect(latency.dimensions.rates.count >= 4 && !latency.dimensions.rates.contains(.closedLoop))
-        #expect(latency.searchPoints().count == 7, "one search per backend and connection count (select: 1,000 only)")
+        #expect(latency.searchPoints().count == 2 * SweepSpec.backendNames.count - 1,
+                "one search per backend and connection count (select: 1,000 only)")
         #expect(latency.repetitions >= 6)
         let equal = try SweepSpec.load(path: repositoryRoot + "/Benchmarks/c10k-equal-load.sweep")
         let c10k = try SweepSpec.load(path: repositoryRoot + "/Benchmarks/c10k.sweep")
