@@ -37,14 +37,11 @@ public final class CompletionServerLoop {
     private static let bufferGroup: UInt16 = 1
     private let listener: Int32                 // owned
     private let controlFD: Int32                // signalfd, owned
-    private var reserveFD: Int32                // /dev/null kept open so EMFILE on accept can shed
+    private var reserve = ReserveDescriptor()
     private var connections: [RingConnection?] = []
     private let responder: ProtocolResponder
     private var accepting = false
-    private var acceptPausedUntil: UInt64 = 0
-    private var lingering: [(fd: Int32, generation: UInt32, deadline: UInt64)] = []
-    private var lingeringHead = 0
-    private var nextIdleSweep: UInt64 = 0
+    private var timers: ServerTimers
     private var running = true
     private var reportSequence: UInt64 = 0
     private var warnedMaxConnections = false
@@ -58,6 +55,7 @@ public final class CompletionServerLoop {
                 bufferCount: UInt32 = 1024, bufferSize: UInt32 = 8192) throws {
         self.configuration = configuration
         self.syscalls = syscalls
+        timers = ServerTimers(idleTimeoutSeconds: configuration.idleTimeoutSeconds)
         ring = try IOURing(entries: submissionEntries, completionEntries: completionEntries, syscalls: syscalls)
         buffers = .allocate(capacity: 1)
         syscalls.counters.other &+= 1
@@ -74,7 +72,7 @@ public final class CompletionServerLoop {
         let signals: [Int32] = [SIGUSR1, SIGINT, SIGTERM]
         try syscalls.other("sigprocmask") { mux_block_signals(signals, Int32(signals.count)) }
         controlFD = try syscalls.other("signalfd") { mux_signalfd_create(signals, Int32(signals.count)) }
-        reserveFD = (try? syscalls.openReadOnly("/dev/null")) ?? -1
+        reserve.take(syscalls: syscalls)
         try armAccept()
         try armSignals()
     }
@@ -84,7 +82,7 @@ public final class CompletionServerLoop {
         for case let connection? in connections where connection.isOpen { syscalls.close(connection.fd) }
         syscalls.close(listener)
         syscalls.close(controlFD)
-        if reserveFD >= 0 { syscalls.close(reserveFD) }
+        reserve.release(syscalls: syscalls)
         mux_buffer_ring_release(ring.raw, buffers)
         buffers.deallocate()
     }
@@ -135,9 +133,7 @@ public final class CompletionServerLoop {
             let waitFor: UInt32 = ring.readyCount == 0 && timeout != 0 ? 1 : 0
             _ = try ring.enter(waitFor: waitFor, timeoutNanoseconds: timeout, syscalls: syscalls)
             try reap(report: report)
-            if acceptPausedUntil != 0 || configuration.idleTimeoutSeconds > 0 || lingeringHead < lingering.count {
-                try runTimers()
-            }
+            if timers.isArmed { try runTimers() }
         }
         report(countersLine(final: true))
     }
@@ -197,12 +193,7 @@ public final class CompletionServerLoop {
     }
 
     private func nextTimeoutNanoseconds() -> Int64 {
-        var deadline: UInt64 = 0
-        if acceptPausedUntil != 0 { deadline = acceptPausedUntil }
-        if configuration.idleTimeoutSeconds > 0, deadline == 0 || nextIdleSweep < deadline { deadline = nextIdleSweep }
-        if lingeringHead < lingering.count, deadline == 0 || lingering[lingeringHead].deadline < deadline {
-            deadline = lingering[lingeringHead].deadline
-        }
+        let deadline = timers.nextDeadline
         guard deadline != 0 else { return -1 }
         let now = monotonicNanoseconds()
         return deadline > now ? Int64(deadline - now) : 0
@@ -221,12 +212,12 @@ public final class CompletionServerLoop {
                 // pause: re-armed at once it would fail again at once (Linux checks for a free
                 // descriptor before the backlog), a spin through the ring.
                 shedPending(error)
-                acceptPausedUntil = monotonicNanoseconds() + 100_000_000
+                timers.pauseAccepting()
                 return
             }
             if completion.result != -ECANCELED { log("mux-server: \(error)") }
         }
-        if !accepting, acceptPausedUntil == 0, running { try armAccept() }
+        if !accepting, !timers.isAcceptPaused, running { try armAccept() }
     }
 
     /// Accepts and closes pending connections with the reserve descriptor freed, until none is
@@ -236,18 +227,8 @@ public final class CompletionServerLoop {
             warnedDescriptors = true
             log("mux-server: accept: \(error.name): out of file descriptors; shedding connections until some close")
         }
-        while reserveFD >= 0 {
-            syscalls.close(reserveFD)
-            reserveFD = -1
-            var shed = false
-            if case let .accepted(fd)? = try? syscalls.accept(listener) {
-                statistics.accepted += 1
-                statistics.shed += 1
-                statistics.rejected += 1
-                syscalls.close(fd)
-                shed = true
-            }
-            reserveFD = (try? syscalls.openReadOnly("/dev/null")) ?? -1
+        while reserve.isHeld {
+            let shed = reserve.shedOne(from: listener, syscalls: syscalls, statistics: &statistics)
             syscalls.counters.other &+= 1
             if !shed { return }
         }
@@ -400,8 +381,7 @@ public final class CompletionServerLoop {
         connection.drainedBytes = 0
         connection.readingPaused = false
         connection.input.clear()
-        lingering.append((connection.fd, connection.generation,
-                          monotonicNanoseconds() + LingeringClose.nanoseconds))
+        timers.lingering.push(fd: connection.fd, generation: connection.generation, now: monotonicNanoseconds())
         if !connection.receiving { armReceive(connection) }
     }
 
@@ -439,30 +419,18 @@ public final class CompletionServerLoop {
 
     private func runTimers() throws {
         let now = monotonicNanoseconds()
-        if acceptPausedUntil != 0, now >= acceptPausedUntil {
-            acceptPausedUntil = 0
-            if reserveFD < 0 { reserveFD = (try? syscalls.openReadOnly("/dev/null")) ?? -1 }
+        if timers.acceptPauseEnded(now: now) {
+            if !reserve.isHeld { reserve.take(syscalls: syscalls) }
             if !accepting { try armAccept() }
         }
-        while lingeringHead < lingering.count, lingering[lingeringHead].deadline <= now {
-            let entry = lingering[lingeringHead]
-            lingeringHead += 1
+        while let entry = timers.lingering.nextDue(now: now) {
             if let connection = current(entry.fd, entry.generation), connection.draining { close(connection) }
         }
-        if lingeringHead == lingering.count {
-            lingering.removeAll(keepingCapacity: true)
-            lingeringHead = 0
-        } else if lingeringHead > 1024, lingeringHead * 2 > lingering.count {
-            lingering.removeFirst(lingeringHead)
-            lingeringHead = 0
-        }
-        if configuration.idleTimeoutSeconds > 0, now >= nextIdleSweep {
-            let limit = UInt64(configuration.idleTimeoutSeconds * 1e9)
+        if let limit = timers.idleSweepDue(now: now) {
             for case let connection? in connections where connection.isOpen && now - connection.lastActivity >= limit {
                 statistics.idleClosed += 1
                 close(connection)
             }
-            nextIdleSweep = now + max(limit / 2, 1_000_000)
         }
     }
 }

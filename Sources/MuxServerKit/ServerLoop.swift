@@ -17,16 +17,12 @@ public final class ServerLoop<M: Multiplexer> {
 
     private let listener: Int32                 // owned
     private let controlFD: Int32                // signalfd, owned
-    private var reserveFD: Int32                // /dev/null kept open so EMFILE on accept can shed
+    private var reserve = ReserveDescriptor()
     private var connections: [Connection?] = []
     private let readScratch: UnsafeMutableRawPointer
     private let readScratchSize: Int
     private let responder: ProtocolResponder
-    private var acceptPausedUntil: UInt64 = 0
-    /// Connections in a lingering close, oldest first (deadlines are now + a constant, so in order).
-    private var lingering: [(fd: Int32, generation: UInt32, deadline: UInt64)] = []
-    private var lingeringHead = 0
-    private var nextIdleSweep: UInt64 = 0
+    private var timers: ServerTimers
     private var running = true
     private var reportSequence: UInt64 = 0
     private var warnedSelectLimit = false
@@ -47,7 +43,7 @@ public final class ServerLoop<M: Multiplexer> {
         let signals: [Int32] = [SIGUSR1, SIGINT, SIGTERM]
         try syscalls.other("sigprocmask") { mux_block_signals(signals, Int32(signals.count)) }
         controlFD = try syscalls.other("signalfd") { mux_signalfd_create(signals, Int32(signals.count)) }
-        reserveFD = -1
+        timers = ServerTimers(idleTimeoutSeconds: configuration.idleTimeoutSeconds)
         // Echo reads up to 64 KiB at once; HTTP reads 16 KiB so that the replies to every
         // request a read can hold (≥ 16 bytes each) fit in the responder's reply scratch.
         readScratchSize = configuration.wireProtocol == .echo ? 65536 : 16384
@@ -55,19 +51,14 @@ public final class ServerLoop<M: Multiplexer> {
         responder = ProtocolResponder(wireProtocol: configuration.wireProtocol, readSize: readScratchSize)
         try mux.register(fd: listener, interest: .read)
         try mux.register(fd: controlFD, interest: .read)
-        takeReserve()
-    }
-
-    /// Opens /dev/null as the descriptor kept in reserve for shedding on EMFILE (-1 if it cannot).
-    private func takeReserve() {
-        reserveFD = (try? syscalls.openReadOnly("/dev/null")) ?? -1
+        reserve.take(syscalls: syscalls)
     }
 
     deinit {
         for case let connection? in connections where connection.isOpen { syscalls.close(connection.fd) }
         syscalls.close(listener)
         syscalls.close(controlFD)
-        if reserveFD >= 0 { syscalls.close(reserveFD) }
+        reserve.release(syscalls: syscalls)
         readScratch.deallocate()
     }
 
@@ -92,9 +83,7 @@ public final class ServerLoop<M: Multiplexer> {
                     handle(event)
                 }
             }
-            if acceptPausedUntil != 0 || configuration.idleTimeoutSeconds > 0 || lingeringHead < lingering.count {
-                runTimers()
-            }
+            if timers.isArmed { runTimers() }
         }
         report(countersLine(final: true))
     }
@@ -111,12 +100,7 @@ public final class ServerLoop<M: Multiplexer> {
     private func log(_ line: String) { emit(line, to: STDERR_FILENO) }
 
     private func nextTimeout() -> Int32 {
-        var deadline: UInt64 = 0
-        if acceptPausedUntil != 0 { deadline = acceptPausedUntil }
-        if configuration.idleTimeoutSeconds > 0, deadline == 0 || nextIdleSweep < deadline { deadline = nextIdleSweep }
-        if lingeringHead < lingering.count, deadline == 0 || lingering[lingeringHead].deadline < deadline {
-            deadline = lingering[lingeringHead].deadline
-        }
+        let deadline = timers.nextDeadline
         guard deadline != 0 else { return -1 }
         let now = monotonicNanoseconds()
         guard deadline > now else { return 0 }
@@ -207,58 +191,30 @@ public final class ServerLoop<M: Multiplexer> {
             warnedDescriptors = true
             log("mux-server: accept: \(error.name): out of file descriptors; shedding connections until some close")
         }
-        var shed = false
-        if reserveFD >= 0 {
-            syscalls.close(reserveFD)
-            reserveFD = -1
-            if case let .accepted(fd)? = try? syscalls.accept(listener) {
-                statistics.accepted += 1
-                statistics.shed += 1
-                reject(fd)
-                shed = true
-            }
-            takeReserve()
-            if shed, reserveFD >= 0 { return true }
-        }
-        if !shed || reserveFD < 0 { pauseAccepting() }
-        return false
-    }
-
-    private func pauseAccepting() {
+        if reserve.shedOne(from: listener, syscalls: syscalls, statistics: &statistics), reserve.isHeld { return true }
         try? mux.modify(fd: listener, interest: .none)
-        acceptPausedUntil = monotonicNanoseconds() + 100_000_000
+        timers.pauseAccepting()
+        return false
     }
 
     private func runTimers() {
         let now = monotonicNanoseconds()
-        if acceptPausedUntil != 0, now >= acceptPausedUntil {
-            acceptPausedUntil = 0
-            if reserveFD < 0 { takeReserve() }
+        if timers.acceptPauseEnded(now: now) {
+            if !reserve.isHeld { reserve.take(syscalls: syscalls) }
             try? mux.modify(fd: listener, interest: .read)
         }
-        while lingeringHead < lingering.count, lingering[lingeringHead].deadline <= now {
-            let entry = lingering[lingeringHead]
-            lingeringHead += 1
+        while let entry = timers.lingering.nextDue(now: now) {
             if let connection = connections[Int(entry.fd)], connection.isOpen, connection.draining,
                connection.generation == entry.generation {
                 close(connection)
             }
         }
-        if lingeringHead == lingering.count {
-            lingering.removeAll(keepingCapacity: true)
-            lingeringHead = 0
-        } else if lingeringHead > 1024, lingeringHead * 2 > lingering.count {
-            lingering.removeFirst(lingeringHead)
-            lingeringHead = 0
-        }
-        if configuration.idleTimeoutSeconds > 0, now >= nextIdleSweep {
+        if let limit = timers.idleSweepDue(now: now) {
             // A timer, not per request: one pass over the table per half timeout.
-            let limit = UInt64(configuration.idleTimeoutSeconds * 1e9)
             for case let connection? in connections where connection.isOpen && now - connection.lastActivity >= limit {
                 statistics.idleClosed += 1
                 close(connection)
             }
-            nextIdleSweep = now + max(limit / 2, 1_000_000)
         }
     }
 
@@ -389,14 +345,10 @@ public final class ServerLoop<M: Multiplexer> {
         }
     }
 
-    /// Longest a lingering close waits for the peer's EOF, and most bytes it reads meanwhile.
-    static var lingerNanoseconds: UInt64 { LingeringClose.nanoseconds }
-    static var lingerByteLimit: Int { LingeringClose.byteLimit }
-
     /// The reply is out and the connection is to close: shut down our side (the peer reads the
     /// reply, then EOF) and keep reading what it still sends. Closing with unread input would
     /// send an RST, and a peer that gets the RST before it reads may lose the reply (a 400 for a
-    /// 100 KB header, say). Closed at the peer's EOF, after `lingerByteLimit` or the deadline.
+    /// 100 KB header, say). Closed at the peer's EOF, after `LingeringClose.byteLimit` or its deadline.
     private func closeLingering(_ connection: Connection) {
         guard !connection.draining else { return }
         guard (try? syscalls.other("shutdown", { shutdown(connection.fd, Int32(SHUT_WR)) })) != nil else {
@@ -407,7 +359,7 @@ public final class ServerLoop<M: Multiplexer> {
         connection.drainedBytes = 0
         connection.readingPaused = false
         connection.input.clear()
-        lingering.append((connection.fd, connection.generation, monotonicNanoseconds() + Self.lingerNanoseconds))
+        timers.lingering.push(fd: connection.fd, generation: connection.generation, now: monotonicNanoseconds())
         setInterest(.read, of: connection)
         // Whatever is already buffered goes now: the peer may have closed long ago.
         if connection.isOpen { drain(connection) }
@@ -427,7 +379,7 @@ public final class ServerLoop<M: Multiplexer> {
             case let .transferred(n):
                 statistics.bytesIn &+= UInt64(n)
                 connection.drainedBytes += n
-                if connection.drainedBytes > Self.lingerByteLimit { close(connection); return }
+                if connection.drainedBytes > LingeringClose.byteLimit { close(connection); return }
             case .endOfFile:
                 close(connection)
                 return
