@@ -5,7 +5,7 @@
 
 /// The null distribution of U for sample sizes m and n: the number of the C(m+n, m) equally
 /// likely orderings that give each U = 0 ... m·n.
-public struct MannWhitneyDistribution: Sendable {
+public struct MannWhitneyDistribution: CountedDistribution, Sendable {
     public let m: Int
     public let n: Int
     /// counts[u]: orderings with U = u. Built by additions only (f(i, j) = f(i−1, j) shifted by j
@@ -36,27 +36,6 @@ public struct MannWhitneyDistribution: Sendable {
         }
         counts = row[n]
         total = counts.reduce(0, +)
-    }
-
-    /// P(U ≤ u).
-    public func cdf(_ u: Double) -> Double {
-        let k = Int(u.rounded(.down))
-        guard k >= 0 else { return 0 }
-        guard k < counts.count - 1 else { return 1 }
-        return counts[0...k].reduce(0, +) / total
-    }
-
-    /// P(U ≥ u).
-    public func survival(_ u: Double) -> Double { 1 - cdf(u.rounded(.up) - 1) }
-
-    /// The smallest u with P(U ≤ u) ≥ p (R's `qwilcox`).
-    public func quantile(_ p: Double) -> Int {
-        var cumulative = 0.0
-        for (u, c) in counts.enumerated() {
-            cumulative += c
-            if cumulative / total >= p * (1 - 1e-12) { return u }
-        }
-        return counts.count - 1
     }
 }
 

@@ -5,7 +5,7 @@
 
 /// The null distribution of V for n nonzero differences: each of the 2ⁿ sign patterns equally
 /// likely; counts[v] of them give V = v.
-public struct SignedRankDistribution: Sendable {
+public struct SignedRankDistribution: CountedDistribution, Sendable {
     public let n: Int
     public let counts: [Double]
     public let total: Double
@@ -27,27 +27,6 @@ public struct SignedRankDistribution: Sendable {
         }
         self.counts = counts
         total = counts.reduce(0, +)
-    }
-
-    /// P(V ≤ v).
-    public func cdf(_ v: Double) -> Double {
-        let k = Int(v.rounded(.down))
-        guard k >= 0 else { return 0 }
-        guard k < counts.count - 1 else { return 1 }
-        return counts[0...k].reduce(0, +) / total
-    }
-
-    /// P(V ≥ v).
-    public func survival(_ v: Double) -> Double { 1 - cdf(v.rounded(.up) - 1) }
-
-    /// The smallest v with P(V ≤ v) ≥ p (R's `qsignrank`).
-    public func quantile(_ p: Double) -> Int {
-        var cumulative = 0.0
-        for (v, c) in counts.enumerated() {
-            cumulative += c
-            if cumulative / total >= p * (1 - 1e-12) { return v }
-        }
-        return counts.count - 1
     }
 }
 
