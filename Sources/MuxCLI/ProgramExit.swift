@@ -52,6 +52,15 @@ public func invocation<Configuration>(help: @autoclosure () -> String,
     }
 }
 
+/// Parses a subcommand's `arguments` for a caller that returns its exit status: help asked for
+/// is printed (exit 0), a usage error is reported as its one line (exit 2).
+public func parseSubcommand(_ parser: ArgumentParser, _ arguments: [String]) -> Invocation<ParsedArguments> {
+    invocation(help: parser.help()) { () throws(UsageError) -> ParsedArguments? in
+        let parsed = try parser.parse(arguments)
+        return parsed.helpRequested ? nil : parsed
+    }
+}
+
 /// Parses `arguments` or exits: help → stdout and 0; bad input → one line on stderr and 2.
 public func parseOrExit(_ parser: ArgumentParser, _ arguments: [String]) -> ParsedArguments {
     do {

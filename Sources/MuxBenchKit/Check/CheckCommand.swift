@@ -15,13 +15,9 @@ let checkParser = ArgumentParser(
 /// Runs `mux-bench check` with `arguments` (after the subcommand); returns the exit status.
 public func runCheck(arguments: [String]) -> Int32 {
     let parsed: ParsedArguments
-    do { parsed = try checkParser.parse(arguments) } catch {
-        printError(error.description)
-        return ExitCode.usage.rawValue
-    }
-    if parsed.helpRequested {
-        printLine(checkParser.help())
-        return ExitCode.success.rawValue
+    switch parseSubcommand(checkParser, arguments) {
+    case let .run(arguments): parsed = arguments
+    case let .exit(status): return status
     }
     func usage(_ message: String) -> Int32 {
         printError("mux-bench check: \(message)")

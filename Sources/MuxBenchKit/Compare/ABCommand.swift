@@ -44,13 +44,9 @@ public enum ABCommand {
 
 public func runAB(arguments: [String]) -> Int32 {
     let parsed: ParsedArguments
-    do { parsed = try ABCommand.parser.parse(arguments) } catch {
-        printError(error.description)
-        return ExitCode.usage.rawValue
-    }
-    if parsed.helpRequested {
-        printLine(ABCommand.parser.help())
-        return ExitCode.success.rawValue
+    switch parseSubcommand(ABCommand.parser, arguments) {
+    case let .run(arguments): parsed = arguments
+    case let .exit(status): return status
     }
     func usage(_ message: String) -> Int32 {
         printError("mux-bench ab: \(message)")

@@ -26,13 +26,9 @@ let compareParser = ArgumentParser(
 /// Runs `mux-bench compare` with `arguments` (after the subcommand); returns the exit status.
 public func runCompare(arguments: [String]) -> Int32 {
     let parsed: ParsedArguments
-    do { parsed = try compareParser.parse(arguments) } catch {
-        printError(error.description)
-        return ExitCode.usage.rawValue
-    }
-    if parsed.helpRequested {
-        printLine(compareParser.help())
-        return ExitCode.success.rawValue
+    switch parseSubcommand(compareParser, arguments) {
+    case let .run(arguments): parsed = arguments
+    case let .exit(status): return status
     }
     func usage(_ message: String) -> Int32 {
         printError("mux-bench compare: \(message)")

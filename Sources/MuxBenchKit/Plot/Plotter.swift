@@ -223,13 +223,9 @@ let plotParser = ArgumentParser(
 /// Runs `mux-bench plot NAME`; prints the PNG paths on stdout; returns the exit status.
 public func runPlot(arguments: [String]) -> Int32 {
     let parsed: ParsedArguments
-    do { parsed = try plotParser.parse(arguments) } catch {
-        printError(error.description)
-        return ExitCode.usage.rawValue
-    }
-    if parsed.helpRequested {
-        printLine(plotParser.help())
-        return ExitCode.success.rawValue
+    switch parseSubcommand(plotParser, arguments) {
+    case let .run(arguments): parsed = arguments
+    case let .exit(status): return status
     }
     guard parsed.positionals.count == 1 else {
         printError("mux-bench plot: expected one sweep NAME (results/NAME-summary.csv)")

@@ -40,13 +40,9 @@ public enum SweepCommand {
 
 public func runSweep(arguments: [String]) -> Int32 {
     let parsed: ParsedArguments
-    do { parsed = try SweepCommand.parser.parse(arguments) } catch {
-        printError(error.description)
-        return ExitCode.usage.rawValue
-    }
-    if parsed.helpRequested {
-        printLine(SweepCommand.parser.help())
-        return ExitCode.success.rawValue
+    switch parseSubcommand(SweepCommand.parser, arguments) {
+    case let .run(arguments): parsed = arguments
+    case let .exit(status): return status
     }
     guard parsed.positionals.count <= 1 else {
         printError("mux-bench sweep: expected one sweep file, got \(parsed.positionals.count)")
