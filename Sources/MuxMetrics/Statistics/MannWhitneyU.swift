@@ -62,18 +62,6 @@ public enum MannWhitneyU {
         let total = Double(m + n)
         let variance = mn / 12 * ((total + 1) - tieSum / (total * (total - 1)))
         let centred = u - mn / 2
-        guard variance > 0 else {
-            // Every value tied: no evidence either way.
-            return RankTestResult(statistic: u, count: m * n, pLess: 1, pGreater: 1, pTwoSided: 1,
-                                  method: .normalApproximation)
-        }
-        let sigma = variance.squareRoot()
-        let less = NormalDistribution.cdf((centred + 0.5) / sigma)
-        let greater = NormalDistribution.survival((centred - 0.5) / sigma)
-        let correction = centred > 0 ? 0.5 : centred < 0 ? -0.5 : 0
-        let z = (centred - correction) / sigma
-        let two = min(1, 2 * min(NormalDistribution.cdf(z), NormalDistribution.survival(z)))
-        return RankTestResult(statistic: u, count: m * n, pLess: less, pGreater: greater, pTwoSided: two,
-                              method: .normalApproximation)
+        return .normalApproximation(statistic: u, count: m * n, centred: centred, variance: variance)
     }
 }

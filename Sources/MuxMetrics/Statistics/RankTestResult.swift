@@ -20,6 +20,26 @@ public struct RankTestResult: Equatable, Sendable {
     public var method: TestMethod
 }
 
+extension RankTestResult {
+    /// The normal approximation with continuity correction, as R's `wilcox.test(exact = FALSE)`:
+    /// `centred` is the statistic less its null mean, `variance` its tie-corrected null variance.
+    /// No variance (every value tied) is no evidence either way: every p-value 1.
+    static func normalApproximation(statistic: Double, count: Int, centred: Double, variance: Double) -> RankTestResult {
+        guard variance > 0 else {
+            return RankTestResult(statistic: statistic, count: count, pLess: 1, pGreater: 1, pTwoSided: 1,
+                                  method: .normalApproximation)
+        }
+        let sigma = variance.squareRoot()
+        let less = NormalDistribution.cdf((centred + 0.5) / sigma)
+        let greater = NormalDistribution.survival((centred - 0.5) / sigma)
+        let correction = centred > 0 ? 0.5 : centred < 0 ? -0.5 : 0
+        let z = (centred - correction) / sigma
+        let two = min(1, 2 * min(NormalDistribution.cdf(z), NormalDistribution.survival(z)))
+        return RankTestResult(statistic: statistic, count: count, pLess: less, pGreater: greater, pTwoSided: two,
+                              method: .normalApproximation)
+    }
+}
+
 /// The interval reported with a Hodges–Lehmann estimate or a median.
 public struct LocationEstimate: Equatable, Sendable {
     public var estimate: Double

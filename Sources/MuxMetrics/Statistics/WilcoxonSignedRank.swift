@@ -52,16 +52,6 @@ public enum WilcoxonSignedRank {
         let nn = Double(n)
         let centred = v - nn * (nn + 1) / 4
         let variance = nn * (nn + 1) * (2 * nn + 1) / 24 - tieSum / 48
-        guard variance > 0 else {
-            return RankTestResult(statistic: v, count: n, pLess: 1, pGreater: 1, pTwoSided: 1, method: .normalApproximation)
-        }
-        let sigma = variance.squareRoot()
-        let less = NormalDistribution.cdf((centred + 0.5) / sigma)
-        let greater = NormalDistribution.survival((centred - 0.5) / sigma)
-        let correction = centred > 0 ? 0.5 : centred < 0 ? -0.5 : 0
-        let z = (centred - correction) / sigma
-        let two = min(1, 2 * min(NormalDistribution.cdf(z), NormalDistribution.survival(z)))
-        return RankTestResult(statistic: v, count: n, pLess: less, pGreater: greater, pTwoSided: two,
-                              method: .normalApproximation)
+        return .normalApproximation(statistic: v, count: n, centred: centred, variance: variance)
     }
 }
