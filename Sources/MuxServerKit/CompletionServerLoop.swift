@@ -254,14 +254,7 @@ public final class CompletionServerLoop {
     }
 
     private func slot(for fd: Int32) -> RingConnection {
-        let index = Int(fd)
-        if index >= connections.count {
-            connections += repeatElement(nil, count: max(index + 1, connections.count * 2, 64) - connections.count)
-        }
-        if let existing = connections[index] { return existing }
-        let created = RingConnection()
-        connections[index] = created
-        return created
+        connectionSlot(for: fd, in: &connections, make: RingConnection.init)
     }
 
     // MARK: - Receiving

@@ -219,14 +219,7 @@ public final class ServerLoop<M: Multiplexer> {
     }
 
     private func slot(for fd: Int32) -> Connection {
-        let index = Int(fd)
-        if index >= connections.count {
-            connections += repeatElement(nil, count: max(index + 1, connections.count * 2, 64) - connections.count)
-        }
-        if let existing = connections[index] { return existing }
-        let created = Connection()
-        connections[index] = created
-        return created
+        connectionSlot(for: fd, in: &connections, make: Connection.init)
     }
 
     // MARK: - Connections
