@@ -13,7 +13,7 @@ import Glibc
 public struct MeasuredBinaries: Sendable {
     public var server: String
     public var load: String
-    /// The checkout's commit (`+dirty` with tracked changes); empty outside a checkout.
+    /// The checkout's commit (`+dirty` with uncommitted changes to Sources/ or Package.swift); empty outside a checkout.
     public var commit: String
 
     /// mux-server and mux-load beside mux-bench, checked and, inside a checkout, rebuilt.
@@ -68,10 +68,13 @@ public struct MeasuredBinaries: Sendable {
         }
     }
 
-    /// The checkout's short commit, `+dirty` when tracked files differ from it; empty without git.
+    /// The checkout's short commit, `+dirty` when its Sources/ or Package.swift differ from it; empty without git.
     static func gitCommit(root: String) -> String {
         guard let head = runTool("git", ["-C", root, "rev-parse", "--short", "HEAD"]), !head.isEmpty else { return "" }
-        let dirty = runTool("git", ["-C", root, "status", "--porcelain", "--untracked-files=no"]) ?? ""
+        // Only what the binaries are built from: re-running a committed reference sweep rewrites
+        // tracked files under results/, which does not make the binaries any less the commit's.
+        let dirty = runTool("git", ["-C", root, "status", "--porcelain", "--untracked-files=no", "--",
+                                    "Sources", "Package.swift"]) ?? ""
         return head + (dirty.isEmpty ? "" : "+dirty")
     }
 }

@@ -50,7 +50,7 @@ extension BenchProcessSuites {
             // The checkout these tests (and so the binaries) come from, asked of git directly.
             let root = repositoryRoot
             let head = try git(["-C", root, "rev-parse", "--short", "HEAD"])
-            let dirty = try git(["-C", root, "status", "--porcelain", "--untracked-files=no"])
+            let dirty = try git(["-C", root, "status", "--porcelain", "--untracked-files=no", "--", "Sources", "Package.swift"])
             // A checkout without git (an exported tarball) has no commit to claim.
             let commit = head.isEmpty ? "" : head + (dirty.isEmpty ? "" : "+dirty")
             #expect(run.stderr.contains("commit:    \(head.isEmpty ? "unknown (no git)" : commit) (\(root))"), "\(run.diagnosis)")
