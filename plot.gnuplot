@@ -136,19 +136,23 @@ if (categorical) {
     # Stats on the CSV itself: on $XR, `autotitle columnheader` would take the first value for a
     # header and drop it (a one-point sweep then has no data at all).
     stats [*:*] data using (ok_row(0) ? column(xcol) : NaN) nooutput
-    x_setup = (STATS_min > 0 && STATS_max / STATS_min >= 10) ? 'set logscale x 10; ' : 'unset logscale x; '
-    # One x value (every backend at one point): widen the range, else gnuplot warns it is empty.
-    x_setup = x_setup . (STATS_min != STATS_max ? 'set xrange [*:*]' : \
-              sprintf('set xrange [%.17g:%.17g]', STATS_min - (STATS_min != 0 ? abs(STATS_min) / 2 : 1), \
-                                                  STATS_max + (STATS_max != 0 ? abs(STATS_max) / 2 : 1)))
+    # The range is padded past the first and last value, so their error bars are not cut by the
+    # border. One x value (every backend at one point): widen it, else gnuplot warns it is empty.
+    x_log = STATS_min > 0 && STATS_max / STATS_min >= 10
+    x_pad = (STATS_max - STATS_min) * 0.04
+    x_setup = x_log ? sprintf('set logscale x 10; set xrange [%.17g:%.17g]', STATS_min / 1.25, STATS_max * 1.25) : \
+              STATS_min != STATS_max ? sprintf('unset logscale x; set xrange [%.17g:%.17g]', STATS_min - x_pad, STATS_max + x_pad) : \
+              sprintf('unset logscale x; set xrange [%.17g:%.17g]', STATS_min - (STATS_min != 0 ? abs(STATS_min) / 2 : 1), \
+                                                                 STATS_max + (STATS_max != 0 ? abs(STATS_max) / 2 : 1))
 }
 eval x_setup
 set xlabel xlabel
 
-# Log y when the figure's ok values span more than a decade and a bit (and none is zero).
+# Log y when the figure's ok values span more than a decade and a bit (and none is zero); never
+# under bars, whose length would then mean nothing.
 # One-column stats on the CSV itself: a two-column one fits a line and warns when there are
 # only 1-2 points, and on $YR `autotitle columnheader` would drop the first row as a header.
-set_yscale(f) = sprintf("set table $YR separator comma; plot data using (column('%s_%s')):(column('%s_%s')) with table if (ok_row(0)); unset table; if (|$YR| > 0) { unset logscale y; set yrange [*:*]; stats [*:*] data using (ok_row(0) ? column('%s_%s') : NaN) name 'YLO' nooutput; stats [*:*] data using (ok_row(0) ? column('%s_%s') : NaN) name 'YHI' nooutput; if (YLO_min > 0 && YHI_max / YLO_min >= 20) { set logscale y 10; set yrange [*:*] } else { unset logscale y; if (YHI_max > 0) { set yrange [0:*] } else { set yrange [0:1] } } } else { unset logscale y; set yrange [*:*] }", f, lo_sfx, f, hi_sfx, f, lo_sfx, f, hi_sfx)
+set_yscale(f) = sprintf("set table $YR separator comma; plot data using (column('%s_%s')):(column('%s_%s')) with table if (ok_row(0)); unset table; if (|$YR| > 0) { unset logscale y; set yrange [*:*]; stats [*:*] data using (ok_row(0) ? column('%s_%s') : NaN) name 'YLO' nooutput; stats [*:*] data using (ok_row(0) ? column('%s_%s') : NaN) name 'YHI' nooutput; if (!categorical && YLO_min > 0 && YHI_max / YLO_min >= 20) { set logscale y 10; set yrange [*:*] } else { unset logscale y; if (YHI_max > 0) { set yrange [0:*] } else { set yrange [0:1] } } } else { unset logscale y; set yrange [*:*] }", f, lo_sfx, f, hi_sfx, f, lo_sfx, f, hi_sfx)
 
 # One chart panel for figure f: a line with min–max bars per series, or bars per cluster.
 # Saturated points get a white centre over their marker: hollow, on lines and bars alike.
@@ -158,14 +162,14 @@ plot_figure(f) = categorical ? \
 
 # The legend of a multiplot: one invisible full-page plot drawn last, so the key spans the page
 # (a panel's own key is as narrow as the panel and stacks into one column over the charts).
-# Over 4 series the legend takes two rows: the panels start lower.
+# It sits at the bottom of the page, one row for up to 6 series, so a long title never runs into it.
 legend_plot = categorical ? \
     "plot for [s in series] '+' using (2):(2) with boxes lc rgb color(s) title label(s)" : \
     "plot for [s in series] '+' using (2):(2):(2):(2) with yerrorlines lc rgb color(s) pt point(s) ps 1.1 dt dash(s) title label(s)"
 # Its points lie outside the range, so only the key is drawn (NaN points would make gnuplot warn).
 draw_legend = "set origin 0,0; set size 1,1; set margins 0,0,0,0; unset border; unset xtics; unset ytics; unset xlabel; unset ylabel; unset title; unset grid; " . \
               "unset logscale; set xrange [0:1]; set yrange [0:1]; " . \
-              "set key at screen 0.5, 0.955 center top horizontal maxcols 4 maxrows auto; " . legend_plot
+              "set key at screen 0.5, 0.008 center bottom horizontal maxcols 6 maxrows auto; " . legend_plot
 restore_after_multiplot = "set margins -1,-1,-1,-1; set border 3; set xtics autofreq nomirror; set ytics autofreq nomirror; " . \
                           "set grid xtics ytics mxtics mytics lc rgb '#e0e0e0' lw 0.8; set xlabel xlabel; " . \
                           "set key outside right top vertical maxrows auto; " . x_setup
@@ -175,17 +179,19 @@ yformat = '% h'
 panel(f, heading, ylab) = sprintf("set title '%s'; set ylabel '%s'; set format xy '%%.10g'; %s; set format x '%% h'; set format y '%s'; %s", \
                                   heading, ylab, set_yscale(f), yformat, plot_figure(f))
 note = 'median of repetitions, bars: ' . (bars eq 'ci' ? 'confidence interval of the median' : 'min to max') . \
-       '; hollow: saturated' . (conditions ne '' ? '; ' . conditions : '')
+       '; hollow: saturated'
+# Two short lines under each title rather than one that a 1000-pixel chart cuts off.
+subtitle = '{/*0.8 (' . note . ')}' . (conditions ne '' ? "\n{/*0.8 " . conditions . '}' : '')
 
 # --- the charts ---------------------------------------------------------------------------
 set output out.'-throughput.png'
 yformat = '%.1s%c'    # 150k rather than 150000
-eval panel('throughput_rps', sprintf("%s: throughput\n{/*0.8 (%s)}", title, note), 'throughput (requests/s)')
+eval panel('throughput_rps', sprintf("%s: throughput\n%s", title, subtitle), 'throughput (requests/s)')
 yformat = '% h'
 
 set output out.'-latency.png'
 set terminal pngcairo size 1400,600
-set multiplot layout 1,2 title sprintf("%s: latency\n{/*0.8 (%s)}", title, note) font ",13" margins 0.07,0.98,0.12,(nseries > 4 ? 0.80 : 0.84) spacing 0.08,0.1
+set multiplot layout 1,2 title sprintf("%s: latency\n%s", title, subtitle) font ",13" margins 0.07,0.98,0.19,0.80 spacing 0.08,0.1
 unset key
 eval panel('lat_p50_us', 'p50 (median request)', 'latency (µs)')
 eval panel('lat_p99_us', 'p99', 'latency (µs)')
@@ -195,25 +201,38 @@ eval restore_after_multiplot
 
 set output out.'-cpu.png'
 set terminal pngcairo size 1000,640
-eval panel('server_cpu_us_per_req', sprintf("%s: server CPU per request\n{/*0.8 (user + sys; %s)}", title, note), 'server CPU (µs per request)')
+eval panel('server_cpu_us_per_req', sprintf("%s: server CPU per request (user + sys)\n%s", title, subtitle), 'server CPU (µs per request)')
 
 set output out.'-syscalls.png'
-set terminal pngcairo size 1600,900
-set multiplot layout 2,3 title sprintf("%s: server syscalls per request by kind\n{/*0.8 (%s)}", title, note) font ",13" margins 0.05,0.98,0.07,(nseries > 4 ? 0.85 : 0.87) spacing 0.06,0.12
+# A kind no backend made a call of (ctl without epoll, EAGAIN reads under io_uring) is left out:
+# a panel of zeros says nothing.
+syscall_figures = 'wait_per_req ctl_per_req read_per_req write_per_req read_eagain_per_req sc_per_req'
+array syscall_headings[6] = ['wait (select / poll / epoll\_wait / io\_uring\_enter)', 'ctl (epoll\_ctl)', 'read', \
+                             'write', 'reads that found nothing (EAGAIN)', 'all syscalls']
+syscall_panels = ''
+do for [i = 1:words(syscall_figures)] {
+    set table $NZ separator comma
+    plot data using (column(word(syscall_figures, i) . '_median')) with table if (ok_row(0) && column(word(syscall_figures, i) . '_median') != 0)
+    unset table
+    if (|$NZ| > 0) { syscall_panels = syscall_panels . ' ' . i }
+}
+if (words(syscall_panels) == 0) { syscall_panels = '6' }
+syscall_rows = (words(syscall_panels) + 2) / 3
+syscall_cols = words(syscall_panels) < 3 ? words(syscall_panels) : 3
+set terminal pngcairo size 560 * syscall_cols, 100 + 400 * syscall_rows
+set multiplot layout syscall_rows, syscall_cols title sprintf("%s: server syscalls per request by kind\n%s", title, subtitle) font ",13" \
+    margins 0.06,0.98,(syscall_rows > 1 ? 0.13 : 0.22),(syscall_rows > 1 ? 0.86 : 0.76) spacing 0.06,0.12
 unset key
-eval panel('wait_per_req', 'wait (select / poll / epoll\_wait / io\_uring\_enter)', 'calls per request')
-eval panel('ctl_per_req', 'ctl (epoll\_ctl)', 'calls per request')
-eval panel('read_per_req', 'read', 'calls per request')
-eval panel('write_per_req', 'write', 'calls per request')
-eval panel('read_eagain_per_req', 'reads that found nothing (EAGAIN)', 'calls per request')
-eval panel('sc_per_req', 'all syscalls', 'calls per request')
+do for [p in syscall_panels] {
+    eval panel(word(syscall_figures, int(p)), syscall_headings[int(p)], 'calls per request')
+}
 eval draw_legend
 unset multiplot
 eval restore_after_multiplot
 
 set output out.'-events.png'
 set terminal pngcairo size 1000,640
-eval panel('events_per_wait', sprintf("%s: ready events returned per wait call\n{/*0.8 (%s)}", title, note), 'events per wait call')
+eval panel('events_per_wait', sprintf("%s: ready events returned per wait call\n%s", title, subtitle), 'events per wait call')
 
 # --- open loop: latency under offered load, CPU at equal load, max sustainable rate -------------
 open_row(b) = strcol("status") eq 'ok' && strcol("backend") eq b && strcol("rate_target_rps") ne '' && not_search(0)
@@ -226,7 +245,7 @@ reset_axes = "unset logscale; set xrange [*:*]; set yrange [*:*]; set format x '
 if (openloop && words(conn_values) > 0) {
     set output out.'-latency-load.png'
     set terminal pngcairo size 700 * words(conn_values) + 200, 640
-    set multiplot layout 1, words(conn_values) title sprintf("%s: latency under offered load, from intended send time\n{/*0.8 (%s)}", title, note) font ",13"
+    set multiplot layout 1, words(conn_values) title sprintf("%s: latency under offered load, from intended send time\n%s", title, subtitle) font ",13"
     do for [ci = 1:words(conn_values)] {
         c = word(conn_values, ci)
         pb = panel_backends(conn_backends, ci)
@@ -242,7 +261,8 @@ if (openloop && words(conn_values) > 0) {
              for [b in pb] data using (open_row(b) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('lat_p50_us_median')):(bar_lo('lat_p50_us')):(bar_hi('lat_p50_us')) with yerrorlines lc rgb color(b) pt point(b) ps 0.7 dt 2 title b.' p50', \
              for [b in pb] data using (open_row(b) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('lat_p99_us_median')):(hollow_size(0.55)):(hollow_color(0)) with points pt 7 ps variable lc rgb variable notitle, \
              for [b in pb] data using (open_row(b) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('lat_p50_us_median')):(hollow_size(0.35)):(hollow_color(0)) with points pt 7 ps variable lc rgb variable notitle, \
-             data using (strcol("status") eq 'ok' && strcol("rate_target_rps") ne '' && not_search(0) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('hiccup_p99_us_median')) with points pt 2 ps 0.8 lc rgb '#888888' title "machine's hiccup p99 (noise floor)"
+             data using (strcol("status") eq 'ok' && strcol("rate_target_rps") ne '' && not_search(0) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('hiccup_p99_us_median')) with points pt 2 ps 0.8 lc rgb '#888888' title "machine's hiccup p99 (noise floor)", \
+             data using (strcol("status") eq 'ok' && strcol("rate_target_rps") ne '' && not_search(0) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('send_late_p99_us_median')) with points pt 8 ps 0.8 lc rgb '#444444' title "client's send lateness p99"
     }
     unset multiplot
 }
@@ -252,7 +272,7 @@ if (openloop && words(rate_values) > 0) {
     rate_cols = words(rate_values) > 3 ? 3 : words(rate_values)
     rate_rows = (words(rate_values) + 2) / 3
     set terminal pngcairo size 640 * rate_cols + 200, 540 * rate_rows + 60
-    set multiplot layout rate_rows, rate_cols title sprintf("%s: server CPU at equal offered load\n{/*0.8 (%s)}", title, note) font ",13"
+    set multiplot layout rate_rows, rate_cols title sprintf("%s: server CPU at equal offered load\n%s", title, subtitle) font ",13"
     do for [ri = 1:words(rate_values)] {
         r = word(rate_values, ri)
         pb = panel_backends(rate_backends, ri)

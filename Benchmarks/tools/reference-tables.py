@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""reference-tables.py: the README's reference tables, printed as Markdown from the committed CSVs.
+
+    python3 Benchmarks/tools/reference-tables.py latency results/latency-load-summary.csv [CONNECTIONS]
+    python3 Benchmarks/tools/reference-tables.py knee    results/latency-load-summary.csv
+    python3 Benchmarks/tools/reference-tables.py equal   results/c10k-equal-load-summary.csv RATE
+    python3 Benchmarks/tools/reference-tables.py noise   results/noise.csv
+
+Every figure is copied from a CSV that `mux-bench sweep` wrote; nothing is computed here but
+the noise table's spreads (from the raw rows) and unit changes. Saturated points say which side
+was the limit, as the summary does.
+"""
+import csv
+import statistics
+import sys
+
+ORDER = ['select', 'poll', 'epoll-lt', 'epoll-et', 'io-uring-poll', 'io-uring']
+
+
+def load(path):
+    with open(path, newline='') as f:
+        return list(csv.DictReader(f))
+
+
+def num(row, key):
+    try:
+        return float(row.get(key, ''))
+    except ValueError:
+        return None
+
+
+def fmt(value, digits=0):
+    if value is None:
+        return '–'
+    if abs(value) >= 1000:
+        return f'{value:,.0f}'
+    return f'{value:.{digits}f}'
+
+
+def backend_key(row):
+    b = row['backend']
+    return ORDER.index(b) if b in ORDER else len(ORDER)
+
+
+def is_search(row):
+    return (row.get('max_sustainable_rps') or '') != ''
+
+
+def limit(row):
+    """'–' when no rep was saturated, else 'k/n (by ...)' from the summary's reason."""
+    saturated = row.get('saturated_reps') or '0'
+    if saturated == '0':
+        return '–'
+    reason = row.get('reason', '')
+    by = reason.split('limit:')[1].strip(' )') if 'limit:' in reason else ''
+    return f"{saturated}/{row['reps']}" + (f' ({by})' if by else '')
+
+
+def with_ci(row, figure, digits=0, scale=1.0):
+    median, low, high = (num(row, f'{figure}_{s}') for s in ('median', 'ci_low', 'ci_high'))
+    if median is None:
+        return '–'
+    text = fmt(median * scale, digits)
+    if low is not None and high is not None:
+        text += f' [{fmt(low * scale, digits)}–{fmt(high * scale, digits)}]'
+    return text
+
+
+def latency(path, connections=None):
+    rows = [r for r in load(path) if r['status'] == 'ok' and not is_search(r) and r['rate_target_rps']]
+    if connections:
+        rows = [r for r in rows if r['connections'] == connections]
+    rows.sort(key=lambda r: (int(r['connections']), backend_key(r), float(r['rate_target_rps'])))
+    print('| backend | conns | offered/s | achieved/s | p50 µs | p99 µs [95% CI] | p99 from actual send µs '
+          '| client send lateness p99 µs | machine hiccup p99 µs | server CPU % | saturated (limit) |')
+    print('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|')
+    for r in rows:
+        print(f"| {r['backend']} | {int(r['connections']):,} | {fmt(num(r, 'rate_target_rps'))} "
+              f"| {fmt(num(r, 'throughput_rps_median'))} | {fmt(num(r, 'lat_p50_us_median'))} "
+              f"| {with_ci(r, 'lat_p99_us')} | {fmt(num(r, 'lat_sent_p99_us_median'))} "
+              f"| {fmt(num(r, 'send_late_p99_us_median'))} | {fmt(num(r, 'hiccup_p99_us_median'))} "
+              f"| {fmt(100 * (num(r, 'server_cpu_util_median') or 0))} | {limit(r)} |")
+
+
+def knee(path):
+    rows = [r for r in load(path) if is_search(r)]
+    rows.sort(key=lambda r: (int(r['connections']), backend_key(r)))
+    print('| backend | conns | max sustainable rate/s | status | how the search ended |')
+    print('|---|---:|---:|---|---|')
+    for r in rows:
+        print(f"| {r['backend']} | {int(r['connections']):,} | {fmt(num(r, 'max_sustainable_rps'))} "
+              f"| {r['status']} | {r.get('reason', '')} |")
+
+
+def equal(path, rate):
+    rows = [r for r in load(path) if r['status'] == 'ok' and not is_search(r)
+            and r['rate_target_rps'] and float(r['rate_target_rps']) == float(rate)]
+    connections = sorted({int(r['connections']) for r in rows})
+    backends = sorted({r['backend'] for r in rows}, key=lambda b: ORDER.index(b) if b in ORDER else 99)
+    print(f'Server CPU, % of one CPU (median [95% CI]), at {fmt(float(rate))} requests/s offered:\n')
+    print('| backend | ' + ' | '.join(f'{c:,} conns' for c in connections) + ' |')
+    print('|---|' + '---:|' * len(connections))
+    for b in backends:
+        cells = []
+        for c in connections:
+            match = [r for r in rows if r['backend'] == b and int(r['connections']) == c]
+            if not match:
+                cells.append('–')
+                continue
+            r = match[0]
+            cell = with_ci(r, 'server_cpu_util', 1, 100)
+            if limit(r) != '–':
+                cell += f' (saturated {limit(r)})'
+            cells.append(cell)
+        print(f'| {b} | ' + ' | '.join(cells) + ' |')
+
+
+def noise(path):
+    """Per point: the relative spread of each figure over its repetitions (raw rows)."""
+    rows = [r for r in load(path) if not (r.get('probe') or '')]
+    points = {}
+    for r in rows:
+        points.setdefault(r['point'], []).append(r)
+    figures = [('throughput_rps', 'throughput'), ('server_cpu_us_per_req', 'server CPU/req'),
+               ('lat_p50_us', 'p50'), ('lat_p99_us', 'p99')]
+    print('| point | n | figure | median | min–max, % of median | robust CV % (1.4826·MAD/median) |')
+    print('|---|---:|---|---:|---:|---:|')
+    for point, reps in points.items():
+        for key, name in figures:
+            values = [v for v in (num(r, key) for r in reps) if v is not None]
+            if len(values) < 2:
+                continue
+            median = statistics.median(values)
+            mad = statistics.median(abs(v - median) for v in values)
+            spread = 100 * (max(values) - min(values)) / median
+            cv = 100 * 1.4826 * mad / median
+            print(f'| {point} | {len(values)} | {name} | {fmt(median, 1)} | {spread:.1f} | {cv:.1f} |')
+
+
+if __name__ == '__main__':
+    if len(sys.argv) < 3 or sys.argv[1] not in ('latency', 'knee', 'equal', 'noise'):
+        sys.exit(__doc__.strip().split('\n\n')[1])
+    kind, path = sys.argv[1], sys.argv[2]
+    if kind == 'latency':
+        latency(path, sys.argv[3] if len(sys.argv) > 3 else None)
+    elif kind == 'knee':
+        knee(path)
+    elif kind == 'equal':
+        if len(sys.argv) < 4:
+            sys.exit('equal needs a RATE (requests/s, as in the sweep: 10000)')
+        equal(path, sys.argv[3])
+    else:
+        noise(path)
