@@ -162,7 +162,11 @@ plot_figure(f) = categorical ? \
 
 # The legend of a multiplot: one invisible full-page plot drawn last, so the key spans the page
 # (a panel's own key is as narrow as the panel and stacks into one column over the charts).
-# It sits at the bottom of the page, one row for up to 6 series, so a long title never runs into it.
+# It sits at the bottom of the page, 6 series to a row, so a long title never runs into it; the
+# panels' bottom margin leaves room for its rows (legend_bottom: the page fraction for a page
+# PX pixels high, with the x label's room above it).
+legend_rows = int(ceil(nseries / 6.0))
+legend_bottom(px) = (60.0 + 19.0 * legend_rows) / px
 legend_plot = categorical ? \
     "plot for [s in series] '+' using (2):(2) with boxes lc rgb color(s) title label(s)" : \
     "plot for [s in series] '+' using (2):(2):(2):(2) with yerrorlines lc rgb color(s) pt point(s) ps 1.1 dt dash(s) title label(s)"
@@ -175,7 +179,7 @@ restore_after_multiplot = "set margins -1,-1,-1,-1; set border 3; set xtics auto
                           "set key outside right top vertical maxrows auto; " . x_setup
 
 # The tick format is set after the scan: `set table` writes values in the tick format.
-yformat = '% h'
+yformat = '%g'
 panel(f, heading, ylab) = sprintf("set title '%s'; set ylabel '%s'; set format xy '%%.10g'; %s; set format x '%% h'; set format y '%s'; %s", \
                                   heading, ylab, set_yscale(f), yformat, plot_figure(f))
 note = 'median of repetitions, bars: ' . (bars eq 'ci' ? 'confidence interval of the median' : 'min to max') . \
@@ -187,11 +191,11 @@ subtitle = '{/*0.8 (' . note . ')}' . (conditions ne '' ? "\n{/*0.8 " . conditio
 set output out.'-throughput.png'
 yformat = '%.1s%c'    # 150k rather than 150000
 eval panel('throughput_rps', sprintf("%s: throughput\n%s", title, subtitle), 'throughput (requests/s)')
-yformat = '% h'
+yformat = '%g'
 
 set output out.'-latency.png'
 set terminal pngcairo size 1400,600
-set multiplot layout 1,2 title sprintf("%s: latency\n%s", title, subtitle) font ",13" margins 0.07,0.98,0.19,0.80 spacing 0.08,0.1
+set multiplot layout 1,2 title sprintf("%s: latency\n%s", title, subtitle) font ",13" margins 0.07,0.98,legend_bottom(600),0.80 spacing 0.08,0.1
 unset key
 eval panel('lat_p50_us', 'p50 (median request)', 'latency (µs)')
 eval panel('lat_p99_us', 'p99', 'latency (µs)')
@@ -219,9 +223,9 @@ do for [i = 1:words(syscall_figures)] {
 if (words(syscall_panels) == 0) { syscall_panels = '6' }
 syscall_rows = (words(syscall_panels) + 2) / 3
 syscall_cols = words(syscall_panels) < 3 ? words(syscall_panels) : 3
-set terminal pngcairo size 560 * syscall_cols, 100 + 400 * syscall_rows
+set terminal pngcairo size 560 * syscall_cols, 100 + 400 * syscall_rows + 19 * legend_rows
 set multiplot layout syscall_rows, syscall_cols title sprintf("%s: server syscalls per request by kind\n%s", title, subtitle) font ",13" \
-    margins 0.06,0.98,(syscall_rows > 1 ? 0.13 : 0.22),(syscall_rows > 1 ? 0.86 : 0.76) spacing 0.06,0.12
+    margins 0.06,0.98,legend_bottom(100 + 400 * syscall_rows + 19 * legend_rows),(syscall_rows > 1 ? 0.86 : 0.76) spacing 0.06,0.12
 unset key
 do for [p in syscall_panels] {
     eval panel(word(syscall_figures, int(p)), syscall_headings[int(p)], 'calls per request')
@@ -240,12 +244,12 @@ commas_to_spaces(s) = strstrt(s, ',') ? s[1:strstrt(s, ',') - 1] . ' ' . commas_
 panel_backends(lists, i) = words(lists) >= i ? commas_to_spaces(word(lists, i)) : present
 bar_lo(f) = column(f . '_' . lo_sfx)
 bar_hi(f) = column(f . '_' . hi_sfx)
-reset_axes = "unset logscale; set xrange [*:*]; set yrange [*:*]; set format x '% h'; set format y '% h'; set key inside top left vertical maxrows auto font ',9' box opaque"
+reset_axes = "unset logscale; set xrange [*:*]; set yrange [*:*]; set format x '% h'; set format y '% h'; set key below horizontal maxcols 4 font ',9' nobox"
 
 if (openloop && words(conn_values) > 0) {
     set output out.'-latency-load.png'
     set terminal pngcairo size 700 * words(conn_values) + 200, 640
-    set multiplot layout 1, words(conn_values) title sprintf("%s: latency under offered load, from intended send time\n%s", title, subtitle) font ",13"
+    set multiplot layout 1, words(conn_values) title sprintf("%s: latency under offered load, from intended send time (solid: p99, dashed: p50)\n%s", title, subtitle) font ",13"
     do for [ci = 1:words(conn_values)] {
         c = word(conn_values, ci)
         pb = panel_backends(conn_backends, ci)
@@ -254,11 +258,10 @@ if (openloop && words(conn_values) > 0) {
         set title sprintf('%s open connections', c)
         set xlabel 'achieved throughput (requests/s)'
         set ylabel 'latency (µs, log)'
-        set key below horizontal maxcols 4 font ',9' nobox   # inside, it hides the knee
         set format x '%.0s%c'
         set xrange [0:*]
-        plot for [b in pb] data using (open_row(b) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('lat_p99_us_median')):(bar_lo('lat_p99_us')):(bar_hi('lat_p99_us')) with yerrorlines lc rgb color(b) pt point(b) ps 1.0 dt 1 title b.' p99', \
-             for [b in pb] data using (open_row(b) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('lat_p50_us_median')):(bar_lo('lat_p50_us')):(bar_hi('lat_p50_us')) with yerrorlines lc rgb color(b) pt point(b) ps 0.7 dt 2 title b.' p50', \
+        plot for [b in pb] data using (open_row(b) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('lat_p99_us_median')):(bar_lo('lat_p99_us')):(bar_hi('lat_p99_us')) with yerrorlines lc rgb color(b) pt point(b) ps 1.0 dt 1 title b, \
+             for [b in pb] data using (open_row(b) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('lat_p50_us_median')):(bar_lo('lat_p50_us')):(bar_hi('lat_p50_us')) with yerrorlines lc rgb color(b) pt point(b) ps 0.7 dt 2 notitle, \
              for [b in pb] data using (open_row(b) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('lat_p99_us_median')):(hollow_size(0.55)):(hollow_color(0)) with points pt 7 ps variable lc rgb variable notitle, \
              for [b in pb] data using (open_row(b) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('lat_p50_us_median')):(hollow_size(0.35)):(hollow_color(0)) with points pt 7 ps variable lc rgb variable notitle, \
              data using (strcol("status") eq 'ok' && strcol("rate_target_rps") ne '' && not_search(0) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('hiccup_p99_us_median')) with points pt 2 ps 0.8 lc rgb '#888888' title "machine's hiccup p99 (noise floor)", \

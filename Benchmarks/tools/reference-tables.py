@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """reference-tables.py: the README's reference tables, printed as Markdown from the committed CSVs.
 
-    python3 Benchmarks/tools/reference-tables.py latency results/latency-load-summary.csv [CONNECTIONS]
+    python3 Benchmarks/tools/reference-tables.py latency results/latency-load-summary.csv [CONNECTIONS [RATE,RATE...]]
     python3 Benchmarks/tools/reference-tables.py knee    results/latency-load-summary.csv
+    python3 Benchmarks/tools/reference-tables.py ladder  results/latency-load-summary.csv
     python3 Benchmarks/tools/reference-tables.py equal   results/c10k-equal-load-summary.csv RATE
     python3 Benchmarks/tools/reference-tables.py noise   results/noise.csv
 
@@ -56,6 +57,10 @@ def limit(row):
     return f"{saturated}/{row['reps']}" + (f' ({by})' if by else '')
 
 
+def mostly_saturated(row):
+    return 2 * int(row.get('saturated_reps') or 0) > int(row.get('reps') or 0)
+
+
 def with_ci(row, figure, digits=0, scale=1.0):
     median, low, high = (num(row, f'{figure}_{s}') for s in ('median', 'ci_low', 'ci_high'))
     if median is None:
@@ -66,10 +71,12 @@ def with_ci(row, figure, digits=0, scale=1.0):
     return text
 
 
-def latency(path, connections=None):
+def latency(path, connections=None, rates=None):
     rows = [r for r in load(path) if r['status'] == 'ok' and not is_search(r) and r['rate_target_rps']]
     if connections:
         rows = [r for r in rows if r['connections'] == connections]
+    if rates:
+        rows = [r for r in rows if float(r['rate_target_rps']) in {float(x) for x in rates.split(',')}]
     rows.sort(key=lambda r: (int(r['connections']), backend_key(r), float(r['rate_target_rps'])))
     print('| backend | conns | offered/s | achieved/s | p50 µs | p99 µs [95% CI] | p99 from actual send µs '
           '| client send lateness p99 µs | machine hiccup p99 µs | server CPU % | saturated (limit) |')
@@ -90,6 +97,46 @@ def knee(path):
     for r in rows:
         print(f"| {r['backend']} | {int(r['connections']):,} | {fmt(num(r, 'max_sustainable_rps'))} "
               f"| {r['status']} | {r.get('reason', '')} |")
+
+
+def ladder(path, figure='lat_p50_us', bound_us=1000.0):
+    """The knee from the rate ladder's rows (not the search): per backend and connection count,
+    the highest offered rate whose median FIGURE stayed within the bound with >= 99% of the offer
+    delivered in the median and at most half its reps saturated, and what the next rung ran into."""
+    rows = [r for r in load(path) if r['status'] == 'ok' and not is_search(r) and r['rate_target_rps']]
+    groups = {}
+    for r in rows:
+        groups.setdefault((int(r['connections']), r['backend']), []).append(r)
+    print(f'| backend | conns | highest rate with {figure[4:7]} ≤ {fmt(bound_us)} µs, ≥ 99% delivered, ≤ half the reps saturated '
+          f'| {figure[4:7]} there µs | server CPU there % | the next rate up |')
+    print('|---|---:|---:|---:|---:|---|')
+    for (connections, backend) in sorted(groups, key=lambda k: (k[0], ORDER.index(k[1]) if k[1] in ORDER else 99)):
+        rungs = sorted(groups[(connections, backend)], key=lambda r: float(r['rate_target_rps']))
+        best, after = None, None
+        for r in rungs:
+            offered = float(r['rate_target_rps'])
+            ok = (num(r, figure + '_median') or 1e18) <= bound_us \
+                and (num(r, 'throughput_rps_median') or 0) >= 0.99 * offered and not mostly_saturated(r)
+            if ok and after is None:
+                best = r
+            elif after is None:
+                after = r
+        def why(r):
+            if r is None:
+                return 'none: the ladder ended'
+            reasons = []
+            if mostly_saturated(r):
+                reasons.append(f'saturated {limit(r)}')
+            if (num(r, figure + '_median') or 0) > bound_us:
+                reasons.append(f'{figure[4:7]} {fmt(num(r, figure + "_median"))} µs')
+            if (num(r, 'throughput_rps_median') or 0) < 0.99 * float(r['rate_target_rps']):
+                reasons.append(f'delivered {fmt(num(r, "throughput_rps_median"))}/s')
+            return f'{fmt(float(r["rate_target_rps"]))}/s: ' + ', '.join(reasons)
+        if best is None:
+            print(f'| {backend} | {connections:,} | none (from {fmt(float(rungs[0]["rate_target_rps"]))}/s) | – | – | {why(after)} |')
+        else:
+            print(f'| {backend} | {connections:,} | {fmt(float(best["rate_target_rps"]))}/s '
+                  f'| {fmt(num(best, figure + "_median"))} | {fmt(100 * (num(best, "server_cpu_util_median") or 0))} | {why(after)} |')
 
 
 def equal(path, rate):
@@ -138,13 +185,15 @@ def noise(path):
 
 
 if __name__ == '__main__':
-    if len(sys.argv) < 3 or sys.argv[1] not in ('latency', 'knee', 'equal', 'noise'):
+    if len(sys.argv) < 3 or sys.argv[1] not in ('latency', 'knee', 'ladder', 'equal', 'noise'):
         sys.exit(__doc__.strip().split('\n\n')[1])
     kind, path = sys.argv[1], sys.argv[2]
     if kind == 'latency':
-        latency(path, sys.argv[3] if len(sys.argv) > 3 else None)
+        latency(path, sys.argv[3] if len(sys.argv) > 3 else None, sys.argv[4] if len(sys.argv) > 4 else None)
     elif kind == 'knee':
         knee(path)
+    elif kind == 'ladder':
+        ladder(path)
     elif kind == 'equal':
         if len(sys.argv) < 4:
             sys.exit('equal needs a RATE (requests/s, as in the sweep: 10000)')
