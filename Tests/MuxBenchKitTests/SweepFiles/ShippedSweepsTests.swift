@@ -24,7 +24,7 @@ private func shippedSweepPaths() -> [String] {
 @Suite struct ShippedSweepsTests {
     @Test func the_issue_s_sweeps_are_all_shipped() {
         let names = Set(shippedSweepPaths().map { $0.split(separator: "/").last.map(String.init) ?? "" })
-        for name in ["quick", "c10k", "active-ratio", "payload", "write-mode", "http", "ci", "ab", "latency-load", "c10k-equal-load"] {
+        for name in ["quick", "c10k", "active-ratio", "payload", "write-mode", "http", "ci", "ab", "latency-load", "c10k-equal-load", "noise"] {
             #expect(names.contains("\(name).sweep"), "Benchmarks/\(name).sweep is missing")
         }
     }
@@ -59,6 +59,8 @@ private func shippedSweepPaths() -> [String] {
     @Test func quick_takes_about_a_minute_and_ci_under_two() throws {
         let quick = try SweepSpec.load(path: repositoryRoot + "/Benchmarks/quick.sweep")
         #expect((40...80).contains(quick.estimatedSeconds(overheadPerRun: 1)))
+        // Closed loop and one offered rate: the first look shows the equal-load view too.
+        #expect(quick.dimensions.rates.contains(.closedLoop) && quick.dimensions.rates.count == 2)
         let ci = try SweepSpec.load(path: repositoryRoot + "/Benchmarks/ci.sweep")
         #expect(ci.estimatedSeconds(overheadPerRun: 1) < 120)
     }
