@@ -10,7 +10,7 @@ public enum ResultsSchema {
         "lat_p999_us", "lat_max_us", "lat_sent_p50_us", "lat_sent_p99_us", "lat_sent_max_us",
         "send_late_p50_us", "send_late_p99_us", "send_late_max_us", "hiccup_p50_us", "hiccup_p99_us",
         "hiccup_max_us", "server_user_s", "server_sys_s", "server_cpu_us_per_req",
-        "ctx_vol", "ctx_invol", "load_user_s", "load_sys_s", "saturated_by", "sc_wait", "sc_ctl", "sc_accept",
+        "ctx_vol", "ctx_invol", "load_user_s", "load_sys_s", "steal_pct", "saturated_by", "sc_wait", "sc_ctl", "sc_accept",
         "sc_read", "sc_write", "sc_close", "sc_other", "read_eagain", "sc_per_req",
         "events_per_wait",
         // io_uring's work per request instead of syscalls: empty for the other backends.
@@ -27,7 +27,8 @@ public enum ResultsSchema {
     /// Figures summarised per point (see `figureStatistics`). The `*_per_req` ones other
     /// than the raw CSV's own are derived per row: sc_KIND / requests. Open loop only (empty in
     /// closed loop): `lat_sent_*` (latency from the actual send, wrk2 -U), `send_late_*` (the load
-    /// generator's pacing error), `hiccup_*` (the platform's, from a 1 ms sleep loop).
+    /// generator's pacing error), `hiccup_*` (the platform's, from a 1 ms sleep loop). `steal_pct`:
+    /// the share of the measured CPUs' time the hypervisor took (empty where /proc/stat has none).
     public static let summaryFigures: [String] = [
         "requests", "errors", "throughput_rps", "lat_mean_us", "lat_p50_us", "lat_p90_us",
         "lat_p99_us", "lat_p999_us", "lat_max_us", "lat_sent_p50_us", "lat_sent_p99_us", "lat_sent_max_us",
@@ -35,7 +36,7 @@ public enum ResultsSchema {
         "hiccup_max_us", "server_cpu_us_per_req", "sc_per_req",
         "events_per_wait", "wait_per_req", "ctl_per_req", "accept_per_req", "read_per_req",
         "write_per_req", "close_per_req", "other_per_req", "read_eagain_per_req",
-        "load_cpu_util", "server_cpu_util",
+        "load_cpu_util", "server_cpu_util", "steal_pct",
         "sqe_per_req", "cqe_per_req", "cqes_per_enter",
     ]
 

@@ -135,6 +135,9 @@ public struct PointRunner {
         let end = connected.endNs
         // Warm-up: wait, watching both children.
         if let failure = watch(server, load, until: warmupEnd) { return failure }
+        // Steal over the CPUs the two children may run on (read now, outside the window).
+        let measuredCPUs = Set(((try? CPUPlan.affinity(of: server.pid)) ?? []) + ((try? CPUPlan.affinity(of: load.pid)) ?? []))
+        let cpuTimesAtStart = CPUTimes.now()
         guard let startCounters = snapshot(server),
               let serverStart = ProcessStats.read(pid: server.pid) else {
             return .failed(reason: "mux-server stopped answering at the window's start: \(server.lastErrorLine())")
@@ -153,6 +156,7 @@ public struct PointRunner {
               let serverEnd = ProcessStats.read(pid: server.pid) else {
             return .failed(reason: "mux-server died during the window: \(server.lastErrorLine())")
         }
+        let cpuTimesAtEnd = CPUTimes.now()
         var afterDisable: CountersMessage?
         if let verifier {
             _ = verifier.disable()
@@ -177,6 +181,11 @@ public struct PointRunner {
                           switches: serverEnd.subtracting(serverStart), started: started)
         row["server_cpus"] = serverCPUs
         row["load_cpus"] = loadCPUs
+        let steal = cpuTimesAtStart.flatMap { start in cpuTimesAtEnd?.stealPercent(since: start, cpus: measuredCPUs) }
+        row["steal_pct"] = steal.map(formatCompactNumber) ?? ""
+        if let steal, steal >= 5 {
+            notes.append("the hypervisor took \(formatCompactNumber(steal))% of CPU \(formatCPUList(measuredCPUs.sorted())) during the window (steal time): latencies include it")
+        }
         row["saturated_by"] = Saturation.column(Saturation.limit(saturationInput(of: row)))
         return .measured(row: row, notes: notes)
     }

@@ -54,6 +54,8 @@ extension BenchProcessSuites {
             #expect(Self.number(row, "lat_p50_us") > 0 && Self.number(row, "lat_p99_us") >= Self.number(row, "lat_p50_us"))
             #expect(Self.number(row, "sc_read") > 0 && Self.number(row, "sc_write") > 0 && Self.number(row, "sc_wait") > 0)
             #expect(Self.number(row, "sc_per_req") > 0 && Self.number(row, "events_per_wait") > 0)
+            // The hypervisor's share of the two CPUs over the window, from /proc/stat.
+            #expect((0...100).contains(Self.number(row, "steal_pct")), "steal_pct = '\(row["steal_pct"] ?? "")'")
             for column in Self.ringColumns { #expect(row[column] == "", "\(column) is empty for poll") }
             for column in ["started_at", "kernel", "cpu_model"] { #expect(row[column]?.isEmpty == false, "\(column) filled") }
             #expect(ISO8601DateFormatter().date(from: row["started_at"] ?? "") != nil, "started_at is ISO 8601: \(row["started_at"] ?? "")")
