@@ -162,10 +162,12 @@ plot_figure(f) = categorical ? \
 
 # The legend of a multiplot: one invisible full-page plot drawn last, so the key spans the page
 # (a panel's own key is as narrow as the panel and stacks into one column over the charts).
-# It sits at the bottom of the page, 6 series to a row, so a long title never runs into it; the
+# It sits at the bottom of the page, 6 series to a row (4 when split), so a long title never runs into it; the
 # panels' bottom margin leaves room for its rows (legend_bottom: the page fraction for a page
 # PX pixels high, with the x label's room above it).
-legend_rows = int(ceil(nseries / 6.0))
+# Labels with a split value ("poll (30000)") are wider: 4 to a row then.
+legend_cols = split eq '' ? 6 : 4
+legend_rows = int(ceil(nseries / (1.0 * legend_cols)))
 legend_bottom(px) = (60.0 + 19.0 * legend_rows) / px
 legend_plot = categorical ? \
     "plot for [s in series] '+' using (2):(2) with boxes lc rgb color(s) title label(s)" : \
@@ -173,7 +175,7 @@ legend_plot = categorical ? \
 # Its points lie outside the range, so only the key is drawn (NaN points would make gnuplot warn).
 draw_legend = "set origin 0,0; set size 1,1; set margins 0,0,0,0; unset border; unset xtics; unset ytics; unset xlabel; unset ylabel; unset title; unset grid; " . \
               "unset logscale; set xrange [0:1]; set yrange [0:1]; " . \
-              "set key at screen 0.5, 0.008 center bottom horizontal maxcols 6 maxrows auto; " . legend_plot
+              "set key at screen 0.5, 0.008 center bottom horizontal maxcols legend_cols maxrows auto; " . legend_plot
 restore_after_multiplot = "set margins -1,-1,-1,-1; set border 3; set xtics autofreq nomirror; set ytics autofreq nomirror; " . \
                           "set grid xtics ytics mxtics mytics lc rgb '#e0e0e0' lw 0.8; set xlabel xlabel; " . \
                           "set key outside right top vertical maxrows auto; " . x_setup
@@ -244,7 +246,7 @@ commas_to_spaces(s) = strstrt(s, ',') ? s[1:strstrt(s, ',') - 1] . ' ' . commas_
 panel_backends(lists, i) = words(lists) >= i ? commas_to_spaces(word(lists, i)) : present
 bar_lo(f) = column(f . '_' . lo_sfx)
 bar_hi(f) = column(f . '_' . hi_sfx)
-reset_axes = "unset logscale; set xrange [*:*]; set yrange [*:*]; set format x '% h'; set format y '% h'; set key below horizontal maxcols 4 font ',9' nobox"
+reset_axes = "unset logscale; set xtics autofreq nomirror; set ytics autofreq nomirror; set xrange [*:*]; set yrange [*:*]; set format x '% h'; set format y '% h'; set key below horizontal maxcols 4 font ',9' nobox"
 
 if (openloop && words(conn_values) > 0) {
     set output out.'-latency-load.png'
@@ -284,7 +286,8 @@ if (openloop && words(rate_values) > 0) {
         set xlabel 'open connections'
         set ylabel 'server CPU utilisation (% of one CPU)'
         stats [*:*] data using ((strcol("status") eq 'ok' && not_search(0) && strcol("rate_target_rps") eq r) ? column('connections') : NaN) name 'XC' nooutput
-        if (XC_min > 0 && XC_max / XC_min >= 10) { set logscale x 10; set xrange [XC_min / 1.5 : XC_max * 1.5] } else { set xrange [*:*] }
+        # Padded, so the edge points' bars show; one connection count alone gets a range around it.
+        if (XC_min > 0 && XC_max / XC_min >= 10) { set logscale x 10; set xrange [XC_min / 1.5 : XC_max * 1.5] } else { set xrange [XC_min - (XC_min / 2 + 1) : XC_max + (XC_max / 2 + 1)] }
         set yrange [0:*]
         plot for [b in pb] data using (open_row(b) && strcol("rate_target_rps") eq r ? column('connections') : NaN):(100 * column('server_cpu_util_median')):(100 * bar_lo('server_cpu_util')):(100 * bar_hi('server_cpu_util')) with yerrorlines lc rgb color(b) pt point(b) ps 1.1 title b, \
              for [b in pb] data using (open_row(b) && strcol("rate_target_rps") eq r ? column('connections') : NaN):(100 * column('server_cpu_util_median')):(hollow_size(0.6)):(hollow_color(0)) with points pt 7 ps variable lc rgb variable notitle
