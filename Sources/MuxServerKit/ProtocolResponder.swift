@@ -24,7 +24,7 @@ final class ProtocolResponder {
         // The replies to every request one read can hold (≥ minimumRequestBytes each) fit, with a
         // carried partial request and a closing error reply.
         let http = (readSize / HTTPResponses.minimumRequestBytes + 1) * HTTPResponses.maximumLength
-        let redis = (readSize / RedisInline.minimumRequestBytes + 2) * RedisInline.pong.utf8CodeUnitCount
+        let redis = ((readSize + RedisInline.maximumLine) / RedisInline.minimumRequestBytes + 1) * RedisInline.pong.utf8CodeUnitCount
             + RedisInline.unknownCommand.utf8CodeUnitCount
         replyScratchSize = max(http, redis)
         replyScratch = .allocate(byteCount: replyScratchSize, alignment: 16)
@@ -33,7 +33,8 @@ final class ProtocolResponder {
     deinit { replyScratch.deallocate() }
 
     /// `count` bytes (at most `readSize`) arrived on a connection whose unparsed input is `input`.
-    /// Echo replies with the bytes themselves; HTTP with every complete request's reply, in order.
+    /// Echo replies with the bytes themselves; HTTP and redis with every complete request's
+    /// reply, in order.
     @inline(__always)
     func respond(to bytes: UnsafeMutableRawPointer, count: Int, input: inout ByteBuffer,
                  statistics: inout ServerStatistics) -> Reply {

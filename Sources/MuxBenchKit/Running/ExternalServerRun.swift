@@ -213,7 +213,7 @@ final class ExternalServerRun {
             "ctx_vol": "\(cpu.voluntarySwitches)", "ctx_invol": "\(cpu.involuntarySwitches)",
             "read_eagain": "", "events_per_wait": "", "sqe_per_req": "", "cqe_per_req": "", "cqes_per_enter": "",
         ]
-        let counts = kernel.map(SyscallVerifier.counters(from:))
+        let counts = kernel.map { SyscallVerifier.counters(from: $0) }
         for (column, value) in [("sc_wait", counts?.wait), ("sc_ctl", counts?.ctl), ("sc_accept", counts?.accept),
                                 ("sc_read", counts?.read), ("sc_write", counts?.write), ("sc_close", counts?.close),
                                 ("sc_other", counts?.other)] {

@@ -84,9 +84,13 @@ public struct PointRunner {
         let external: ExternalServerRun?
         let server: Subprocess
         if let definition = point.server {
-            do { external = try ExternalServerRun(definition, pinTo: plan?.server) } catch {
-                if case let .failed(reason) = error { return .failed(reason: reason) }
-                return .interrupted
+            do throws(ExternalServerRun.StartFailure) {
+                external = try ExternalServerRun(definition, pinTo: plan?.server)
+            } catch {
+                switch error {
+                case let .failed(reason): return .failed(reason: reason)
+                case .interrupted: return .interrupted
+                }
             }
             server = external!.process
         } else {

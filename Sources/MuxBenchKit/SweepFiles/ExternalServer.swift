@@ -32,8 +32,9 @@ public struct ExternalServer: Hashable, Sendable {
     /// Why `name` cannot name a server, or nil: a short lowercase word (it goes in point ids and
     /// CSV fields) that is not one of MuxBench's own backends.
     public static func problem(withName name: String) -> String? {
-        guard let first = name.unicodeScalars.first, ("a"..."z").contains(first),
-              name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }),
+        func isLetter(_ s: Unicode.Scalar) -> Bool { (97...122).contains(s.value) }
+        func isAllowed(_ s: Unicode.Scalar) -> Bool { isLetter(s) || (48...57).contains(s.value) || s.value == 95 }
+        guard let first = name.unicodeScalars.first, isLetter(first), name.unicodeScalars.allSatisfy(isAllowed),
               name.count <= 32 else {
             return "server name '\(name)': expected a lowercase letter, then letters, digits or '_' (at most 32)"
         }
