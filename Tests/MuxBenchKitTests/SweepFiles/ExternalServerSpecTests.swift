@@ -1,7 +1,6 @@
 // `server.NAME = COMMAND` lines: a server MuxBench did not write becomes a backend name of the
 // sweep, its command kept as written; every mistake is one line naming file:line, found before
 // anything runs. `mux-bench run --server-command` is checked the same way.
-import MuxCLI
 import Testing
 @testable import MuxBenchKit
 
@@ -66,11 +65,11 @@ private func errorLine(_ text: String) -> String? {
     }
 
     @Test func runTakesAServerCommandAndRefusesItsMistakesByFlag() throws {
-        func point(_ arguments: [String]) throws(UsageError) -> SweepPoint {
-            try RunCommand.point(from: try RunCommand.parser.parse(arguments)).0
+        func point(_ arguments: [String]) throws -> SweepPoint {
+            try RunCommand.point(from: RunCommand.parser.parse(arguments)).0
         }
         func message(_ arguments: [String]) -> String? {
-            do { _ = try point(arguments); return nil } catch { return error.description }
+            do { _ = try point(arguments); return nil } catch { return "\(error)" }
         }
         let redis = try point(["--server-command", "redis-server --port {port}", "--server-name", "redis", "--server-timeout", "3s"])
         #expect(redis.backend == "redis" && redis.server?.origin == "--server-command" && redis.server?.startTimeout == 3)
