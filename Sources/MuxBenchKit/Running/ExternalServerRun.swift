@@ -79,25 +79,9 @@ final class ExternalServerRun {
         return port
     }
 
-    /// Where a server's config templates live: `Benchmarks/servers/NAME/` in the working
-    /// directory, else in the checkout MuxBench was built from.
-    static func templatesDirectory(of name: String) -> String? {
-        let relative = "Benchmarks/servers/\(name)"
-        var isDirectory: ObjCBool = false
-        let working = FileManager.default.currentDirectoryPath + "/" + relative
-        if FileManager.default.fileExists(atPath: working, isDirectory: &isDirectory), isDirectory.boolValue { return working }
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent(relative).path
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory.boolValue { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }
-
     /// Copies every file of the server's templates directory into `directory`, placeholders filled.
     private static func copyTemplates(of name: String, to directory: String, port: UInt16, user: String) throws {
-        guard let source = templatesDirectory(of: name) else { return }
+        guard let source = ExternalServer.templatesDirectory(of: name) else { return }
         for file in try FileManager.default.contentsOfDirectory(atPath: source).sorted() {
             let text = try String(contentsOfFile: "\(source)/\(file)", encoding: .utf8)
             try ExternalServer.fill(text, port: port, directory: directory, user: user)

@@ -107,11 +107,11 @@ public struct PointRunner {
             }
         }
         defer { server.stop() }
-        let port: UInt16
+        let port: Int
         var verifier: SyscallVerifier?
         let serverCPUs: String
         if let external {
-            port = external.port
+            port = Int(external.port)
             external.attachCounter()
             serverCPUs = external.cpus
         } else {

@@ -82,11 +82,11 @@ public enum RunCommand {
         if parsed.string("backend") != nil {
             throw bad("--backend and --server-command: give one (mux-server over a backend, or your own server)")
         }
-        if let problem = ExternalServer.problem(withCommand: command) { throw bad("--server-command: \(problem)") }
         guard let name = parsed.string("server-name") else {
             throw bad("--server-name: required with --server-command (the name in the CSV's backend column, e.g. redis)")
         }
         if let problem = ExternalServer.problem(withName: name) { throw bad("--server-name: \(problem)") }
+        if let problem = ExternalServer.problem(withCommand: command, name: name) { throw bad("--server-command: \(problem)") }
         let timeout = try parsed.duration("server-timeout") ?? ExternalServer.defaultStartTimeout
         guard timeout > 0 else { throw bad("--server-timeout: expected a duration above 0, got '\(parsed.string("server-timeout")!)'") }
         return ExternalServer(name: name, command: command, origin: "--server-command", startTimeout: timeout)

@@ -42,19 +42,46 @@ public struct ExternalServer: Hashable, Sendable {
         return nil
     }
 
-    /// Why `command` cannot run a server, or nil: it must say where to listen (`{port}`) and use
-    /// no placeholder MuxBench does not fill.
-    public static func problem(withCommand command: String) -> String? {
+    /// Why `command` cannot run server `name`, or nil: it must say where to listen — `{port}` in
+    /// the command, or in a config file of Benchmarks/servers/NAME/ that the command reads from
+    /// `{dir}` (nginx) — and use no placeholder MuxBench does not fill.
+    public static func problem(withCommand command: String, name: String) -> String? {
         if command.allSatisfy(\.isWhitespace) { return "empty server command" }
         let used = placeholderNames(in: command)
         if let unknown = used.first(where: { !placeholders.contains($0) }) {
             return "unknown placeholder {\(unknown)} in the server command (known: {port}, {dir}, {user})"
         }
-        guard used.contains("port") else {
-            return "the server command has no {port}: MuxBench chooses the port and must tell the server"
+        if used.contains("port") { return nil }
+        if used.contains("dir"), templatesMentionPort(name) { return nil }
+        return "the server command has no {port} (nor has a file of Benchmarks/servers/\(name)/ it reads from {dir}): "
+            + "MuxBench chooses the port and must tell the server"
+    }
+
+    /// Whether a config template of server `name` has `{port}`.
+    static func templatesMentionPort(_ name: String) -> Bool {
+        guard let directory = templatesDirectory(of: name),
+              let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return false }
+        return files.contains { file in
+            (try? String(contentsOfFile: "\(directory)/\(file)", encoding: .utf8))?.contains("{port}") == true
+        }
+    }
+
+    /// Where a server's config templates live: `Benchmarks/servers/NAME/` in the working
+    /// directory, else in the checkout MuxBench was built from.
+    static func templatesDirectory(of name: String) -> String? {
+        let relative = "Benchmarks/servers/\(name)"
+        var isDirectory: ObjCBool = false
+        let working = FileManager.default.currentDirectoryPath + "/" + relative
+        if FileManager.default.fileExists(atPath: working, isDirectory: &isDirectory), isDirectory.boolValue { return working }
+        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent(relative).path
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory.boolValue { return candidate }
+            directory = directory.deletingLastPathComponent()
         }
         return nil
     }
+
 
     /// The words in braces in `text`.
     static func placeholderNames(in text: String) -> [String] {

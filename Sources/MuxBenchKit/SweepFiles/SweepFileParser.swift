@@ -123,7 +123,7 @@ struct SweepFileParser {
     private func externalServers(_ entries: [Entry]) throws(SweepError) -> [String: ExternalServer] {
         var servers: [String: ExternalServer] = [:]
         for entry in entries where entry.key == .server {
-            if let problem = ExternalServer.problem(withCommand: entry.raw) {
+            if let problem = ExternalServer.problem(withCommand: entry.raw, name: entry.backend!) {
                 throw SweepError(file: path, line: entry.line, message: "'\(printable(entry.keyText))': \(printable(problem))")
             }
             let name = entry.backend!

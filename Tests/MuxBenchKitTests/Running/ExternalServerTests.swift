@@ -151,7 +151,7 @@ extension BenchProcessSuites {
             let run = try runBench(["sweep", file, "--results", "\(dir)/results", "--no-plot"], timeout: 120)
             #expect(run.status == 0, "\(run.diagnosis)")
             let rows = try readCSV("\(dir)/results/redis.csv").rows
-            #expect(rows.map { $0["backend"] } .sorted() == ["epoll-et", "redis"], "\(run.diagnosis)")
+            #expect(rows.map { $0["backend"] ?? "" }.sorted() == ["epoll-et", "redis"], "\(run.diagnosis)")
             for row in rows {
                 #expect(row["errors"] == "0" && (Double(row["requests"] ?? "") ?? 0) > 1000, "\(row)")
                 #expect(!(row["server_cpu_us_per_req"] ?? "").isEmpty && !(row["server_cpus"] ?? "").isEmpty, "\(row)")

@@ -53,6 +53,14 @@ private func errorLine(_ text: String) -> String? {
         #expect(message?.hasPrefix("t.sweep:3: 'server.redis': the server command has no {port}") == true, "\(message ?? "")")
     }
 
+    @Test func nginxsPortMayComeFromItsShippedConfigInstead() throws {
+        // Benchmarks/servers/nginx/nginx.conf has {port}; the command reads it from {dir}.
+        #expect(ExternalServer.problem(withCommand: "nginx -p {dir} -c {dir}/nginx.conf", name: "nginx") == nil)
+        #expect(ExternalServer.problem(withCommand: "nginx -c /etc/nginx/nginx.conf", name: "nginx")?.contains("no {port}") == true,
+                "without {dir} the shipped config is not used")
+        #expect(ExternalServer.problem(withCommand: "other -c {dir}/x.conf", name: "other")?.contains("no {port}") == true)
+    }
+
     @Test func badNamesAndPlaceholdersAreRefusedWithTheirLine() {
         #expect(errorLine("server.poll = x {port}\nbackends = poll\nconnections = 10\n")?
             .hasPrefix("t.sweep:1: server name 'poll' is one of MuxBench's own backends") == true)
