@@ -102,6 +102,25 @@ func chartStyleSettings(externalServers: [String] = []) -> [String] {
             "style_points=\(gnuplotString(points.joined(separator: " ")))"]
 }
 
+/// `FIGURE:SERIES` for each figure a series has no value of in any ok point: an external server's
+/// `read_eagain_per_req` and `events_per_wait` (only mux-server counts them), its syscalls without
+/// perf. plot.gnuplot leaves the series out of that figure's panel (gnuplot fails on a series
+/// with no valid point) and keeps it everywhere else.
+func absentFigures(in table: CSVTable, layout: PlotLayout) -> [String] {
+    let ok = table.rows.filter { $0["status"] == "ok" && ($0["max_sustainable_rps"] ?? "").isEmpty }
+    var absent: [String] = []
+    for series in layout.series {
+        let parts = series.split(separator: "/", maxSplits: 1).map(String.init)
+        let rows = ok.filter { row in
+            row["backend"] == parts[0] && (parts.count == 1 || layout.split.map { row[$0] == parts[1] } ?? true)
+        }
+        for figure in ResultsSchema.summaryFigures where !rows.contains(where: { !($0["\(figure)_median"] ?? "").isEmpty }) {
+            absent.append("\(figure):\(series)")
+        }
+    }
+    return absent
+}
+
 /// The backend names in `table` that are none of MuxBench's own: servers it did not write.
 func externalServerNames(in table: CSVTable) -> [String] {
     Set(table.rows.compactMap { $0["backend"] }.filter { !$0.isEmpty && Backend(rawValue: $0) == nil }).sorted()
@@ -127,6 +146,7 @@ public func renderCharts(summaryPath: String, outputPrefix: String, sweepName: S
         "title=\(gnuplotString(sweepName))", "x=\(gnuplotString(layout.x))",
         "series=\(gnuplotString(layout.series.joined(separator: " ")))",
     ] + chartStyleSettings(externalServers: externalServerNames(in: table))
+    settings.append("absent=\(gnuplotString(absentFigures(in: table, layout: layout).joined(separator: " ")))")
     settings += [
         "conditions=\(gnuplotString(chartConditions(summary: table, rawPath: rawCSVPath(forSummary: summaryPath))))",
         // Bars from the median's interval where the summary has one (older summaries: min–max).
