@@ -13,7 +13,7 @@ public enum RunCommand {
             OptionSpec("backend", short: "b", value: "NAME", help: "one of \(Backend.nameList) (required, unless --server-command)"),
             OptionSpec("server-command", value: "COMMAND",
                        help: "measure this server instead of mux-server: a command that runs it in the foreground, "
-                           + "with {port} (required), {dir} (a scratch directory, Benchmarks/servers/NAME/ copied in) and {user} filled in"),
+                           + "with {port} (required, here or in a Benchmarks/servers/NAME/ file), {dir} (a scratch directory those files are copied to) and {user} filled in"),
             OptionSpec("server-name", value: "NAME", help: "the --server-command server's name in the CSV's backend column (required with it)"),
             OptionSpec("server-timeout", value: "DURATION", default: "15s", help: "how long the --server-command server may take to accept"),
             OptionSpec("connections", short: "c", value: "N", default: "100", help: "client sockets held open"),
