@@ -87,6 +87,12 @@ set tics nomirror
 set key outside right top vertical samplen 2.5 spacing 1.2
 
 # --- series: backend, split value, and how each is drawn -------------------------------------
+# Series with no value of a figure (a server MuxBench did not write has no read_eagain, nor
+# syscalls without perf): words "FIGURE:SERIES", left out of that figure's panel only, since
+# gnuplot fails on a series with no valid point. `mux-bench plot` passes them.
+if (!exists("absent")) { absent = '' }
+series_for_rec(f, i) = i > words(series) ? '' : \
+    (windex(f.':'.word(series, i), absent) == 0 ? ' '.word(series, i) : '') . series_for_rec(f, i + 1)
 backend_of(s) = strstrt(s, '/') ? s[1:strstrt(s, '/') - 1] : s
 split_of(s) = strstrt(s, '/') ? s[strstrt(s, '/') + 1:] : ''
 # Fixed per backend when style_* name it (not per position, so a sweep without select keeps
@@ -157,8 +163,8 @@ set_yscale(f) = sprintf("set table $YR separator comma; plot data using (column(
 # One chart panel for figure f: a line with min–max bars per series, or bars per cluster.
 # Saturated points get a white centre over their marker: hollow, on lines and bars alike.
 plot_figure(f) = categorical ? \
-    sprintf("plot for [s in series] data using (picked(s) ? xpos(s) : NaN):(column('%s_median')) with boxes lc rgb color(s) title label(s), for [s in series] data using (picked(s) ? xpos(s) : NaN):(column('%s_median')):(column('%s_%s')):(column('%s_%s')) with yerrorbars lc rgb '#333333' pt 0 notitle, for [s in series] data using (picked(s) ? xpos(s) : NaN):(column('%s_median')):(hollow_size(0.9)):(hollow_color(0)) with points pt 7 ps variable lc rgb variable notitle", f, f, f, lo_sfx, f, hi_sfx, f) : \
-    sprintf("plot for [s in series] data using (xpos(s)):(picked(s) ? column('%s_median') : NaN):(column('%s_%s')):(column('%s_%s')) with yerrorlines lc rgb color(s) pt point(s) ps 1.1 dt dash(s) title label(s), for [s in series] data using (xpos(s)):(picked(s) ? column('%s_median') : NaN):(hollow_size(0.6)):(hollow_color(0)) with points pt 7 ps variable lc rgb variable notitle", f, f, lo_sfx, f, hi_sfx, f)
+    sprintf("plot for [s in fseries] data using (picked(s) ? xpos(s) : NaN):(column('%s_median')) with boxes lc rgb color(s) title label(s), for [s in fseries] data using (picked(s) ? xpos(s) : NaN):(column('%s_median')):(column('%s_%s')):(column('%s_%s')) with yerrorbars lc rgb '#333333' pt 0 notitle, for [s in fseries] data using (picked(s) ? xpos(s) : NaN):(column('%s_median')):(hollow_size(0.9)):(hollow_color(0)) with points pt 7 ps variable lc rgb variable notitle", f, f, f, lo_sfx, f, hi_sfx, f) : \
+    sprintf("plot for [s in fseries] data using (xpos(s)):(picked(s) ? column('%s_median') : NaN):(column('%s_%s')):(column('%s_%s')) with yerrorlines lc rgb color(s) pt point(s) ps 1.1 dt dash(s) title label(s), for [s in fseries] data using (xpos(s)):(picked(s) ? column('%s_median') : NaN):(hollow_size(0.6)):(hollow_color(0)) with points pt 7 ps variable lc rgb variable notitle", f, f, lo_sfx, f, hi_sfx, f)
 
 # The legend of a multiplot: one invisible full-page plot drawn last, so the key spans the page
 # (a panel's own key is as narrow as the panel and stacks into one column over the charts).
@@ -182,8 +188,8 @@ restore_after_multiplot = "set margins -1,-1,-1,-1; set border 3; set xtics auto
 
 # The tick format is set after the scan: `set table` writes values in the tick format.
 yformat = '%g'
-panel(f, heading, ylab) = sprintf("set title '%s'; set ylabel '%s'; set format xy '%%.10g'; %s; set format x '%% h'; set format y '%s'; %s", \
-                                  heading, ylab, set_yscale(f), yformat, plot_figure(f))
+panel(f, heading, ylab) = sprintf("fseries = series_for_rec('%s', 1); if (words(fseries) == 0) { fseries = series }; set title '%s'; set ylabel '%s'; set format xy '%%.10g'; %s; set format x '%% h'; set format y '%s'; %s", \
+                                  f, heading, ylab, set_yscale(f), yformat, plot_figure(f))
 note = 'median of repetitions, bars: ' . (bars eq 'ci' ? 'confidence interval of the median' : 'min to max') . \
        '; hollow: saturated'
 # Two short lines under each title rather than one that a 1000-pixel chart cuts off.

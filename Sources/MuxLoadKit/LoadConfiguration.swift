@@ -3,6 +3,8 @@ import MuxCore
 public enum LoadProtocol: String, CaseIterable, Sendable {
     case echo
     case http
+    /// Redis's inline `PING\r\n`, each reply checked to be exactly `+PONG\r\n`.
+    case redis
 }
 
 public struct LoadConfiguration: Sendable {

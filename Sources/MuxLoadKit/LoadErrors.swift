@@ -1,7 +1,7 @@
 /// Request failures by kind: never dropped silently, always reported.
 public struct RequestErrors: Equatable, Sendable {
-    public var mismatch: UInt64 = 0   // echo bytes differ from what was sent, or a malformed HTTP reply
-    public var status: UInt64 = 0     // HTTP status other than 200
+    public var mismatch: UInt64 = 0   // echo bytes differ from what was sent, a malformed HTTP reply, or a redis reply other than +PONG
+    public var status: UInt64 = 0     // HTTP status other than 200, or a redis error reply
     public var reset: UInt64 = 0      // ECONNRESET / EPIPE
     public var closed: UInt64 = 0     // the server closed the connection (short reply or idle close)
     public var timeout: UInt64 = 0    // no reply within the request timeout

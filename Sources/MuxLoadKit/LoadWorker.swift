@@ -62,10 +62,11 @@ final class LoadWorker: @unchecked Sendable {
     private let scratchSize = 65536
     private let outgoing: UnsafeMutableRawPointer    // the echo request being written: never `scratch`,
                                                      // which may still hold replies being verified
-    private let httpRequest: UnsafeMutableRawBufferPointer
+    private let httpRequest: UnsafeMutableRawBufferPointer  // the fixed request (HTTP or redis)
     private let payload: Int
     private let pipeline: Int
     private let isEcho: Bool
+    private let isRedis: Bool
     var result = WorkerResult()
 
     private let serverAddress: SocketAddress
@@ -88,8 +89,10 @@ final class LoadWorker: @unchecked Sendable {
         payload = configuration.payloadBytes
         pipeline = configuration.pipeline
         isEcho = configuration.wireProtocol == .echo
+        isRedis = configuration.wireProtocol == .redis
         let version = configuration.shortConnections ? "1.0" : "1.1"
-        let request = Array("GET / HTTP/\(version)\r\nHost: \(configuration.host):\(configuration.port)\r\n\r\n".utf8)
+        let request = configuration.wireProtocol == .redis ? Array(redisRequest.utf8)
+            : Array("GET / HTTP/\(version)\r\nHost: \(configuration.host):\(configuration.port)\r\n\r\n".utf8)
         serverAddress = try SocketAddress(host: configuration.host, port: configuration.port)
         sourceAddresses = configuration.sourceAddresses.compactMap { try? SocketAddress(host: $0, port: 0) }
         httpRequest = .allocate(byteCount: request.count, alignment: 1)
@@ -310,7 +313,7 @@ final class LoadWorker: @unchecked Sendable {
         switch result {
         case let .transferred(n):
             let now = monotonicNanoseconds()
-            if isEcho { verifyEcho(slot, n, now) } else { scanHTTP(slot, n, now) }
+            if isEcho { verifyEcho(slot, n, now) } else if isRedis { verifyRedis(slot, n, now) } else { scanHTTP(slot, n, now) }
         case .endOfFile:
             // The server closed: every request in flight is a short reply; an idle connection
             // closed under us is an error too.
@@ -345,6 +348,36 @@ final class LoadWorker: @unchecked Sendable {
             if connections[slot].receivedBytes == payload {
                 connections[slot].receivedBytes = 0
                 connections[slot].receiveSequence += 1
+                complete(slot, now)
+                if !connections[slot].isOpen { return }
+            }
+        }
+    }
+
+    /// Every reply must be exactly `+PONG\r\n`, byte for byte, however the reads split them. A
+    /// redis error reply (`-ERR ...`) counts as a bad status, anything else as a mismatch.
+    private func verifyRedis(_ slot: Int, _ n: Int, _ now: UInt64) {
+        let bytes = scratch.assumingMemoryBound(to: UInt8.self)
+        let expected = redisReply.utf8Start
+        let length = redisReply.utf8CodeUnitCount
+        var i = 0
+        while i < n {
+            guard connections[slot].outstanding > 0 else {
+                result.errors.mismatch += 1  // bytes nobody asked for
+                shut(slot)
+                return
+            }
+            let offset = connections[slot].receivedBytes
+            let take = min(length - offset, n - i)
+            for k in 0..<take where bytes[i + k] != expected[offset + k] {
+                if offset + k == 0, bytes[i + k] == UInt8(ascii: "-") { result.errors.status += 1 } else { result.errors.mismatch += 1 }
+                shut(slot)
+                return
+            }
+            i += take
+            connections[slot].receivedBytes += take
+            if connections[slot].receivedBytes == length {
+                connections[slot].receivedBytes = 0
                 complete(slot, now)
                 if !connections[slot].isOpen { return }
             }

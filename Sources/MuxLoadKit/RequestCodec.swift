@@ -17,6 +17,10 @@ func fillEchoPayload(_ destination: UnsafeMutableRawPointer, count: Int, connect
     for i in 0..<count { bytes[i] = echoByte(connection: connection, sequence: sequence, index: i) }
 }
 
+/// Redis's inline PING and the one reply it has.
+let redisRequest = "PING\r\n"
+let redisReply: StaticString = "+PONG\r\n"
+
 /// Parses HTTP/1.x responses incrementally from a byte stream.
 enum HTTPResponseScan: Equatable {
     case incomplete

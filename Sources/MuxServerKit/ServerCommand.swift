@@ -21,7 +21,7 @@ public enum ServerCommand {
                        help: "multiplexer: \(Backend.nameList)"),
             OptionSpec("host", value: "ADDR", default: "127.0.0.1", help: "IPv4 address to listen on"),
             OptionSpec("port", short: "p", value: "N", default: "0", help: "TCP port (0: any free port)"),
-            OptionSpec("protocol", value: "NAME", default: "echo", help: "echo or http"),
+            OptionSpec("protocol", value: "NAME", default: "echo", help: "echo, http or redis (inline PING → +PONG)"),
             OptionSpec("max-events", value: "N", default: "1024", help: "epoll_wait batch size"),
             OptionSpec("write-mode", value: "MODE", default: "immediate",
                        help: "immediate, or on-writable (switch interest to writable per reply, as the classic tutorials do; readiness backends only)"),

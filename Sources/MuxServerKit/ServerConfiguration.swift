@@ -3,6 +3,8 @@ import MuxCore
 public enum WireProtocol: String, CaseIterable, Sendable {
     case echo
     case http
+    /// Redis's inline PING → +PONG, so redis-server can be measured beside mux-server (RedisInline).
+    case redis
 }
 
 /// When the server writes its replies.

@@ -82,13 +82,48 @@ public func gnuplotPath() -> String? {
 /// A gnuplot single-quoted string literal ('' stands for one quote inside).
 func gnuplotString(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
 
+/// Colours and point types for servers MuxBench did not write (nginx, redis), none of them a
+/// backend's: an external server never looks like one of ours. Points are solid (1 +, 2 ×, 3 *),
+/// since hollow ones mark saturated points.
+let externalServerStyles: [(colour: String, point: Int)] = [("#e377c2", 1), ("#17becf", 2), ("#bcbd22", 3), ("#000000", 1)]
+
 /// Each backend's colour and point type, from its traits, as gnuplot word lists: the same
-/// backend is drawn the same way in every chart of every sweep.
-func chartStyleSettings() -> [String] {
+/// backend is drawn the same way in every chart of every sweep. `externalServers` (the data's
+/// backend names that are no `Backend`) take the external styles in name order, so each has
+/// one colour across every chart of the sweep.
+func chartStyleSettings(externalServers: [String] = []) -> [String] {
     let backends = Backend.allCases
-    return ["style_backends=\(gnuplotString(backends.map(\.rawValue).joined(separator: " ")))",
-            "style_colours=\(gnuplotString(backends.map(\.traits.colour).joined(separator: " ")))",
-            "style_points=\(gnuplotString(backends.map { String($0.traits.pointType) }.joined(separator: " ")))"]
+    let external = externalServers.sorted().enumerated().map { ($0.element, externalServerStyles[$0.offset % externalServerStyles.count]) }
+    let names = backends.map(\.rawValue) + external.map { $0.0 }
+    let colours = backends.map(\.traits.colour) + external.map { $0.1.colour }
+    let points = backends.map { String($0.traits.pointType) } + external.map { String($0.1.point) }
+    return ["style_backends=\(gnuplotString(names.joined(separator: " ")))",
+            "style_colours=\(gnuplotString(colours.joined(separator: " ")))",
+            "style_points=\(gnuplotString(points.joined(separator: " ")))"]
+}
+
+/// `FIGURE:SERIES` for each figure a series has no value of in any ok point: an external server's
+/// `read_eagain_per_req` and `events_per_wait` (only mux-server counts them), its syscalls without
+/// perf. plot.gnuplot leaves the series out of that figure's panel (gnuplot fails on a series
+/// with no valid point) and keeps it everywhere else.
+func absentFigures(in table: CSVTable, layout: PlotLayout) -> [String] {
+    let ok = table.rows.filter { $0["status"] == "ok" && ($0["max_sustainable_rps"] ?? "").isEmpty }
+    var absent: [String] = []
+    for series in layout.series {
+        let parts = series.split(separator: "/", maxSplits: 1).map(String.init)
+        let rows = ok.filter { row in
+            row["backend"] == parts[0] && (parts.count == 1 || layout.split.map { row[$0] == parts[1] } ?? true)
+        }
+        for figure in ResultsSchema.summaryFigures where !rows.contains(where: { !($0["\(figure)_median"] ?? "").isEmpty }) {
+            absent.append("\(figure):\(series)")
+        }
+    }
+    return absent
+}
+
+/// The backend names in `table` that are none of MuxBench's own: servers it did not write.
+func externalServerNames(in table: CSVTable) -> [String] {
+    Set(table.rows.compactMap { $0["backend"] }.filter { !$0.isEmpty && Backend(rawValue: $0) == nil }).sorted()
 }
 
 /// Renders `summaryPath`'s charts to `outputPrefix`-NAME.png; returns the paths written.
@@ -110,7 +145,8 @@ public func renderCharts(summaryPath: String, outputPrefix: String, sweepName: S
         "data=\(gnuplotString(summaryPath))", "out=\(gnuplotString(outputPrefix))",
         "title=\(gnuplotString(sweepName))", "x=\(gnuplotString(layout.x))",
         "series=\(gnuplotString(layout.series.joined(separator: " ")))",
-    ] + chartStyleSettings()
+    ] + chartStyleSettings(externalServers: externalServerNames(in: table))
+    settings.append("absent=\(gnuplotString(absentFigures(in: table, layout: layout).joined(separator: " ")))")
     settings += [
         "conditions=\(gnuplotString(chartConditions(summary: table, rawPath: rawCSVPath(forSummary: summaryPath))))",
         // Bars from the median's interval where the summary has one (older summaries: min–max).

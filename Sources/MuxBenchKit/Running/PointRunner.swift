@@ -29,6 +29,8 @@ public let selectMaximumConnections = maximumConnections(for: .select)!
 /// Why a point cannot run at all (recorded as skipped), or nil. Derived from the backend's
 /// traits: its descriptor limit, and whether it can run on this machine at all (io_uring).
 public func skipReason(for point: SweepPoint) -> String? {
+    // A server MuxBench did not write runs whatever its name; it fails with its reason if it cannot.
+    if point.server != nil { return nil }
     guard let backend = Backend(rawValue: point.backend) else { return "unknown backend \(point.backend)" }
     if let reason = backend.unavailableReason { return reason }
     guard let maximum = maximumConnections(for: backend) else { return nil }
@@ -73,36 +75,62 @@ public struct PointRunner {
 
     public func run() -> RunOutcome {
         let started = timestampNow()
-        let wireProtocol = point.protocolName == "echo" ? "echo" : "http"
-        var serverArguments = ["--backend", point.backend, "--protocol", wireProtocol, "--port", "0",
-                               "--write-mode", point.writeMode, "--max-events", "\(point.maxEvents)"]
-        if let maximum = Backend(rawValue: point.backend).flatMap(maximumConnections(for:)) {
-            serverArguments += ["--max-connections", "\(maximum)"]
-        }
+        // http-close is HTTP on the wire; echo, http and redis are themselves.
+        let wireProtocol = point.protocolName == "http-close" ? "http" : point.protocolName
+        var notes: [String] = []
+        let plan = CPUPlan.current()
+        // A server MuxBench did not write starts from its own command and is measured from
+        // outside (ExternalServerRun); the load and the window are the same.
+        let external: ExternalServerRun?
         let server: Subprocess
-        do {
-            server = try Subprocess(name: "mux-server", executable: binaries.server, arguments: serverArguments)
-        } catch {
-            return .failed(reason: "cannot start mux-server: \(error)")
+        if let definition = point.server {
+            do throws(ExternalServerRun.StartFailure) {
+                external = try ExternalServerRun(definition, pinTo: plan?.server)
+            } catch {
+                switch error {
+                case let .failed(reason): return .failed(reason: reason)
+                case .interrupted: return .interrupted
+                }
+            }
+            server = external!.process
+        } else {
+            external = nil
+            var serverArguments = ["--backend", point.backend, "--protocol", wireProtocol, "--port", "0",
+                                   "--write-mode", point.writeMode, "--max-events", "\(point.maxEvents)"]
+            if let maximum = Backend(rawValue: point.backend).flatMap(maximumConnections(for:)) {
+                serverArguments += ["--max-connections", "\(maximum)"]
+            }
+            do {
+                server = try Subprocess(name: "mux-server", executable: binaries.server, arguments: serverArguments)
+            } catch {
+                return .failed(reason: "cannot start mux-server: \(error)")
+            }
         }
         defer { server.stop() }
-        guard let ready = server.readMessage(ReadyMessage.self, until: monotonicNanoseconds() + 10_000_000_000,
-                                             shouldStop: { Interruption.requested }) else {
-            if Interruption.requested { return .interrupted }
-            return .failed(reason: "mux-server did not become ready: \(server.lastErrorLine())")
-        }
-        // perf takes a while to attach its counters: before any traffic, not inside the window.
+        let port: Int
         var verifier: SyscallVerifier?
-        var notes: [String] = []
-        if verifySyscalls {
-            let (attached, reason) = SyscallVerifier.attach(to: server.pid)
-            verifier = attached
-            if let reason { notes.append("syscall verification skipped: \(reason)") }
+        let serverCPUs: String
+        if let external {
+            port = Int(external.port)
+            external.attachCounter()
+            serverCPUs = external.cpus
+        } else {
+            guard let ready = server.readMessage(ReadyMessage.self, until: monotonicNanoseconds() + 10_000_000_000,
+                                                 shouldStop: { Interruption.requested }) else {
+                if Interruption.requested { return .interrupted }
+                return .failed(reason: "mux-server did not become ready: \(server.lastErrorLine())")
+            }
+            port = ready.port
+            // perf takes a while to attach its counters: before any traffic, not inside the window.
+            if verifySyscalls {
+                let (attached, reason) = SyscallVerifier.attach(to: [server.pid])
+                verifier = attached
+                if let reason { notes.append("syscall verification skipped: \(reason)") }
+            }
+            serverCPUs = Self.pin("mux-server", server.pid, to: plan?.server, notes: &notes)
         }
-        let plan = CPUPlan.current()
-        let serverCPUs = Self.pin("mux-server", server.pid, to: plan?.server, notes: &notes)
 
-        var loadArguments = ["--port", "\(ready.port)", "--connections", "\(point.connections)", "--active", "\(point.active)",
+        var loadArguments = ["--port", "\(port)", "--connections", "\(point.connections)", "--active", "\(point.active)",
                              "--payload", "\(point.payloadBytes)", "--protocol", wireProtocol,
                              "--warmup", "\(point.warmup)s", "--duration", "\(point.duration)s",
                              "--pipeline", "\(point.pipeline)", "--threads", "\(point.threads)",
@@ -131,13 +159,16 @@ public struct PointRunner {
             return .failed(reason: "mux-load did not start traffic: \(load.lastErrorLine())")
         }
 
+        if let external {
+            return measure(external, load: load, connected: connected, started: started,
+                           serverCPUs: serverCPUs, loadCPUs: loadCPUs, notes: notes)
+        }
         let warmupEnd = connected.warmupEndNs
         let end = connected.endNs
         // Warm-up: wait, watching both children.
         if let failure = watch(server, load, until: warmupEnd) { return failure }
         // Steal over the CPUs the two children may run on (read now, outside the window).
-        let measuredCPUs = Set(((try? CPUPlan.affinity(of: server.pid)) ?? []) + ((try? CPUPlan.affinity(of: load.pid)) ?? []))
-        let cpuTimesAtStart = CPUTimes.now()
+        let stealWindow = StealWindow(pids: [server.pid, load.pid])
         guard let startCounters = snapshot(server),
               let serverStart = ProcessStats.read(pid: server.pid) else {
             return .failed(reason: "mux-server stopped answering at the window's start: \(server.lastErrorLine())")
@@ -156,7 +187,7 @@ public struct PointRunner {
               let serverEnd = ProcessStats.read(pid: server.pid) else {
             return .failed(reason: "mux-server died during the window: \(server.lastErrorLine())")
         }
-        let cpuTimesAtEnd = CPUTimes.now()
+        let steal = stealWindow.stealPercent()
         var afterDisable: CountersMessage?
         if let verifier {
             _ = verifier.disable()
@@ -181,20 +212,16 @@ public struct PointRunner {
                           switches: serverEnd.subtracting(serverStart), started: started)
         row["server_cpus"] = serverCPUs
         row["load_cpus"] = loadCPUs
-        let steal = cpuTimesAtStart.flatMap { start in cpuTimesAtEnd?.stealPercent(since: start, cpus: measuredCPUs) }
-        row["steal_pct"] = steal.map(formatCompactNumber) ?? ""
-        if let steal, steal >= 5 {
-            notes.append("the hypervisor took \(formatCompactNumber(steal))% of CPU \(formatCPUList(measuredCPUs.sorted())) during the window (steal time): latencies include it")
-        }
+        StealWindow.record(steal, cpus: stealWindow.cpus, into: &row, notes: &notes)
         row["saturated_by"] = Saturation.column(Saturation.limit(saturationInput(of: row)))
         return .measured(row: row, notes: notes)
     }
 
     /// Sleeps until `deadline` (monotonic ns), noticing within 100 ms a child that dies or an interruption.
-    private func watch(_ server: Subprocess, _ load: Subprocess, until deadline: UInt64) -> RunOutcome? {
+    func watch(_ server: Subprocess, _ load: Subprocess, until deadline: UInt64) -> RunOutcome? {
         while true {
             if Interruption.requested { return .interrupted }
-            if !server.isRunning { return .failed(reason: "mux-server died during the run: \(server.lastErrorLine())") }
+            if !server.isRunning { return .failed(reason: "\(server.name) died during the run: \(server.lastErrorLine())") }
             if !load.isRunning { return .failed(reason: "mux-load ended early: \(load.lastErrorLine())") }
             let now = monotonicNanoseconds()
             if now >= deadline { return nil }
@@ -214,7 +241,7 @@ public struct PointRunner {
 
     /// What decides whether a row measured the server (Saturation): offered and achieved rates,
     /// both processes' CPU per window second, and how many CPUs the load generator could use.
-    private func saturationInput(of row: [String: String]) -> SaturationInput {
+    func saturationInput(of row: [String: String]) -> SaturationInput {
         var offered: Double?
         if case let .perSecond(rate) = point.rate { offered = rate }
         let capacity = SweepSummary.loadCPUCapacity(of: row)
@@ -228,10 +255,38 @@ public struct PointRunner {
     /// CPU times come from the processes themselves (getrusage, µs); context switches from /proc.
     private func makeRow(result: ResultMessage, window: SyscallCounters, serverStart: CountersMessage,
                          serverEnd: CountersMessage, switches: ProcessStats, started: String) -> [String: String] {
-        func lat(_ value: Double?) -> String { formatCompactNumber(value ?? 0) }
         let requests = Double(result.requests)
         let serverUser = Double(serverEnd.cpuUserMicroseconds &- serverStart.cpuUserMicroseconds) / 1e6
         let serverSystem = Double(serverEnd.cpuSystemMicroseconds &- serverStart.cpuSystemMicroseconds) / 1e6
+        var row = loadColumns(result: result, started: started)
+        row["server_user_s"] = formatCompactNumber(serverUser)
+        row["server_sys_s"] = formatCompactNumber(serverSystem)
+        row["server_cpu_us_per_req"] = requests > 0 ? formatCompactNumber((serverUser + serverSystem) * 1e6 / requests) : ""
+        row["ctx_vol"] = "\(switches.voluntarySwitches)"
+        row["ctx_invol"] = "\(switches.involuntarySwitches)"
+        row["sc_wait"] = "\(window.wait)"
+        row["sc_ctl"] = "\(window.ctl)"
+        row["sc_accept"] = "\(window.accept)"
+        row["sc_read"] = "\(window.read)"
+        row["sc_write"] = "\(window.write)"
+        row["sc_close"] = "\(window.close)"
+        row["sc_other"] = "\(window.other)"
+        row["read_eagain"] = "\(window.readEAGAIN)"
+        row["sc_per_req"] = requests > 0 ? formatCompactNumber(Double(window.total) / requests) : ""
+        row["events_per_wait"] = window.wait > 0 ? formatCompactNumber(Double(window.events) / Double(window.wait)) : ""
+        // io_uring: SQEs and CQEs per request and CQEs per io_uring_enter (every wait is one).
+        let ring = Backend(rawValue: point.backend)?.traits.usesIOUring == true
+        row["sqe_per_req"] = ring && requests > 0 ? formatCompactNumber(Double(window.sqes) / requests) : ""
+        row["cqe_per_req"] = ring && requests > 0 ? formatCompactNumber(Double(window.cqes) / requests) : ""
+        row["cqes_per_enter"] = ring && window.wait > 0 ? formatCompactNumber(Double(window.cqes) / Double(window.wait)) : ""
+        return row
+    }
+
+    /// The columns that do not depend on which server ran: the point, the load generator's
+    /// figures (latency, its CPU) and the machine.
+    func loadColumns(result: ResultMessage, started: String) -> [String: String] {
+        func lat(_ value: Double?) -> String { formatCompactNumber(value ?? 0) }
+        let requests = Double(result.requests)
         var row = point.rowParameters
         row["rep"] = "\(repetition)"
         row["requests"] = formatCompactNumber(requests)
@@ -250,28 +305,8 @@ public struct PointRunner {
             row["\(column)_p99_us"] = distribution?.p99.map(formatCompactNumber) ?? ""
             row["\(column)_max_us"] = distribution?.max.map(formatCompactNumber) ?? ""
         }
-        row["server_user_s"] = formatCompactNumber(serverUser)
-        row["server_sys_s"] = formatCompactNumber(serverSystem)
-        row["server_cpu_us_per_req"] = requests > 0 ? formatCompactNumber((serverUser + serverSystem) * 1e6 / requests) : ""
-        row["ctx_vol"] = "\(switches.voluntarySwitches)"
-        row["ctx_invol"] = "\(switches.involuntarySwitches)"
         row["load_user_s"] = formatCompactNumber(Double(result.cpuUserMicroseconds) / 1e6)
         row["load_sys_s"] = formatCompactNumber(Double(result.cpuSystemMicroseconds) / 1e6)
-        row["sc_wait"] = "\(window.wait)"
-        row["sc_ctl"] = "\(window.ctl)"
-        row["sc_accept"] = "\(window.accept)"
-        row["sc_read"] = "\(window.read)"
-        row["sc_write"] = "\(window.write)"
-        row["sc_close"] = "\(window.close)"
-        row["sc_other"] = "\(window.other)"
-        row["read_eagain"] = "\(window.readEAGAIN)"
-        row["sc_per_req"] = requests > 0 ? formatCompactNumber(Double(window.total) / requests) : ""
-        row["events_per_wait"] = window.wait > 0 ? formatCompactNumber(Double(window.events) / Double(window.wait)) : ""
-        // io_uring: SQEs and CQEs per request and CQEs per io_uring_enter (every wait is one).
-        let ring = Backend(rawValue: point.backend)?.traits.usesIOUring == true
-        row["sqe_per_req"] = ring && requests > 0 ? formatCompactNumber(Double(window.sqes) / requests) : ""
-        row["cqe_per_req"] = ring && requests > 0 ? formatCompactNumber(Double(window.cqes) / requests) : ""
-        row["cqes_per_enter"] = ring && window.wait > 0 ? formatCompactNumber(Double(window.cqes) / Double(window.wait)) : ""
         row["kernel"] = system.kernel
         row["cpu_model"] = system.cpuModel
         row["commit"] = system.commit

@@ -14,9 +14,12 @@ public struct ProcessStats: Equatable, Sendable {
     public init() {}
 
     /// nil when the process is gone.
-    public static func read(pid: Int32) -> ProcessStats? {
-        guard let stat = try? readTextFile("/proc/\(pid)/stat"),
-              let status = try? readTextFile("/proc/\(pid)/status") else { return nil }
+    public static func read(pid: Int32) -> ProcessStats? { read(directory: "/proc/\(pid)") }
+
+    /// From `/proc/PID` or `/proc/PID/task/TID` (one thread); nil when it is gone.
+    static func read(directory: String) -> ProcessStats? {
+        guard let stat = try? readTextFile("\(directory)/stat"),
+              let status = try? readTextFile("\(directory)/status") else { return nil }
         var stats = ProcessStats()
         // Fields after the command name, which is in parentheses and may contain spaces.
         guard let close = stat.lastIndex(of: ")") else { return nil }

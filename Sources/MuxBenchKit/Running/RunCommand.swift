@@ -10,11 +10,16 @@ public enum RunCommand {
         summary: "Runs mux-server and mux-load together for one point and appends one CSV row per repetition.",
         usage: "mux-bench run --backend NAME [options]",
         options: [
-            OptionSpec("backend", short: "b", value: "NAME", help: "one of \(Backend.nameList) (required)"),
+            OptionSpec("backend", short: "b", value: "NAME", help: "one of \(Backend.nameList) (required, unless --server-command)"),
+            OptionSpec("server-command", value: "COMMAND",
+                       help: "measure this server instead of mux-server: a command that runs it in the foreground, "
+                           + "with {port} (required, here or in a Benchmarks/servers/NAME/ file), {dir} (a scratch directory those files are copied to) and {user} filled in"),
+            OptionSpec("server-name", value: "NAME", help: "the --server-command server's name in the CSV's backend column (required with it)"),
+            OptionSpec("server-timeout", value: "DURATION", default: "15s", help: "how long the --server-command server may take to accept"),
             OptionSpec("connections", short: "c", value: "N", default: "100", help: "client sockets held open"),
             OptionSpec("active", short: "a", value: "A", default: "all", help: "how many of them carry traffic"),
             OptionSpec("payload", value: "BYTES", default: "64", help: "echo request size"),
-            OptionSpec("protocol", value: "NAME", default: "echo", help: "echo or http"),
+            OptionSpec("protocol", value: "NAME", default: "echo", help: SweepSpec.protocolNames.joined(separator: ", ")),
             OptionSpec("mode", value: "MODE", default: "immediate", help: "server write mode: immediate or on-writable"),
             OptionSpec("pipeline", value: "P", default: "1", help: "requests in flight per active connection"),
             OptionSpec("rate", short: "r", value: "R", default: "closed loop", help: "open loop at R requests/s"),
@@ -31,8 +36,15 @@ public enum RunCommand {
 
     static func point(from parsed: ParsedArguments) throws(UsageError) -> (SweepPoint, Int, String) {
         func bad(_ message: String) -> UsageError { UsageError(program: parser.program, message: message) }
-        guard let backend = try parsed.choice("backend", SweepSpec.backendNames) else {
-            throw bad("--backend: required (one of \(SweepSpec.backendNames.joined(separator: ", ")))")
+        let server = try externalServer(from: parsed)
+        let backend: String
+        if let server {
+            backend = server.name
+        } else {
+            guard let name = try parsed.choice("backend", SweepSpec.backendNames) else {
+                throw bad("--backend: required (one of \(SweepSpec.backendNames.joined(separator: ", "))), or --server-command")
+            }
+            backend = name
         }
         let connections = try parsed.int("connections", in: 1...1_000_000) ?? 100
         var active = connections
@@ -40,6 +52,7 @@ public enum RunCommand {
             active = try parsed.int("active", in: 0...connections)!
         }
         var point = SweepPoint(sweep: parsed.string("sweep") ?? "run", backend: backend, connections: connections, active: active)
+        point.server = server
         point.payloadBytes = try parsed.int("payload", in: 1...(16 << 20)) ?? 64
         point.protocolName = try parsed.choice("protocol", SweepSpec.protocolNames) ?? "echo"
         point.writeMode = try parsed.choice("mode", SweepSpec.writeModeNames) ?? "immediate"
@@ -55,6 +68,28 @@ public enum RunCommand {
         guard point.duration > 0 else { throw bad("--duration: expected a duration above 0, got '\(parsed.string("duration")!)'") }
         let repetitions = try parsed.int("repetitions", in: 1...1000) ?? 1
         return (point, repetitions, parsed.string("out") ?? "results/run.csv")
+    }
+
+    /// `--server-command` with its `--server-name` (and `--server-timeout`), or nil without it.
+    static func externalServer(from parsed: ParsedArguments) throws(UsageError) -> ExternalServer? {
+        func bad(_ message: String) -> UsageError { UsageError(program: parser.program, message: message) }
+        guard let command = parsed.string("server-command") else {
+            for flag in ["server-name", "server-timeout"] where parsed.string(flag) != nil {
+                throw bad("--\(flag): needs --server-command")
+            }
+            return nil
+        }
+        if parsed.string("backend") != nil {
+            throw bad("--backend and --server-command: give one (mux-server over a backend, or your own server)")
+        }
+        guard let name = parsed.string("server-name") else {
+            throw bad("--server-name: required with --server-command (the name in the CSV's backend column, e.g. redis)")
+        }
+        if let problem = ExternalServer.problem(withName: name) { throw bad("--server-name: \(problem)") }
+        if let problem = ExternalServer.problem(withCommand: command, name: name) { throw bad("--server-command: \(problem)") }
+        let timeout = try parsed.duration("server-timeout") ?? ExternalServer.defaultStartTimeout
+        guard timeout > 0 else { throw bad("--server-timeout: expected a duration above 0, got '\(parsed.string("server-timeout")!)'") }
+        return ExternalServer(name: name, command: command, origin: "--server-command", startTimeout: timeout)
     }
 }
 
@@ -158,7 +193,8 @@ func announcePinning() {
 /// One line for humans: the figures that matter.
 func describe(_ row: [String: String]) -> String {
     "\(row["throughput_rps"] ?? "?") req/s, p50 \(row["lat_p50_us"] ?? "?") µs, p99 \(row["lat_p99_us"] ?? "?") µs, "
-        + "\(row["sc_per_req"] ?? "?") syscalls/req, server \(row["server_cpu_us_per_req"] ?? "?") µs CPU/req, errors \(row["errors"] ?? "?")"
+        // Empty for a server MuxBench did not write, measured without perf.
+        + "\(row["sc_per_req"].map { $0.isEmpty ? "–" : $0 } ?? "?") syscalls/req, server \(row["server_cpu_us_per_req"] ?? "?") µs CPU/req, errors \(row["errors"] ?? "?")"
 }
 
 /// The flags of Sources/README.md (How a point is measured): errors, and a saturated run with the

@@ -12,11 +12,14 @@ enum SweepKey: String, CaseIterable {
     case warmup, duration, repetitions
     case search
     case searchStart = "search-start"
+    /// `server.NAME = COMMAND`: a server MuxBench did not write, usable as a backend.
+    case server
+    case serverTimeout = "server-timeout"
 
     /// Dimension keys take lists and may be overridden per backend; the others are sweep-wide.
     var isDimension: Bool {
         switch self {
-        case .backends, .warmup, .duration, .repetitions, .search, .searchStart: return false
+        case .backends, .warmup, .duration, .repetitions, .search, .searchStart, .server, .serverTimeout: return false
         default: return true
         }
     }
@@ -32,12 +35,21 @@ struct SweepFileParser {
         let key: SweepKey
         let backend: String?
         let words: [String]
+        /// Everything after '=', trimmed: a server's command keeps its quoting.
+        let raw: String
     }
 
     init(path: String) { self.path = path }
 
     func parse(_ text: String) throws(SweepError) -> SweepSpec {
         let entries = try readEntries(text)
+        let servers = try externalServers(entries)
+        let knownBackends = SweepSpec.backendNames + servers.keys.sorted()
+        for entry in entries where entry.key != .server {
+            guard let backend = entry.backend, !knownBackends.contains(backend) else { continue }
+            throw SweepError(file: path, line: entry.line, message: "unknown backend '\(printable(backend))' in key "
+                + "'\(printable(entry.keyText))' (expected one of: \(knownBackends.joined(separator: ", ")), or a name given a 'server.NAME = COMMAND' line)")
+        }
         let sweepWide = entries.filter { $0.backend == nil }
 
         var backends: [String] = []
@@ -45,11 +57,15 @@ struct SweepFileParser {
         var warmup = 1.0, duration = 5.0, repetitions = 3
         var search: SearchSpec?
         var searchStart: Double?
+        var serverTimeout: Double?
         for entry in sweepWide {
             switch entry.key {
             case .backends:
-                backends = try values(entry, expected: "one of \(SweepSpec.backendNames.joined(separator: ", "))") {
-                    SweepSpec.backendNames.contains($0) ? $0 : nil
+                let expected = "one of \(knownBackends.joined(separator: ", ")), or a name given a 'server.NAME = COMMAND' line"
+                backends = try values(entry, expected: expected) { knownBackends.contains($0) ? $0 : nil }
+            case .serverTimeout:
+                serverTimeout = try single(entry, expected: "a duration above 0 up to 10m (e.g. 15s)") {
+                    parseDuration($0).flatMap { $0 > 0 && $0 <= 600 ? $0 : nil }
                 }
             case .warmup:
                 warmup = try single(entry, expected: "a duration from 0 to 24h (e.g. 500ms, 1s)") {
@@ -77,7 +93,7 @@ struct SweepFileParser {
         }
 
         var backendDimensions: [String: SweepDimensions] = [:]
-        for entry in entries {
+        for entry in entries where entry.key != .server {
             guard let backend = entry.backend else { continue }
             var overridden = backendDimensions[backend] ?? dimensions
             try apply(entry, to: &overridden)
@@ -94,9 +110,26 @@ struct SweepFileParser {
             }
             search?.startRate = start
         }
+        var timedServers = servers
+        if let serverTimeout {
+            for name in servers.keys { timedServers[name]?.startTimeout = serverTimeout }
+        }
         return SweepSpec(path: path, backends: backends, dimensions: dimensions,
                          backendDimensions: backendDimensions, warmup: warmup, duration: duration,
-                         repetitions: repetitions, search: search)
+                         repetitions: repetitions, search: search, servers: timedServers)
+    }
+
+    /// The `server.NAME = COMMAND` lines, each command checked (`{port}`, known placeholders).
+    private func externalServers(_ entries: [Entry]) throws(SweepError) -> [String: ExternalServer] {
+        var servers: [String: ExternalServer] = [:]
+        for entry in entries where entry.key == .server {
+            if let problem = ExternalServer.problem(withCommand: entry.raw, name: entry.backend!) {
+                throw SweepError(file: path, line: entry.line, message: "'\(printable(entry.keyText))': \(printable(problem))")
+            }
+            let name = entry.backend!
+            servers[name] = ExternalServer(name: name, command: entry.raw, origin: "\(path):\(entry.line)")
+        }
+        return servers
     }
 
     /// Splits the text into entries: comments stripped, keys known, no duplicates, no empty lists.
@@ -128,7 +161,8 @@ struct SweepFileParser {
             guard !words.isEmpty else {
                 throw SweepError(file: path, line: line, message: "empty list for '\(printable(keyText))'")
             }
-            entries.append(Entry(line: line, keyText: keyText, key: key, backend: backend, words: words))
+            let raw = String(trimmed[trimmed.index(after: equals)...].trimmingWhitespace())
+            entries.append(Entry(line: line, keyText: keyText, key: key, backend: backend, words: words, raw: raw))
         }
         return entries
     }
@@ -140,14 +174,20 @@ struct SweepFileParser {
             let known = SweepKey.allCases.map(\.rawValue).joined(separator: ", ")
             throw SweepError(file: path, line: line, message: "unknown key '\(printable(text))' (expected one of: \(known))")
         }
+        if key == .server {
+            guard parts.count == 2, !parts[1].isEmpty else {
+                throw SweepError(file: path, line: line, message: "'server' needs a name: server.NAME = COMMAND")
+            }
+            if let problem = ExternalServer.problem(withName: parts[1]) {
+                throw SweepError(file: path, line: line, message: printable(problem))
+            }
+            return (key, parts[1])
+        }
         guard parts.count == 2 else { return (key, nil) }
         guard key.isDimension else {
             throw SweepError(file: path, line: line, message: "'\(key.rawValue)' cannot be set per backend (in '\(printable(text))')")
         }
-        guard SweepSpec.backendNames.contains(parts[1]) else {
-            let known = SweepSpec.backendNames.joined(separator: ", ")
-            throw SweepError(file: path, line: line, message: "unknown backend '\(printable(parts[1]))' in key '\(printable(text))' (expected one of: \(known))")
-        }
+        // Whether the backend exists is checked once every `server.NAME` line is known.
         return (key, parts[1])
     }
 
@@ -180,7 +220,7 @@ struct SweepFileParser {
             }
         case .threads: dimensions.threads = try values(entry, expected: integer, parse: positiveCount)
         case .maxEvents: dimensions.maxEvents = try values(entry, expected: integer, parse: positiveCount)
-        case .backends, .warmup, .duration, .repetitions, .search, .searchStart:
+        case .backends, .warmup, .duration, .repetitions, .search, .searchStart, .server, .serverTimeout:
             preconditionFailure("\(entry.key) is not a dimension")
         }
     }

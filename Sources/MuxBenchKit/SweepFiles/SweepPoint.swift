@@ -37,6 +37,9 @@ public struct SweepPoint: Hashable, Sendable {
     public var maxEvents: Int
     public var warmup: Double
     public var duration: Double
+    /// Set when `backend` names a server MuxBench did not write (`server.NAME = ...`): the run
+    /// starts that command instead of mux-server. Not part of the id: the name is.
+    public var server: ExternalServer?
 
     public init(sweep: String, backend: String, connections: Int, active: Int, payloadBytes: Int = 64,
                 protocolName: String = "echo", writeMode: String = "immediate", pipeline: Int = 1,

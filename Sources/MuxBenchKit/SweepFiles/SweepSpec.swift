@@ -27,7 +27,8 @@ public struct SweepSpec: Equatable, Sendable {
     public static var backendNames: [String] { Backend.names }
     /// `http-close`: HTTP/1.0 short connections (connect, request, close per request), the way
     /// the classic tutorials' servers are used.
-    public static let protocolNames = ["echo", "http", "http-close"]
+    /// `redis`: inline `PING` → `+PONG` (mux-server answers it too, so redis-server stands beside it).
+    public static let protocolNames = ["echo", "http", "http-close", "redis"]
     public static let writeModeNames = ["immediate", "on-writable"]
 
     /// The file name without `.sweep`: names the results files and fills the CSV `sweep` column.
@@ -43,6 +44,8 @@ public struct SweepSpec: Equatable, Sendable {
     public let repetitions: Int
     /// `search = p99 <= 1ms`: after the matrix, each point's highest sustainable rate is searched.
     public let search: SearchSpec?
+    /// Servers MuxBench did not write, by name (`server.NAME = COMMAND` lines).
+    public let servers: [String: ExternalServer]
 
     public func dimensions(for backend: String) -> SweepDimensions {
         backendDimensions[backend] ?? dimensions
@@ -64,7 +67,7 @@ public struct SweepSpec: Equatable, Sendable {
 
     init(path: String, backends: [String], dimensions: SweepDimensions,
          backendDimensions: [String: SweepDimensions], warmup: Double, duration: Double, repetitions: Int,
-         search: SearchSpec? = nil) {
+         search: SearchSpec? = nil, servers: [String: ExternalServer] = [:]) {
         let fileName = path.split(separator: "/").last.map(String.init) ?? path
         self.name = fileName.hasSuffix(".sweep") ? String(fileName.dropLast(".sweep".count)) : fileName
         self.path = path
@@ -75,6 +78,7 @@ public struct SweepSpec: Equatable, Sendable {
         self.duration = duration
         self.repetitions = repetitions
         self.search = search
+        self.servers = servers
     }
 
     /// The points a search runs on: one per point of the matrix with its rate left out (the
@@ -95,6 +99,7 @@ public struct SweepSpec: Equatable, Sendable {
             let values = dimensions(for: backend)
             var points = [SweepPoint(sweep: name, backend: backend, connections: 0, active: 0,
                                      warmup: warmup, duration: duration)]
+            points[0].server = servers[backend]
             points = expand(points, values.connections) { $0.connections = $1 }
             points = expand(points, values.active) { $0.active = $1.resolved(connections: $0.connections) }
             points = expand(points, values.payloadBytes) { $0.payloadBytes = $1 }

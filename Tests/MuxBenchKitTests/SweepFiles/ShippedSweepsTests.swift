@@ -24,7 +24,7 @@ private func shippedSweepPaths() -> [String] {
 @Suite struct ShippedSweepsTests {
     @Test func the_issue_s_sweeps_are_all_shipped() {
         let names = Set(shippedSweepPaths().map { $0.split(separator: "/").last.map(String.init) ?? "" })
-        for name in ["quick", "c10k", "active-ratio", "payload", "write-mode", "http", "ci", "ab", "latency-load", "c10k-equal-load", "noise"] {
+        for name in ["quick", "c10k", "active-ratio", "payload", "write-mode", "http", "ci", "ab", "latency-load", "c10k-equal-load", "redis", "noise"] {
             #expect(names.contains("\(name).sweep"), "Benchmarks/\(name).sweep is missing")
         }
     }

@@ -1,0 +1,37 @@
+// The window of a point whose server MuxBench did not write (ExternalServerRun): the same edges
+// as mux-server's (mux-load's warm-up end and end), but the server is read from outside — its
+// process tree in /proc and perf — since it prints no counters.
+import MuxCore
+import MuxMessages
+
+extension PointRunner {
+    func measure(_ external: ExternalServerRun, load: Subprocess, connected: ConnectedMessage, started: String,
+                 serverCPUs: String, loadCPUs: String, notes: [String]) -> RunOutcome {
+        let server = external.process
+        let name = external.definition.name
+        if let failure = watch(server, load, until: connected.warmupEndNs) { return failure }
+        let stealWindow = StealWindow(pids: [server.pid, load.pid])
+        guard external.beginWindow() else {
+            return .failed(reason: "\(name) was gone at the window's start: \(server.lastErrorLine())")
+        }
+        if let failure = watch(server, load, until: connected.endNs) { return failure }
+        guard external.endWindow() else {
+            return .failed(reason: "\(name) died during the window: \(server.lastErrorLine())")
+        }
+        let steal = stealWindow.stealPercent()
+        // The load generator finishes on its own right after the window's end.
+        guard let result = load.readMessage(ResultMessage.self, until: connected.endNs + 10_000_000_000,
+                                            shouldStop: { Interruption.requested }) else {
+            if Interruption.requested { return .interrupted }
+            return .failed(reason: "mux-load gave no result within 10 s of the window's end: \(load.lastErrorLine())")
+        }
+        var row = loadColumns(result: result, started: started)
+        row.merge(external.columns(requests: Double(result.requests))) { $1 }
+        row["server_cpus"] = serverCPUs
+        row["load_cpus"] = loadCPUs
+        var notes = notes + external.notes
+        StealWindow.record(steal, cpus: stealWindow.cpus, into: &row, notes: &notes)
+        row["saturated_by"] = Saturation.column(Saturation.limit(saturationInput(of: row)))
+        return .measured(row: row, notes: notes)
+    }
+}
