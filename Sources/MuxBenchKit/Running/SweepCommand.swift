@@ -125,6 +125,7 @@ public func runSweep(arguments: [String]) -> Int32 {
         progress.starting(index, label: "\(run.point.id) rep \(run.rep)")
         var runner = PointRunner(point: run.point, repetition: run.rep, system: system, binaries: binaries)
         runner.verifySyscalls = parsed.flags.contains("verify-syscalls")
+        runner.loadHosts = spec.loadHosts?.recording(to: LoadHostRecords.csvPath(besides: csvPath))
         switch runner.run() {
         case .measured(var row, let notes):
             row["order_seed"] = order.seedColumn

@@ -12,11 +12,15 @@ enum SweepKey: String, CaseIterable {
     case warmup, duration, repetitions
     case search
     case searchStart = "search-start"
+    case loadHosts = "load-hosts"
+    case loadBinary = "load-binary"
+    case serverListen = "server-listen"
 
     /// Dimension keys take lists and may be overridden per backend; the others are sweep-wide.
     var isDimension: Bool {
         switch self {
         case .backends, .warmup, .duration, .repetitions, .search, .searchStart: return false
+        case .loadHosts, .loadBinary, .serverListen: return false
         default: return true
         }
     }
@@ -45,6 +49,7 @@ struct SweepFileParser {
         var warmup = 1.0, duration = 5.0, repetitions = 3
         var search: SearchSpec?
         var searchStart: Double?
+        var loadHostEntries: [SweepKey: Entry] = [:]
         for entry in sweepWide {
             switch entry.key {
             case .backends:
@@ -72,9 +77,12 @@ struct SweepFileParser {
                     guard let rps = parseCount(word).map(Double.init) ?? parseNumber(word), rps >= 100, rps.isFinite else { return nil }
                     return rps
                 }
+            case .loadHosts, .loadBinary, .serverListen:
+                loadHostEntries[entry.key] = entry
             default: try apply(entry, to: &dimensions)
             }
         }
+        let loadHosts = try loadHostSetup(loadHostEntries)
 
         var backendDimensions: [String: SweepDimensions] = [:]
         for entry in entries {
@@ -96,7 +104,42 @@ struct SweepFileParser {
         }
         return SweepSpec(path: path, backends: backends, dimensions: dimensions,
                          backendDimensions: backendDimensions, warmup: warmup, duration: duration,
-                         repetitions: repetitions, search: search)
+                         repetitions: repetitions, search: search, loadHosts: loadHosts)
+    }
+
+    /// `load-hosts = HOST; HOST ...` with the optional `load-binary = PATH` and
+    /// `server-listen = ADDRESS`; nil without a `load-hosts` line.
+    private func loadHostSetup(_ entries: [SweepKey: Entry]) throws(SweepError) -> LoadHostSetup? {
+        guard let hostsEntry = entries[.loadHosts] else {
+            if let stray = entries[.loadBinary] ?? entries[.serverListen] {
+                throw SweepError(file: path, line: stray.line, message: "'\(stray.keyText)' needs a 'load-hosts' line")
+            }
+            return nil
+        }
+        let hosts: [LoadHost]
+        switch LoadHost.parseList(hostsEntry.words.joined(separator: " ")) {
+        case let .success(parsed): hosts = parsed
+        case let .failure(error):
+            throw SweepError(file: path, line: hostsEntry.line,
+                             message: "bad value for 'load-hosts': \(printable(error.message)) (hosts are separated by ';')")
+        }
+        func one(_ key: SweepKey) throws(SweepError) -> String? {
+            guard let entry = entries[key] else { return nil }
+            guard entry.words.count == 1 else {
+                throw SweepError(file: path, line: entry.line, message: "'\(entry.keyText)' takes one value, found \(entry.words.count)")
+            }
+            return entry.words[0]
+        }
+        let binary = try one(.loadBinary)
+        let listen = try one(.serverListen)
+        switch LoadHostSetup.checked(hosts: hosts, binary: binary, listen: listen) {
+        case let .success(setup): return setup
+        case let .failure(error):
+            // Name the line whose value is wrong: the binary's, the address's, else the hosts'.
+            let line = error.message.hasPrefix("load binary") ? entries[.loadBinary]?.line
+                : error.message.hasPrefix("listen address") ? entries[.serverListen]?.line : hostsEntry.line
+            throw SweepError(file: path, line: line ?? hostsEntry.line, message: printable(error.message))
+        }
     }
 
     /// Splits the text into entries: comments stripped, keys known, no duplicates, no empty lists.
@@ -180,7 +223,7 @@ struct SweepFileParser {
             }
         case .threads: dimensions.threads = try values(entry, expected: integer, parse: positiveCount)
         case .maxEvents: dimensions.maxEvents = try values(entry, expected: integer, parse: positiveCount)
-        case .backends, .warmup, .duration, .repetitions, .search, .searchStart:
+        case .backends, .warmup, .duration, .repetitions, .search, .searchStart, .loadHosts, .loadBinary, .serverListen:
             preconditionFailure("\(entry.key) is not a dimension")
         }
     }

@@ -43,6 +43,8 @@ public struct SweepSpec: Equatable, Sendable {
     public let repetitions: Int
     /// `search = p99 <= 1ms`: after the matrix, each point's highest sustainable rate is searched.
     public let search: SearchSpec?
+    /// `load-hosts = ...`: every point's load split over these hosts (Running/LoadHostSetup.swift).
+    public let loadHosts: LoadHostSetup?
 
     public func dimensions(for backend: String) -> SweepDimensions {
         backendDimensions[backend] ?? dimensions
@@ -64,7 +66,7 @@ public struct SweepSpec: Equatable, Sendable {
 
     init(path: String, backends: [String], dimensions: SweepDimensions,
          backendDimensions: [String: SweepDimensions], warmup: Double, duration: Double, repetitions: Int,
-         search: SearchSpec? = nil) {
+         search: SearchSpec? = nil, loadHosts: LoadHostSetup? = nil) {
         let fileName = path.split(separator: "/").last.map(String.init) ?? path
         self.name = fileName.hasSuffix(".sweep") ? String(fileName.dropLast(".sweep".count)) : fileName
         self.path = path
@@ -75,6 +77,7 @@ public struct SweepSpec: Equatable, Sendable {
         self.duration = duration
         self.repetitions = repetitions
         self.search = search
+        self.loadHosts = loadHosts
     }
 
     /// The points a search runs on: one per point of the matrix with its rate left out (the
