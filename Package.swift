@@ -37,6 +37,6 @@ let package = Package(
         .testTarget(name: "MuxMetricsTests", dependencies: ["MuxMetrics", "MuxTestSupport"]),
         .testTarget(name: "MuxServerKitTests", dependencies: ["MuxServerKit", "MuxCore", "MuxTestSupport"]),
         .testTarget(name: "MuxLoadKitTests", dependencies: ["MuxLoadKit", "MuxCore", "MuxMetrics", "MuxTestSupport"]),
-        .testTarget(name: "MuxBenchKitTests", dependencies: ["MuxBenchKit", "MuxMetrics", "MuxTestSupport"]),
+        .testTarget(name: "MuxBenchKitTests", dependencies: ["MuxBenchKit", "MuxCLI", "MuxMessages", "MuxMetrics", "MuxTestSupport"]),
     ]
 )

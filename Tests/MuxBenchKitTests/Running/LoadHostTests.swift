@@ -30,6 +30,7 @@ import Testing
     @Test func badHostsSayWhatIsWrong() {
         #expect(Self.problem("ssh user@h2")?.contains("'h2' is not an IPv4 address") == true)
         #expect(Self.problem("ip netns exec ns1")?.contains("expected LAUNCHER @ADDRESS") == true)
+        #expect(Self.problem("ssh h2")?.hasPrefix("'ssh h2': expected LAUNCHER @ADDRESS") == true)
         #expect(Self.problem("@198.18.0.1")?.contains("no launcher before '@'") == true)
         #expect(Self.problem("ssh h2 @10.0.0.300")?.contains("'10.0.0.300' is not an IPv4 address") == true)
         #expect(Self.problem("") != nil)
@@ -67,10 +68,10 @@ import Testing
             try RunCommand.loadHostSetup(from: RunCommand.parser.parse(["--listen", "198.18.0.1"]))
         }
         do {
-            _ = try RunCommand.loadHostSetup(from: RunCommand.parser.parse(["--load-host", "ssh h2"]))
+            _ = try RunCommand.loadHostSetup(from: RunCommand.parser.parse(["--load-host", "ssh me@h2"]))
             Issue.record("a host without an address was accepted")
         } catch {
-            #expect(error.description.hasPrefix("mux-bench run: --load-host: 'ssh h2': 'h2' is not an IPv4 address"), "\(error)")
+            #expect(error.description.hasPrefix("mux-bench run: --load-host: 'ssh me@h2': 'h2' is not an IPv4 address"), "\(error)")
         }
     }
 }
@@ -95,8 +96,8 @@ import Testing
     }
 
     @Test func badLinesAreNamedByFileAndLine() {
-        #expect(Self.error("load-hosts = local; ssh h2\n")
-            == "h.sweep:3: bad value for 'load-hosts': host 2: 'ssh h2': 'h2' is not an IPv4 address (the server's address as that host reaches it); expected \(LoadHost.syntax) (hosts are separated by ';')")
+        #expect(Self.error("load-hosts = local; ssh me@h2\n")
+            == "h.sweep:3: bad value for 'load-hosts': host 2: 'ssh me@h2': 'h2' is not an IPv4 address (the server's address as that host reaches it); expected \(LoadHost.syntax) (hosts are separated by ';')")
         #expect(Self.error("load-binary = /x/mux-load\n") == "h.sweep:3: 'load-binary' needs a 'load-hosts' line")
         #expect(Self.error("load-hosts = local\nserver-listen = nowhere\n") == "h.sweep:4: listen address 'nowhere' is not an IPv4 address")
         #expect(Self.error("load-hosts = local\nload-binary = /a b\n") == "h.sweep:4: 'load-binary' takes one value, found 2")
