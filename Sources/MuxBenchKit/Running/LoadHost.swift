@@ -8,7 +8,9 @@
 //
 // The prefix is split on whitespace (no quoting) and run as is, with mux-load's path and
 // arguments after it. A list in a sweep file separates hosts with ';'.
-import MuxCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 public struct LoadHost: Hashable, Sendable, CustomStringConvertible {
     /// The words that run a command there; empty: this machine, directly.
@@ -39,7 +41,7 @@ public struct LoadHost: Hashable, Sendable, CustomStringConvertible {
         }
         let address = trimmed[trimmed.index(after: at)...].trimmingSpaces()
         let launcherText = trimmed[..<at].trimmingSpaces()
-        guard (try? SocketAddress(host: address, port: 0)) != nil else {
+        guard isIPv4Address(address) else {
             return .failure(LoadHostError("'\(trimmed)': '\(address)' is not an IPv4 address (the server's address as that host reaches it); expected \(syntax)"))
         }
         guard !launcherText.isEmpty else {
@@ -63,6 +65,12 @@ public struct LoadHost: Hashable, Sendable, CustomStringConvertible {
         }
         return .success(hosts)
     }
+}
+
+/// A dotted IPv4 address, as mux-server's --host and mux-load's --host take it.
+func isIPv4Address(_ text: String) -> Bool {
+    var address = in_addr()
+    return inet_pton(AF_INET, text, &address) == 1
 }
 
 /// A load host (or the setup around it) that cannot be used, and why.

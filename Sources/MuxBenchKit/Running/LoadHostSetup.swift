@@ -2,8 +2,6 @@
 // listens, and how a point's connections, active connections and rate are split over them. Given
 // by `mux-bench run --load-host ... [--load-binary PATH] [--listen ADDRESS]` or a sweep file's
 // `load-hosts`, `load-binary` and `server-listen` lines; checked before anything runs.
-import MuxCLI
-import MuxCore
 
 public struct LoadHostSetup: Equatable, Sendable {
     public var hosts: [LoadHost]
@@ -30,7 +28,7 @@ public struct LoadHostSetup: Equatable, Sendable {
                 return .failure(LoadHostError("load binary '\(binary)': expected a path of letters, digits and / . _ + -"))
             }
         }
-        if let listen, (try? SocketAddress(host: listen, port: 0)) == nil {
+        if let listen, !isIPv4Address(listen) {
             return .failure(LoadHostError("listen address '\(listen)' is not an IPv4 address"))
         }
         let targets = Set(hosts.compactMap(\.target))
@@ -85,30 +83,5 @@ public struct LoadShare: Equatable, Sendable {
             return LoadShare(connections: part(connections, index), active: mine,
                              rate: rate.map { $0 * Double(mine) / Double(active) })
         })
-    }
-}
-
-extension RunCommand {
-    /// `--load-host` (repeatable), `--load-binary`, `--listen`: nil without `--load-host`.
-    static func loadHostSetup(from parsed: ParsedArguments) throws(UsageError) -> LoadHostSetup? {
-        func bad(_ message: String) -> UsageError { UsageError(program: parser.program, message: message) }
-        let texts = parsed.strings("load-host")
-        guard !texts.isEmpty else {
-            for option in ["load-binary", "listen"] where parsed.string(option) != nil {
-                throw bad("--\(option): needs --load-host")
-            }
-            return nil
-        }
-        var hosts: [LoadHost] = []
-        for text in texts {
-            switch LoadHost.parse(text) {
-            case let .success(host): hosts.append(host)
-            case let .failure(error): throw bad("--load-host: \(error.message)")
-            }
-        }
-        switch LoadHostSetup.checked(hosts: hosts, binary: parsed.string("load-binary"), listen: parsed.string("listen")) {
-        case let .success(setup): return setup
-        case let .failure(error): throw bad("--load-host: \(error.message)")
-        }
     }
 }
