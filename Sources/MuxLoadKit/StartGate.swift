@@ -4,6 +4,7 @@
 // host must not keep loading a server nobody measures.
 import Foundation
 import MuxCLI
+import MuxCore
 import MuxMessages
 #if canImport(Glibc)
 import Glibc
