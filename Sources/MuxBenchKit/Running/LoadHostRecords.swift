@@ -20,6 +20,15 @@ public enum LoadHostRecords {
         (resultsCSV.hasSuffix(".csv") ? String(resultsCSV.dropLast(4)) : resultsCSV) + "-hosts.csv"
     }
 
+    /// A new sweep moves `NAME.csv` aside to `aside`: its per-host files go along, beside it.
+    static func moveAside(besides resultsCSV: String, to aside: String) {
+        let csv = csvPath(besides: resultsCSV), movedCSV = csvPath(besides: aside)
+        for (from, to) in [(csv, movedCSV), (linesPath(forCSV: csv), linesPath(forCSV: movedCSV))]
+            where FileManager.default.fileExists(atPath: from) {
+            _ = rename(from, to)
+        }
+    }
+
     /// The raw result lines beside the per-host CSV.
     public static func linesPath(forCSV path: String) -> String {
         (path.hasSuffix(".csv") ? String(path.dropLast(4)) : path) + ".jsonl"

@@ -76,6 +76,7 @@ public func runSweep(arguments: [String]) -> Int32 {
             return ExitCode.failure.rawValue
         }
         printError("earlier results moved to \(aside) (use --resume to continue a sweep instead)")
+        LoadHostRecords.moveAside(besides: csvPath, to: aside)
     }
     if let problem = prepareOutput(csvPath) {
         printError("mux-bench sweep: \(problem)")

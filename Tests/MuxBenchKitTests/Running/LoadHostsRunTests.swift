@@ -30,11 +30,14 @@ extension BenchProcessSuites {
         /// What every multi-host row must show: one row, the hosts' counts adding up to it, the
         /// server's total equal to what the hosts sent, and the row's percentiles those of the
         /// histogram merged from the hosts' own lines.
-        static func checkMerged(out: String, hosts: Int, run: BenchRun) throws {
-            let table = try readCSV(out)
-            #expect(table.rows.count == 1, "\(run.diagnosis)")
-            let row = try #require(table.rows.first)
-            let (lines, results) = try records(besides: out)
+        static func checkMerged(rows: [[String: String]]? = nil, out: String, hosts: Int, run: BenchRun) throws {
+            let table = try rows ?? readCSV(out).rows
+            #expect(table.count == 1, "\(run.diagnosis)")
+            let row = try #require(table.first)
+            let written = try records(besides: out)
+            // This row's lines only (a sweep's file holds every point's).
+            let lines = written.rows.filter { $0["point"] == row["point"] && $0["rep"] == row["rep"] }
+            let results = written.results.filter { $0.point == row["point"] && "\($0.rep)" == row["rep"] }
             #expect(lines.count == hosts + 1 && results.count == hosts, "\(lines)")
             let all = try #require(lines.first { $0["host"] == "all" })
             let perHost = lines.filter { $0["host"] != "all" }
@@ -108,6 +111,26 @@ extension BenchProcessSuites {
             #expect(Self.number(row, "send_late_p99_us") >= 0 && Self.number(row, "hiccup_p99_us") >= 0, "\(row)")
             // The merged distribution, written by the collector.
             #expect(FileManager.default.fileExists(atPath: "\(dir)/l.hgrm"))
+        }
+
+        /// A sweep file's `load-hosts`: every point through the hosts, per-host lines in
+        /// RESULTS/NAME-hosts.csv, moved aside with NAME.csv when the sweep starts afresh.
+        @Test func aSweepRunsEveryPointThroughItsHosts() throws {
+            let dir = try makeTemporaryDirectory("sweep-hosts")
+            defer { removeDirectory(dir) }
+            let path = try writeSweep(dir, "hosts", shortSweep(backends: "poll epoll-et", connections: "20", active: "4")
+                                      + "\nprotocol = http\nload-hosts = local; local @127.0.0.1\n")
+            for round in 1...2 {
+                let run = try runBench(["sweep", path, "--results", dir, "--no-plot"])
+                #expect(run.status == 0, "\(run.diagnosis)")
+                let rows = try readCSV("\(dir)/hosts.csv").rows
+                #expect(rows.count == 2, "\(run.diagnosis)")
+                for row in rows {
+                    try Self.checkMerged(rows: [row], out: "\(dir)/hosts.csv", hosts: 2, run: run)
+                }
+                let moved = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix("-hosts.csv") }
+                #expect(moved.count == round, "the earlier per-host lines moved aside with the rows: \(moved)")
+            }
         }
 
         @Test func aHostThatCannotStartFailsThePointWithItsName() throws {
