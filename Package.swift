@@ -17,7 +17,7 @@ let package = Package(
         .target(name: "MuxMetrics"),
         // The JSON lines between the executables (ready, counters, connected, result): one
         // Codable type per message, shared by the writer and the reader.
-        .target(name: "MuxMessages", dependencies: ["MuxCore"]),
+        .target(name: "MuxMessages", dependencies: ["MuxCore", "MuxMetrics"]),
         .target(name: "MuxServerKit", dependencies: ["MuxCore", "MuxCLI", "MuxMessages"]),
         .target(name: "MuxLoadKit", dependencies: ["CMuxShim", "MuxCore", "MuxCLI", "MuxMetrics", "MuxMessages"]),
         .target(name: "MuxBenchKit", dependencies: ["MuxCore", "MuxCLI", "MuxMetrics", "MuxMessages"]),
@@ -33,10 +33,10 @@ let package = Package(
         .target(name: "MuxTestSupport", dependencies: ["MuxCore", "CMuxTestSupport"], path: "Tests/MuxTestSupport"),
         .testTarget(name: "MuxCoreTests", dependencies: ["MuxCore", "MuxTestSupport"]),
         .testTarget(name: "MuxCLITests", dependencies: ["MuxCLI"]),
-        .testTarget(name: "MuxMessagesTests", dependencies: ["MuxMessages", "MuxCore"]),
+        .testTarget(name: "MuxMessagesTests", dependencies: ["MuxMessages", "MuxCore", "MuxMetrics"]),
         .testTarget(name: "MuxMetricsTests", dependencies: ["MuxMetrics", "MuxTestSupport"]),
         .testTarget(name: "MuxServerKitTests", dependencies: ["MuxServerKit", "MuxCore", "MuxTestSupport"]),
         .testTarget(name: "MuxLoadKitTests", dependencies: ["MuxLoadKit", "MuxCore", "MuxMetrics", "MuxTestSupport"]),
-        .testTarget(name: "MuxBenchKitTests", dependencies: ["MuxBenchKit", "MuxMetrics", "MuxTestSupport"]),
+        .testTarget(name: "MuxBenchKitTests", dependencies: ["MuxBenchKit", "MuxCLI", "MuxMessages", "MuxMetrics", "MuxTestSupport"]),
     ]
 )

@@ -36,6 +36,8 @@ public struct UsageError: Error, CustomStringConvertible, Equatable, Sendable {
 public struct ParsedArguments: Sendable {
     public let program: String
     public var values: [String: String] = [:]
+    /// Every value of each option, in order (`values` keeps the last): for repeatable options.
+    public var allValues: [String: [String]] = [:]
     public var flags: Set<String> = []
     public var positionals: [String] = []
     public var helpRequested = false
@@ -45,6 +47,9 @@ public struct ParsedArguments: Sendable {
     public func has(_ name: String) -> Bool { values[name] != nil || flags.contains(name) }
 
     public func string(_ name: String) -> String? { values[name] }
+
+    /// Every value given for a repeatable option, in order; empty when absent.
+    public func strings(_ name: String) -> [String] { allValues[name] ?? [] }
 
     func error(_ name: String, _ expected: String, got value: String) -> UsageError {
         UsageError(program: program, message: "--\(name): expected \(expected), got '\(value)'")
@@ -157,15 +162,18 @@ public struct ArgumentParser: Sendable {
                 result.flags.insert(option.name)
                 continue
             }
-            if let value = inlineValue {
-                result.values[option.name] = value
+            let value: String
+            if let inlineValue {
+                value = inlineValue
             } else {
                 guard index < arguments.count else {
                     throw fail("\(shown): missing value (expected \(option.valueName!))")
                 }
-                result.values[option.name] = arguments[index]
+                value = arguments[index]
                 index += 1
             }
+            result.values[option.name] = value
+            result.allValues[option.name, default: []].append(value)
         }
         return result
     }

@@ -36,6 +36,9 @@ public enum LoadCommand {
                        help: "HTTP/1.0, one request per connection: connect, request, server closes, reconnect (latency includes the connect)"),
             OptionSpec("linger", value: "DURATION", default: "0s",
                        help: "keep connections open this long after printing the result"),
+            OptionSpec("histograms", help: "put every bucket of every distribution in the result line (for merging several load generators)"),
+            OptionSpec("wait-for-go",
+                       help: "once connected, print an \"armed\" line and start only on a {\"type\":\"go\",\"delay_ns\":N} line on stdin; stdin closing later ends the run"),
         ])
 
     public static func configuration(from arguments: [String]) throws(UsageError) -> LoadConfiguration? {
@@ -86,6 +89,8 @@ public enum LoadCommand {
             }
             c.shortConnections = true
         }
+        c.fullHistograms = parsed.flags.contains("histograms")
+        c.waitForGo = parsed.flags.contains("wait-for-go")
         return c
     }
 
@@ -136,7 +141,14 @@ public enum LoadCommand {
             for fd in fds { close(fd) }
             throw error
         }
-        let start = monotonicNanoseconds() + 2_000_000
+        // Several load generators start together: the collector's go line says when.
+        var startDelay: UInt64 = 2_000_000
+        if configuration.waitForGo {
+            announce(ArmedMessage(connections: fds.count, pid: getpid()).jsonLine())
+            startDelay = try StartGate.awaitGo(timeoutSeconds: StartGate.goTimeoutSeconds)
+            StartGate.endWhenStdinCloses()
+        }
+        let start = monotonicNanoseconds() + startDelay
         let warmupEnd = start + UInt64(configuration.warmupSeconds * 1e9)
         let end = warmupEnd + UInt64(configuration.durationSeconds * 1e9)
         announce(ConnectedMessage(connections: fds.count, startNs: start, warmupEndNs: warmupEnd, endNs: end,

@@ -31,6 +31,12 @@ public struct LoadConfiguration: Sendable {
     /// HTTP/1.0 short connections, as the classic tutorials serve them: each active connection
     /// connects, sends one request, reads the reply until the server closes, and connects again.
     public var shortConnections = false
+    /// Every bucket of every distribution in the result line, for a collector that merges several
+    /// load generators exactly.
+    public var fullHistograms = false
+    /// Start the traffic only on the collector's go line on stdin (StartHandshake.swift), so that
+    /// several load generators start their windows together.
+    public var waitForGo = false
 
     public init() {}
 }

@@ -39,6 +39,8 @@ public enum LoadError: Error, Equatable, CustomStringConvertible {
     case serverNotListening(target: String)
     case connectFailed(target: String, reason: String)
     case connectTimedOut(target: String, opened: Int)
+    /// `--wait-for-go`: the collector's go line never came (why).
+    case noGo(String)
 
     public var description: String {
         switch self {
@@ -54,6 +56,8 @@ public enum LoadError: Error, Equatable, CustomStringConvertible {
             return "cannot connect to \(target): \(reason)"
         case let .connectTimedOut(target, opened):
             return "connecting to \(target) timed out after \(opened) connections"
+        case let .noGo(reason):
+            return "--wait-for-go: \(reason)"
         }
     }
 }

@@ -70,6 +70,14 @@ public struct LoadReport: Sendable {
             message.hiccupScheduling = hiccups.scheduling
             message.hiccupCPU = hiccups.cpu
         }
+        if configuration.fullHistograms {
+            let open = configuration.rate != nil
+            message.histograms = ResultMessage.Histograms(
+                latency: histogram.buckets, latencySent: open ? sentHistogram.buckets : nil,
+                sendLateness: open ? sendLateness.buckets : nil, hiccup: hiccups?.histogram.buckets)
+        }
+        message.cpus = RunningPlace.allowedCPUs()
+        message.bootID = RunningPlace.bootID()
         return message
     }
 
@@ -111,19 +119,9 @@ public struct LoadReport: Sendable {
     }
 }
 
-/// One distribution as the JSON object the collector reads, in µs.
-/// A distribution for the result line. Nothing recorded (every request waited behind a full
-/// pipeline, say) is not "0 µs late": every statistic is then absent.
+/// One distribution as the JSON object the collector reads, in µs (absent figures when empty).
 func distribution(_ histogram: LatencyHistogram) -> ResultMessage.Latency {
-    guard histogram.count > 0 else {
-        return ResultMessage.Latency(mean: nil, stddev: nil, p50: nil, p90: nil, p99: nil, p999: nil, p9999: nil,
-                                     max: nil, count: 0)
-    }
-    let s = histogram.summary()
-    func finite(_ value: Double) -> Double? { value.isFinite ? value : nil }
-    return ResultMessage.Latency(mean: finite(s.mean), stddev: finite(s.stddev), p50: finite(s.p50), p90: finite(s.p90),
-                                 p99: finite(s.p99), p999: finite(s.p999), p9999: finite(s.p9999), max: finite(s.max),
-                                 count: UInt64(s.count))
+    ResultMessage.Latency(histogram: histogram)
 }
 
 /// What the hiccup meter saw, and how it was scheduled.

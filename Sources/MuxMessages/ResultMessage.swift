@@ -1,5 +1,6 @@
 // mux-load's result line: what it measured over the window, including its own CPU time over the
 // window (all threads, getrusage) so the collector need not sample /proc's 10 ms ticks.
+import MuxMetrics
 
 public struct ResultMessage: JSONLineMessage, Equatable {
     public static let lineTypes: Set<String> = ["result"]
@@ -22,6 +23,20 @@ public struct ResultMessage: JSONLineMessage, Equatable {
             self.count = count
             self.mean = mean; self.stddev = stddev; self.p50 = p50; self.p90 = p90
             self.p99 = p99; self.p999 = p999; self.p9999 = p9999; self.max = max
+        }
+
+        /// The figures of `histogram` in µs. Nothing recorded (every request waited behind a full
+        /// pipeline, say) is not "0 µs late": every statistic is then absent.
+        public init(histogram: LatencyHistogram) {
+            guard histogram.count > 0 else {
+                self.init(mean: nil, stddev: nil, p50: nil, p90: nil, p99: nil, p999: nil, p9999: nil, max: nil, count: 0)
+                return
+            }
+            let s = histogram.summary()
+            func finite(_ value: Double) -> Double? { value.isFinite ? value : nil }
+            self.init(mean: finite(s.mean), stddev: finite(s.stddev), p50: finite(s.p50), p90: finite(s.p90),
+                      p99: finite(s.p99), p999: finite(s.p999), p9999: finite(s.p9999), max: finite(s.max),
+                      count: UInt64(s.count))
         }
     }
 
@@ -56,6 +71,34 @@ public struct ResultMessage: JSONLineMessage, Equatable {
     public var hiccup: Latency?
     public var hiccupScheduling: String?
     public var hiccupCPU: Int?
+    /// With `--histograms` only: every bucket of each distribution, so that a collector can merge
+    /// the results of several load generators exactly.
+    public var histograms: Histograms?
+    /// The CPUs this mux-load could run on, and the kernel it ran on (its boot id): load hosts on
+    /// one kernel share its CPUs, whatever their launcher.
+    public var cpus: [Int]?
+    public var bootID: String?
+
+    /// Every bucket of the distributions above (nil where the line has none).
+    public struct Histograms: Codable, Equatable, Sendable {
+        public var latency: HistogramBuckets
+        public var latencySent: HistogramBuckets?
+        public var sendLateness: HistogramBuckets?
+        public var hiccup: HistogramBuckets?
+
+        public init(latency: HistogramBuckets, latencySent: HistogramBuckets? = nil,
+                    sendLateness: HistogramBuckets? = nil, hiccup: HistogramBuckets? = nil) {
+            self.latency = latency
+            self.latencySent = latencySent
+            self.sendLateness = sendLateness
+            self.hiccup = hiccup
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case latency = "latency_ns", latencySent = "latency_sent_ns", sendLateness = "send_lateness_ns"
+            case hiccup = "hiccup_ns"
+        }
+    }
 
     public init(wireProtocol: String, connections: Int, active: Int, threads: Int, pipeline: Int, payloadBytes: Int,
                 warmupSeconds: Double, durationSeconds: Double, requests: UInt64, totalRequests: UInt64, sent: UInt64,
@@ -93,5 +136,6 @@ public struct ResultMessage: JSONLineMessage, Equatable {
         case unfinished, windowSeconds = "window_s"
         case latencySent = "latency_sent_us", sendLateness = "send_lateness_us", hiccup = "hiccup_us"
         case hiccupScheduling = "hiccup_sched", hiccupCPU = "hiccup_cpu"
+        case histograms, cpus, bootID = "boot_id"
     }
 }

@@ -48,7 +48,7 @@ sweep)
     sources="$build/sweep-sources"
     rm -rf "$sources"; mkdir -p "$sources"
     # Found by name, so the files may move between folders of their targets.
-    for name in SweepFileParser SweepSpec SweepError SweepPoint CompactNumber Units; do
+    for name in SweepFileParser SweepSpec SweepError SweepPoint CompactNumber Units LoadHost LoadHostSetup; do
         file=$(find Sources/MuxBenchKit Sources/MuxCLI -name "$name.swift" | head -n 1)
         [[ -n "$file" ]] || { echo "run-fuzz.sh: $name.swift not found under Sources/" >&2; exit 1; }
         sed -e '/^import Mux/d' "$file" > "$sources/$(basename "$file")"

@@ -3,6 +3,7 @@
 import Foundation
 import MuxCore
 import MuxMessages
+import MuxMetrics
 import Testing
 
 @Suite struct MessageRoundTripTests {
@@ -59,6 +60,35 @@ import Testing
         result.rateTarget = nil
         result.latency = .init(mean: nil, stddev: nil, p50: nil, p90: nil, p99: nil, p999: nil, p9999: nil, max: nil)
         #expect(ResultMessage.decode(line: result.jsonLine()) == result)
+    }
+
+    /// With --histograms every bucket travels, and the histogram read back is the one written.
+    @Test func resultLineCarriesItsHistogramsLosslessly() throws {
+        var histogram = LatencyHistogram()
+        for value: UInt64 in [900, 15_000, 15_001, 2_000_000, 7_000_000_000] { histogram.record(value) }
+        var result = ResultMessage(
+            wireProtocol: "http", connections: 10, active: 5, threads: 1, pipeline: 1, payloadBytes: 64,
+            warmupSeconds: 0, durationSeconds: 1, requests: 5, totalRequests: 5, sent: 5, errors: 0, throughput: 5,
+            rateTarget: nil, errorsByKind: [:], latency: ResultMessage.Latency(histogram: histogram),
+            cpuUserMicroseconds: 1, cpuSystemMicroseconds: 1)
+        result.histograms = ResultMessage.Histograms(latency: histogram.buckets, hiccup: LatencyHistogram().buckets)
+        result.cpus = [1, 2, 3]
+        result.bootID = "0f0e0d0c-0000-4000-8000-000000000000"
+        let line = result.jsonLine()
+        #expect(line.contains("\"histograms\":{") && line.contains("\"latency_ns\":{") && line.contains("\"boot_id\":"))
+        let read = try #require(ResultMessage.decode(line: line))
+        #expect(read == result)
+        #expect(try LatencyHistogram(buckets: read.histograms!.latency) == histogram)
+        #expect(read.latency.count == 5 && read.latency.max == 7_000_000)
+    }
+
+    @Test func theStartHandshakeRoundTrips() {
+        let armed = ArmedMessage(connections: 5_000, pid: 99)
+        #expect(ArmedMessage.decode(line: armed.jsonLine()) == armed)
+        let go = GoMessage(delayNs: 50_000_000)
+        #expect(go.jsonLine() == "{\"delay_ns\":50000000,\"type\":\"go\"}")
+        #expect(GoMessage.decode(line: go.jsonLine()) == go)
+        #expect(GoMessage.decode(line: armed.jsonLine()) == nil)
     }
 
     @Test func linesOfOtherTypesOrNotJSONAreNotTakenForAMessage() {

@@ -5,12 +5,12 @@ import MuxCore
 import MuxMessages
 
 extension PointRunner {
-    func measure(_ external: ExternalServerRun, load: Subprocess, connected: ConnectedMessage, started: String,
+    func measure(_ external: ExternalServerRun, load: any LoadSide, connected: ConnectedMessage, started: String,
                  serverCPUs: String, loadCPUs: String, notes: [String]) -> RunOutcome {
         let server = external.process
         let name = external.definition.name
         if let failure = watch(server, load, until: connected.warmupEndNs) { return failure }
-        let stealWindow = StealWindow(pids: [server.pid, load.pid])
+        let stealWindow = StealWindow(pids: [server.pid] + load.pids)
         guard external.beginWindow() else {
             return .failed(reason: "\(name) was gone at the window's start: \(server.lastErrorLine())")
         }
@@ -20,7 +20,7 @@ extension PointRunner {
         }
         let steal = stealWindow.stealPercent()
         // The load generator finishes on its own right after the window's end.
-        guard let result = load.readMessage(ResultMessage.self, until: connected.endNs + 10_000_000_000,
+        guard let result = load.awaitResult(until: connected.endNs + 10_000_000_000,
                                             shouldStop: { Interruption.requested }) else {
             if Interruption.requested { return .interrupted }
             return .failed(reason: "mux-load gave no result within 10 s of the window's end: \(load.lastErrorLine())")

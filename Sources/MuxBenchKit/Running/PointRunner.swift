@@ -54,6 +54,8 @@ public struct PointRunner {
     public var binaries: MeasuredBinaries
     public var verifySyscalls = false
     public var hgrmPath: String?
+    /// Several load hosts instead of one local mux-load (LoadHostGroup.swift).
+    public var loadHosts: LoadHostSetup?
     
     public init(point: SweepPoint, repetition: Int, system: SystemInfo, binaries: MeasuredBinaries) {
         self.point = point
@@ -82,6 +84,11 @@ public struct PointRunner {
         // A server MuxBench did not write starts from its own command and is measured from
         // outside (ExternalServerRun); the load and the window are the same.
         let external: ExternalServerRun?
+        if point.server != nil, loadHosts != nil {
+            // Its address is in its own command or config, and it counts no requests to check
+            // the hosts' merge against.
+            return .failed(reason: "\(point.backend): a server MuxBench did not write cannot be loaded from load hosts yet")
+        }
         let server: Subprocess
         if let definition = point.server {
             do throws(ExternalServerRun.StartFailure) {
@@ -100,6 +107,7 @@ public struct PointRunner {
             if let maximum = Backend(rawValue: point.backend).flatMap(maximumConnections(for:)) {
                 serverArguments += ["--max-connections", "\(maximum)"]
             }
+            if let loadHosts { serverArguments += ["--host", loadHosts.serverAddress] }
             do {
                 server = try Subprocess(name: "mux-server", executable: binaries.server, arguments: serverArguments)
             } catch {
@@ -140,22 +148,21 @@ public struct PointRunner {
         if case let .perSecond(rate) = point.rate { loadArguments += ["--rate", "\(rate)"] }
         if point.protocolName == "http-close" { loadArguments.append("--short-connections") }
         if let hgrmPath { loadArguments += ["--hgrm", hgrmPath] }
-        let load: Subprocess
-        do {
-            load = try Subprocess(name: "mux-load", executable: binaries.load, arguments: loadArguments)
-        } catch {
-            return .failed(reason: "cannot start mux-load: \(error)")
+        let load: any LoadSide
+        do { load = try startLoad(arguments: loadArguments) } catch {
+            return .failed(reason: "\(error)")
         }
-        defer { load.stop(grace: 2) }
-        let loadCPUs = Self.pin("mux-load", load.pid, to: plan?.load, notes: &notes)
+        defer { load.end(grace: 2) }
+        var loadCPUs = ""
+        for pid in load.pids { loadCPUs = Self.pin("mux-load", pid, to: plan?.load, notes: &notes) }
 
         // Connecting 10,000 sockets takes a while; allow for it, but not forever.
         let connectBudget = UInt64(30 + point.connections / 500) * 1_000_000_000
-        guard let connected = load.readMessage(ConnectedMessage.self, until: monotonicNanoseconds() + connectBudget,
-                                               shouldStop: { Interruption.requested || !server.isRunning }) else {
+        guard let connected = load.awaitConnected(until: monotonicNanoseconds() + connectBudget,
+                                                  shouldStop: { Interruption.requested || !server.isRunning }) else {
             if Interruption.requested { return .interrupted }
             if !server.isRunning { return .failed(reason: "mux-server died while the load connected: \(server.lastErrorLine())") }
-            load.stop(grace: 1)
+            load.end(grace: 1)
             return .failed(reason: "mux-load did not start traffic: \(load.lastErrorLine())")
         }
 
@@ -168,7 +175,7 @@ public struct PointRunner {
         // Warm-up: wait, watching both children.
         if let failure = watch(server, load, until: warmupEnd) { return failure }
         // Steal over the CPUs the two children may run on (read now, outside the window).
-        let stealWindow = StealWindow(pids: [server.pid, load.pid])
+        let stealWindow = StealWindow(pids: [server.pid] + load.pids)
         guard let startCounters = snapshot(server),
               let serverStart = ProcessStats.read(pid: server.pid) else {
             return .failed(reason: "mux-server stopped answering at the window's start: \(server.lastErrorLine())")
@@ -196,7 +203,7 @@ public struct PointRunner {
 
         // The load generator finishes on its own right after `end`.
         let margin: UInt64 = 10_000_000_000
-        guard let result = load.readMessage(ResultMessage.self, until: end + margin, shouldStop: { Interruption.requested }) else {
+        guard let result = load.awaitResult(until: end + margin, shouldStop: { Interruption.requested }) else {
             if Interruption.requested { return .interrupted }
             return .failed(reason: "mux-load gave no result within 10 s of the window's end: \(load.lastErrorLine())")
         }
@@ -214,11 +221,16 @@ public struct PointRunner {
         row["load_cpus"] = loadCPUs
         StealWindow.record(steal, cpus: stealWindow.cpus, into: &row, notes: &notes)
         row["saturated_by"] = Saturation.column(Saturation.limit(saturationInput(of: row)))
+        if let hosts = load as? LoadHostGroup,
+           let problem = hosts.finish(&row, serverWindowRequests: endCounters.requests &- startCounters.requests,
+                                      serverTotalRequests: snapshot(server)?.requests) {
+            return .failed(reason: problem)
+        }
         return .measured(row: row, notes: notes)
     }
 
     /// Sleeps until `deadline` (monotonic ns), noticing within 100 ms a child that dies or an interruption.
-    func watch(_ server: Subprocess, _ load: Subprocess, until deadline: UInt64) -> RunOutcome? {
+    func watch(_ server: Subprocess, _ load: any LoadSide, until deadline: UInt64) -> RunOutcome? {
         while true {
             if Interruption.requested { return .interrupted }
             if !server.isRunning { return .failed(reason: "\(server.name) died during the run: \(server.lastErrorLine())") }

@@ -32,6 +32,10 @@ public enum RunCommand {
             OptionSpec("sweep", value: "NAME", default: "run", help: "the CSV's sweep column"),
             OptionSpec("verify-syscalls", help: "also count the server's syscalls with perf and compare"),
             OptionSpec("hgrm", value: "FILE", help: "the last repetition's latency distribution (HdrHistogram text)"),
+            OptionSpec("load-host", value: "LAUNCHER@ADDRESS",
+                       help: "repeatable: run a share of the load there, e.g. 'ip netns exec ns1 @198.18.0.1', 'ssh user@h2 @10.0.0.1', 'local'; per-host figures go to OUT-hosts.csv"),
+            OptionSpec("load-binary", value: "PATH", default: "this mux-load", help: "mux-load's path on the load hosts"),
+            OptionSpec("listen", value: "ADDRESS", default: "the hosts' address, else 127.0.0.1", help: "where mux-server listens, with --load-host"),
         ])
 
     static func point(from parsed: ParsedArguments) throws(UsageError) -> (SweepPoint, Int, String) {
@@ -98,6 +102,7 @@ public func runPoint(arguments: [String]) -> Int32 {
     let repetitions: Int
     let out: String
     let parsed: ParsedArguments
+    let loadHosts: LoadHostSetup?
     do {
         parsed = try RunCommand.parser.parse(arguments)
         if parsed.helpRequested {
@@ -105,6 +110,7 @@ public func runPoint(arguments: [String]) -> Int32 {
             return ExitCode.success.rawValue
         }
         (point, repetitions, out) = try RunCommand.point(from: parsed)
+        loadHosts = try RunCommand.loadHostSetup(from: parsed)
     } catch {
         printError(error.description)
         return ExitCode.usage.rawValue
@@ -122,6 +128,7 @@ public func runPoint(arguments: [String]) -> Int32 {
         var runner = PointRunner(point: point, repetition: rep, system: system, binaries: binaries)
         runner.verifySyscalls = parsed.flags.contains("verify-syscalls")
         runner.hgrmPath = rep == repetitions ? parsed.string("hgrm") : nil
+        runner.loadHosts = loadHosts?.recording(to: LoadHostRecords.csvPath(besides: out))
         switch runner.run() {
         case let .measured(row, notes):
             do { try CSVTable.append(row, to: out, columns: ResultsSchema.columns) } catch {

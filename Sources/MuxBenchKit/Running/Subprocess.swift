@@ -12,20 +12,32 @@ final class Subprocess {
     let pid: Int32
     private let stdoutFD: Int32      // owned: read end of the child's stdout
     private let stderrFD: Int32      // owned: read end of the child's stderr
+    private let stdinFD: Int32       // owned: our end of the child's stdin socket (`input`), else -1
     private var exitStatus: Int32?
     private var pending: [UInt8] = []
     private var stderrText: [UInt8] = []
 
     /// posix_spawn with an empty signal mask and default dispositions: a child must not inherit
     /// a mask in which SIGINT/SIGTERM are blocked (perf would never write its counts).
-    init(name: String, executable: String, arguments: [String]) throws {
+    /// An `executable` without a slash is looked up in PATH (a launcher such as ssh). With
+    /// `input`, the child's stdin is a socket that `send(line:)` writes to (a socket, not a pipe:
+    /// writing to a child that died must not raise SIGPIPE here); otherwise /dev/null.
+    init(name: String, executable: String, arguments: [String], input: Bool = false) throws {
         self.name = name
         var out: [Int32] = [-1, -1]
         var err: [Int32] = [-1, -1]
+        var inSocket: [Int32] = [-1, -1]
         guard pipe(&out) == 0 else { throw SyscallError("pipe2", errno) }
         guard pipe(&err) == 0 else {
             close(out[0]); close(out[1])
             throw SyscallError("pipe2", errno)
+        }
+        if input {
+            guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &inSocket) == 0 else {
+                let code = errno
+                close(out[0]); close(out[1]); close(err[0]); close(err[1])
+                throw SyscallError("socketpair", code)
+            }
         }
         // The read ends stay in this process only.
         _ = fcntl(out[0], F_SETFD, FD_CLOEXEC)
@@ -33,7 +45,11 @@ final class Subprocess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if input {
+            posix_spawn_file_actions_adddup2(&actions, inSocket[1], 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         posix_spawn_file_actions_adddup2(&actions, out[1], 1)
         posix_spawn_file_actions_adddup2(&actions, err[1], 2)
         var attributes = posix_spawnattr_t()
@@ -49,16 +65,21 @@ final class Subprocess {
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for arg in argv { free(arg) } }
         var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+        let rc = executable.contains("/")
+            ? posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+            : posix_spawnp(&child, executable, &actions, &attributes, argv, environ)
         close(out[1])
         close(err[1])
+        if input { close(inSocket[1]) }
         guard rc == 0 else {
             close(out[0]); close(err[0])
+            if input { close(inSocket[0]) }
             throw SyscallError("posix_spawn \(executable)", rc)
         }
         pid = child
         stdoutFD = out[0]
         stderrFD = err[0]
+        stdinFD = input ? inSocket[0] : -1
         // Drain stderr as it comes, so a chatty child never blocks on a full pipe.
         Socket.setNonBlocking(stderrFD)
     }
@@ -141,6 +162,22 @@ final class Subprocess {
         return !isRunning
     }
 
+    /// Writes `line` and a newline to the child's stdin (`input` only); false if it cannot take it.
+    func send(line: String) -> Bool {
+        guard stdinFD >= 0 else { return false }
+        let bytes = Array((line + "\n").utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.send(stdinFD, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            offset += n
+        }
+        return true
+    }
+
     func signal(_ signal: Int32) {
         if isRunning { kill(pid, signal) }
     }
@@ -167,5 +204,6 @@ final class Subprocess {
         stop(grace: 0)
         close(stdoutFD)
         close(stderrFD)
+        if stdinFD >= 0 { close(stdinFD) }
     }
 }

@@ -76,6 +76,7 @@ public func runSweep(arguments: [String]) -> Int32 {
             return ExitCode.failure.rawValue
         }
         printError("earlier results moved to \(aside) (use --resume to continue a sweep instead)")
+        LoadHostRecords.moveAside(besides: csvPath, to: aside)
     }
     if let problem = prepareOutput(csvPath) {
         printError("mux-bench sweep: \(problem)")
@@ -125,6 +126,7 @@ public func runSweep(arguments: [String]) -> Int32 {
         progress.starting(index, label: "\(run.point.id) rep \(run.rep)")
         var runner = PointRunner(point: run.point, repetition: run.rep, system: system, binaries: binaries)
         runner.verifySyscalls = parsed.flags.contains("verify-syscalls")
+        runner.loadHosts = spec.loadHosts?.recording(to: LoadHostRecords.csvPath(besides: csvPath))
         switch runner.run() {
         case .measured(var row, let notes):
             row["order_seed"] = order.seedColumn

@@ -61,6 +61,7 @@ struct SweepSearch {
             index += 1
             var runner = PointRunner(point: probe, repetition: index, system: system, binaries: binaries)
             runner.verifySyscalls = verifySyscalls
+            runner.loadHosts = spec.loadHosts?.recording(to: LoadHostRecords.csvPath(besides: csvPath))
             switch runner.run() {
             case var .measured(row, _):
                 let verdict = probeVerdict(row: row, search: search)

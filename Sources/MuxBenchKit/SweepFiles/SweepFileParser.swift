@@ -15,11 +15,15 @@ enum SweepKey: String, CaseIterable {
     /// `server.NAME = COMMAND`: a server MuxBench did not write, usable as a backend.
     case server
     case serverTimeout = "server-timeout"
+    case loadHosts = "load-hosts"
+    case loadBinary = "load-binary"
+    case serverListen = "server-listen"
 
     /// Dimension keys take lists and may be overridden per backend; the others are sweep-wide.
     var isDimension: Bool {
         switch self {
         case .backends, .warmup, .duration, .repetitions, .search, .searchStart, .server, .serverTimeout: return false
+        case .loadHosts, .loadBinary, .serverListen: return false
         default: return true
         }
     }
@@ -58,6 +62,7 @@ struct SweepFileParser {
         var search: SearchSpec?
         var searchStart: Double?
         var serverTimeout: Double?
+        var loadHostEntries: [SweepKey: Entry] = [:]
         for entry in sweepWide {
             switch entry.key {
             case .backends:
@@ -88,9 +93,12 @@ struct SweepFileParser {
                     guard let rps = parseCount(word).map(Double.init) ?? parseNumber(word), rps >= 100, rps.isFinite else { return nil }
                     return rps
                 }
+            case .loadHosts, .loadBinary, .serverListen:
+                loadHostEntries[entry.key] = entry
             default: try apply(entry, to: &dimensions)
             }
         }
+        let loadHosts = try loadHostSetup(loadHostEntries)
 
         var backendDimensions: [String: SweepDimensions] = [:]
         for entry in entries where entry.key != .server {
@@ -116,7 +124,7 @@ struct SweepFileParser {
         }
         return SweepSpec(path: path, backends: backends, dimensions: dimensions,
                          backendDimensions: backendDimensions, warmup: warmup, duration: duration,
-                         repetitions: repetitions, search: search, servers: timedServers)
+                         repetitions: repetitions, search: search, servers: timedServers, loadHosts: loadHosts)
     }
 
     /// The `server.NAME = COMMAND` lines, each command checked (`{port}`, known placeholders).
@@ -130,6 +138,41 @@ struct SweepFileParser {
             servers[name] = ExternalServer(name: name, command: entry.raw, origin: "\(path):\(entry.line)")
         }
         return servers
+    }
+
+    /// `load-hosts = HOST; HOST ...` with the optional `load-binary = PATH` and
+    /// `server-listen = ADDRESS`; nil without a `load-hosts` line.
+    private func loadHostSetup(_ entries: [SweepKey: Entry]) throws(SweepError) -> LoadHostSetup? {
+        guard let hostsEntry = entries[.loadHosts] else {
+            if let stray = entries[.loadBinary] ?? entries[.serverListen] {
+                throw SweepError(file: path, line: stray.line, message: "'\(stray.keyText)' needs a 'load-hosts' line")
+            }
+            return nil
+        }
+        let hosts: [LoadHost]
+        switch LoadHost.parseList(hostsEntry.words.joined(separator: " ")) {
+        case let .success(parsed): hosts = parsed
+        case let .failure(error):
+            throw SweepError(file: path, line: hostsEntry.line,
+                             message: "bad value for 'load-hosts': \(printable(error.message)) (hosts are separated by ';')")
+        }
+        func one(_ key: SweepKey) throws(SweepError) -> String? {
+            guard let entry = entries[key] else { return nil }
+            guard entry.words.count == 1 else {
+                throw SweepError(file: path, line: entry.line, message: "'\(entry.keyText)' takes one value, found \(entry.words.count)")
+            }
+            return entry.words[0]
+        }
+        let binary = try one(.loadBinary)
+        let listen = try one(.serverListen)
+        switch LoadHostSetup.checked(hosts: hosts, binary: binary, listen: listen) {
+        case let .success(setup): return setup
+        case let .failure(error):
+            // Name the line whose value is wrong: the binary's, the address's, else the hosts'.
+            let line = error.message.hasPrefix("load binary") ? entries[.loadBinary]?.line
+                : error.message.hasPrefix("listen address") ? entries[.serverListen]?.line : hostsEntry.line
+            throw SweepError(file: path, line: line ?? hostsEntry.line, message: printable(error.message))
+        }
     }
 
     /// Splits the text into entries: comments stripped, keys known, no duplicates, no empty lists.
@@ -220,7 +263,7 @@ struct SweepFileParser {
             }
         case .threads: dimensions.threads = try values(entry, expected: integer, parse: positiveCount)
         case .maxEvents: dimensions.maxEvents = try values(entry, expected: integer, parse: positiveCount)
-        case .backends, .warmup, .duration, .repetitions, .search, .searchStart, .server, .serverTimeout:
+        case .backends, .warmup, .duration, .repetitions, .search, .searchStart, .server, .serverTimeout, .loadHosts, .loadBinary, .serverListen:
             preconditionFailure("\(entry.key) is not a dimension")
         }
     }

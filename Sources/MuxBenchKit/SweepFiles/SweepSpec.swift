@@ -46,6 +46,8 @@ public struct SweepSpec: Equatable, Sendable {
     public let search: SearchSpec?
     /// Servers MuxBench did not write, by name (`server.NAME = COMMAND` lines).
     public let servers: [String: ExternalServer]
+    /// `load-hosts = ...`: every point's load split over these hosts (Running/LoadHostSetup.swift).
+    public let loadHosts: LoadHostSetup?
 
     public func dimensions(for backend: String) -> SweepDimensions {
         backendDimensions[backend] ?? dimensions
@@ -67,7 +69,7 @@ public struct SweepSpec: Equatable, Sendable {
 
     init(path: String, backends: [String], dimensions: SweepDimensions,
          backendDimensions: [String: SweepDimensions], warmup: Double, duration: Double, repetitions: Int,
-         search: SearchSpec? = nil, servers: [String: ExternalServer] = [:]) {
+         search: SearchSpec? = nil, servers: [String: ExternalServer] = [:], loadHosts: LoadHostSetup? = nil) {
         let fileName = path.split(separator: "/").last.map(String.init) ?? path
         self.name = fileName.hasSuffix(".sweep") ? String(fileName.dropLast(".sweep".count)) : fileName
         self.path = path
@@ -79,6 +81,7 @@ public struct SweepSpec: Equatable, Sendable {
         self.repetitions = repetitions
         self.search = search
         self.servers = servers
+        self.loadHosts = loadHosts
     }
 
     /// The points a search runs on: one per point of the matrix with its rate left out (the
