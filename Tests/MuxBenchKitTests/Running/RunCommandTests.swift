@@ -128,8 +128,17 @@ extension BenchProcessSuites {
             let side = rows.first?["saturated_by"] ?? ""
             #expect(["client", "both", "neither"].contains(side), "10M req/s offered, \(rows.first?["throughput_rps"] ?? "?") delivered: \(side)")
             #expect(flood.stderr.contains("SATURATED"), "\(flood.diagnosis)")
-            #expect(rows.last?["saturated_by"] == "", "1,000 req/s is easy: \(rows.last ?? [:])")
-            #expect(!light.stderr.contains("SATURATED"), "\(light.diagnosis)")
+            // 1,000 req/s pegs neither process. On a VM the hypervisor can still take the CPUs
+            // long enough for the offer to fall short (steal episodes of 40-60% happen on the
+            // build VM): that is `neither`, and only with the offer really missed.
+            let lightRow = try #require(rows.last)
+            let lightSide = lightRow["saturated_by"] ?? "?"
+            #expect(lightSide == "" || lightSide == "neither", "1,000 req/s is easy: \(lightRow)")
+            if lightSide == "neither" {
+                #expect(Self.number(lightRow, "throughput_rps") < 990, "marked short without being short: \(lightRow)")
+            } else {
+                #expect(!light.stderr.contains("SATURATED"), "\(light.diagnosis)")
+            }
         }
 
         @Test func repetitionsAppendRowsUnderOneHeader() throws {
