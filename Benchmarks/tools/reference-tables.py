@@ -6,6 +6,7 @@
     python3 Benchmarks/tools/reference-tables.py ladder  results/latency-load-summary.csv
     python3 Benchmarks/tools/reference-tables.py equal   results/c10k-equal-load-summary.csv RATE
     python3 Benchmarks/tools/reference-tables.py noise   results/noise.csv
+    python3 Benchmarks/tools/reference-tables.py perreq  results/http-summary.csv [PROTOCOL [closed|RATE]]
 
 Every figure is copied from a CSV that `mux-bench sweep` wrote; nothing is computed here but
 the noise table's spreads (from the raw rows) and unit changes. Saturated points say which side
@@ -87,6 +88,26 @@ def latency(path, connections=None, rates=None):
               f"| {with_ci(r, 'lat_p99_us')} | {fmt(num(r, 'lat_sent_p99_us_median'))} "
               f"| {fmt(num(r, 'send_late_p99_us_median'))} | {fmt(num(r, 'hiccup_p99_us_median'))} "
               f"| {fmt(100 * (num(r, 'server_cpu_util_median') or 0))} | {limit(r)} |")
+
+
+def perreq(path, protocol=None, rate=None):
+    """Per point: throughput, server CPU per request, syscalls per request by kind, p50/p99."""
+    rows = [r for r in load(path) if r['status'] == 'ok' and not is_search(r)]
+    if protocol:
+        rows = [r for r in rows if r['protocol'] == protocol]
+    if rate is not None:
+        rows = [r for r in rows if (r['rate_target_rps'] or 'closed') == rate
+                or (r['rate_target_rps'] and rate != 'closed' and float(r['rate_target_rps']) == float(rate))]
+    rows.sort(key=lambda r: (int(r['connections']), backend_key(r), r['backend']))
+    print('| backend | conns | req/s | server CPU µs/req [95% CI] | syscalls/req | wait | ctl | accept | read | write '
+          '| close | other | p50 µs | p99 µs | saturated (limit) |')
+    print('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|')
+    for r in rows:
+        kinds = ' | '.join(fmt(num(r, f'{k}_per_req_median'), 2) for k in
+                           ('wait', 'ctl', 'accept', 'read', 'write', 'close', 'other'))
+        print(f"| {r['backend']} | {int(r['connections']):,} | {fmt(num(r, 'throughput_rps_median'))} "
+              f"| {with_ci(r, 'server_cpu_us_per_req', 2)} | {fmt(num(r, 'sc_per_req_median'), 2)} | {kinds} "
+              f"| {fmt(num(r, 'lat_p50_us_median'))} | {fmt(num(r, 'lat_p99_us_median'))} | {limit(r)} |")
 
 
 def knee(path):
@@ -185,7 +206,7 @@ def noise(path):
 
 
 if __name__ == '__main__':
-    if len(sys.argv) < 3 or sys.argv[1] not in ('latency', 'knee', 'ladder', 'equal', 'noise'):
+    if len(sys.argv) < 3 or sys.argv[1] not in ('latency', 'knee', 'ladder', 'equal', 'noise', 'perreq'):
         sys.exit(__doc__.strip().split('\n\n')[1])
     kind, path = sys.argv[1], sys.argv[2]
     if kind == 'latency':
@@ -194,6 +215,8 @@ if __name__ == '__main__':
         knee(path)
     elif kind == 'ladder':
         ladder(path)
+    elif kind == 'perreq':
+        perreq(path, sys.argv[3] if len(sys.argv) > 3 else None, sys.argv[4] if len(sys.argv) > 4 else None)
     elif kind == 'equal':
         if len(sys.argv) < 4:
             sys.exit('equal needs a RATE (requests/s, as in the sweep: 10000)')
