@@ -326,40 +326,31 @@ final class LoadWorker: @unchecked Sendable {
     }
 
     private func verifyEcho(_ slot: Int, _ n: Int, _ now: UInt64) {
-        let bytes = scratch.assumingMemoryBound(to: UInt8.self)
-        var i = 0
-        while i < n {
-            guard connections[slot].outstanding > 0 else {
-                result.errors.mismatch += 1  // bytes nobody asked for
-                shut(slot)
-                return
-            }
-            let offset = connections[slot].receivedBytes
-            let take = min(payload - offset, n - i)
-            let id = connections[slot].id
-            let sequence = connections[slot].receiveSequence
-            for k in 0..<take where bytes[i + k] != echoByte(connection: id, sequence: sequence, index: offset + k) {
-                result.errors.mismatch += 1
-                shut(slot)
-                return
-            }
-            i += take
-            connections[slot].receivedBytes += take
-            if connections[slot].receivedBytes == payload {
-                connections[slot].receivedBytes = 0
-                connections[slot].receiveSequence += 1
-                complete(slot, now)
-                if !connections[slot].isOpen { return }
-            }
-        }
+        let id = connections[slot].id
+        verifyFixedReplies(slot, n, now, length: payload,
+                           expected: { sequence, index in echoByte(connection: id, sequence: sequence, index: index) },
+                           wrongByte: { _, _ in result.errors.mismatch += 1 })
     }
 
     /// Every reply must be exactly `+PONG\r\n`, byte for byte, however the reads split them. A
     /// redis error reply (`-ERR ...`) counts as a bad status, anything else as a mismatch.
     private func verifyRedis(_ slot: Int, _ n: Int, _ now: UInt64) {
-        let bytes = scratch.assumingMemoryBound(to: UInt8.self)
         let expected = redisReply.utf8Start
-        let length = redisReply.utf8CodeUnitCount
+        verifyFixedReplies(slot, n, now, length: redisReply.utf8CodeUnitCount,
+                           expected: { _, index in expected[index] },
+                           wrongByte: { position, byte in
+                               if position == 0, byte == UInt8(ascii: "-") { result.errors.status += 1 } else { result.errors.mismatch += 1 }
+                           })
+    }
+
+    /// Replies of one fixed length, checked byte for byte however the reads split them:
+    /// `expected(sequence, index)` is byte `index` of the connection's reply number `sequence`;
+    /// `wrongByte(index, byte)` counts a byte that differs, and the connection is shut.
+    @inline(__always)
+    private func verifyFixedReplies(_ slot: Int, _ n: Int, _ now: UInt64, length: Int,
+                                    expected: (_ sequence: UInt64, _ index: Int) -> UInt8,
+                                    wrongByte: (_ index: Int, _ byte: UInt8) -> Void) {
+        let bytes = scratch.assumingMemoryBound(to: UInt8.self)
         var i = 0
         while i < n {
             guard connections[slot].outstanding > 0 else {
@@ -369,8 +360,9 @@ final class LoadWorker: @unchecked Sendable {
             }
             let offset = connections[slot].receivedBytes
             let take = min(length - offset, n - i)
-            for k in 0..<take where bytes[i + k] != expected[offset + k] {
-                if offset + k == 0, bytes[i + k] == UInt8(ascii: "-") { result.errors.status += 1 } else { result.errors.mismatch += 1 }
+            let sequence = connections[slot].receiveSequence
+            for k in 0..<take where bytes[i + k] != expected(sequence, offset + k) {
+                wrongByte(offset + k, bytes[i + k])
                 shut(slot)
                 return
             }
@@ -378,6 +370,7 @@ final class LoadWorker: @unchecked Sendable {
             connections[slot].receivedBytes += take
             if connections[slot].receivedBytes == length {
                 connections[slot].receivedBytes = 0
+                connections[slot].receiveSequence += 1
                 complete(slot, now)
                 if !connections[slot].isOpen { return }
             }
