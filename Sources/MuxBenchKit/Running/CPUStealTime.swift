@@ -66,7 +66,8 @@ struct StealWindow {
         start.flatMap { start in CPUTimes.now()?.stealPercent(since: start, cpus: cpus) }
     }
 
-    static func record(_ steal: Double?, cpus: Set<Int>, into row: inout [String: String], notes: inout [String]) {
+    /// `steal` (taken at the window's end, `stealPercent()`) into the row, and a note from 5%.
+    func record(_ steal: Double?, into row: inout [String: String], notes: inout [String]) {
         row["steal_pct"] = steal.map(formatCompactNumber) ?? ""
         if let steal, steal >= 5 {
             notes.append("the hypervisor took \(formatCompactNumber(steal))% of CPU \(formatCPUList(cpus.sorted())) "

@@ -30,7 +30,7 @@ extension PointRunner {
         row["server_cpus"] = serverCPUs
         row["load_cpus"] = loadCPUs
         var notes = notes + external.notes
-        StealWindow.record(steal, cpus: stealWindow.cpus, into: &row, notes: &notes)
+        stealWindow.record(steal, into: &row, notes: &notes)
         row["saturated_by"] = Saturation.column(Saturation.limit(saturationInput(of: row)))
         return .measured(row: row, notes: notes)
     }

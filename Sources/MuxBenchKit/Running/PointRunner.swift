@@ -219,7 +219,7 @@ public struct PointRunner {
                           switches: serverEnd.subtracting(serverStart), started: started)
         row["server_cpus"] = serverCPUs
         row["load_cpus"] = loadCPUs
-        StealWindow.record(steal, cpus: stealWindow.cpus, into: &row, notes: &notes)
+        stealWindow.record(steal, into: &row, notes: &notes)
         row["saturated_by"] = Saturation.column(Saturation.limit(saturationInput(of: row)))
         if let hosts = load as? LoadHostGroup,
            let problem = hosts.finish(&row, serverWindowRequests: endCounters.requests &- startCounters.requests,
