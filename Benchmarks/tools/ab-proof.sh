@@ -12,7 +12,7 @@
 # per run on 2 CPUs, so the defaults take about 75 minutes). Run it on a quiet machine; the A/A
 # changes it prints are the noise the thresholds in JudgedFigure.swift must sit above.
 # Environment: MUX_BENCH (default .build/release/mux-bench), AB_OPTIONS (extra ab options, e.g.
-# "--blocks 12"). Exit 0 when there were no false alarms and every run finished, 1 otherwise.
+# "--blocks 12"), AB_PROOF_DIR (keep the logs and raw CSVs there instead of a temporary folder). Exit 0 when there were no false alarms and every run finished, 1 otherwise.
 set -u
 if [ $# -lt 2 ]; then
     echo "usage: $0 BASE_DIR HEAD_DIR [AA_RUNS] [AB_RUNS] [SWEEP]" >&2
@@ -26,8 +26,12 @@ for dir in "$base" "$head"; do
     done
 done
 [ -x "$bench" ] || { echo "$0: $bench: not built (swift build -c release, or set MUX_BENCH)" >&2; exit 2; }
-work=$(mktemp -d /tmp/ab-proof-XXXXXX) || exit 1
-trap 'rm -rf "$work"' EXIT
+if [ -n "${AB_PROOF_DIR:-}" ]; then
+    work=$AB_PROOF_DIR; mkdir -p "$work" || exit 1     # kept: the raw CSVs stay for later study
+else
+    work=$(mktemp -d /tmp/ab-proof-XXXXXX) || exit 1
+    trap 'rm -rf "$work"' EXIT
+fi
 echo "ab-proof: A/A $aa_runs x, A/B $ab_runs x, sweep $sweep, base $base, head $head; logs in $work" >&2
 
 # field NAME LINE: the value of a JSON field in one of ab's flat JSON lines.

@@ -7,6 +7,12 @@
     python3 Benchmarks/tools/reference-tables.py equal   results/c10k-equal-load-summary.csv RATE
     python3 Benchmarks/tools/reference-tables.py noise   results/noise.csv
     python3 Benchmarks/tools/reference-tables.py perreq  results/http-summary.csv [PROTOCOL [closed|RATE]]
+    python3 Benchmarks/tools/reference-tables.py matrix  results/c10k-summary.csv FIGURE COLUMN [DIGITS]
+        (FIGURE: a summary figure such as server_cpu_us_per_req; COLUMN: connections, active,
+        payload_bytes or mode; rows are backends; each cell median [95% CI], saturated reps said)
+    python3 Benchmarks/tools/reference-tables.py steal   results/payload.csv [results/active-ratio.csv ...]
+        (what steal time does to server CPU per request: per point, the median of its reps at
+        >= 20% steal over the median of its reps at < 3%)
 
 Every figure is copied from a CSV that `mux-bench sweep` wrote; nothing is computed here but
 the noise table's spreads (from the raw rows) and unit changes. Saturated points say which side
@@ -183,6 +189,52 @@ def equal(path, rate):
         print(f'| {b} | ' + ' | '.join(cells) + ' |')
 
 
+def matrix(path, figure, column, digits=2):
+    """One figure over one swept dimension: a row per backend, a column per value."""
+    rows = [r for r in load(path) if r['status'] == 'ok' and not is_search(r)]
+    def order(value):
+        try:
+            return (0, float(value))
+        except ValueError:
+            return (1, value)
+    values = sorted({r[column] for r in rows}, key=order)
+    backends = sorted({r['backend'] for r in rows}, key=lambda b: ORDER.index(b) if b in ORDER else 99)
+    label = lambda v: f'{int(float(v)):,}' if order(v)[0] == 0 else v
+    print(f'| {figure} (median [95% CI]) | ' + ' | '.join(label(v) for v in values) + ' |')
+    print('|---|' + '---:|' * len(values))
+    for b in backends:
+        cells = []
+        for v in values:
+            match = [r for r in rows if r['backend'] == b and r[column] == v]
+            if not match:
+                cells.append('–')
+                continue
+            cell = with_ci(match[0], figure, digits)
+            if limit(match[0]) != '–':
+                cell += f" ({match[0]['saturated_reps']}/{match[0]['reps']} sat.)"
+            cells.append(cell)
+        print(f'| {b} | ' + ' | '.join(cells) + ' |')
+
+
+def steal(paths):
+    """Server CPU per request at high steal over low steal, per point with reps of both kinds."""
+    print('| raw rows | points with reps at < 3% and ≥ 20% steal | CPU/req ratio, high ÷ low steal: median | min–max |')
+    print('|---|---:|---:|---:|')
+    for path in paths:
+        points = {}
+        for r in load(path):
+            if num(r, 'steal_pct') is not None and num(r, 'server_cpu_us_per_req') is not None:
+                points.setdefault(r['point'], []).append(r)
+        ratios = []
+        for reps in points.values():
+            low = [num(r, 'server_cpu_us_per_req') for r in reps if num(r, 'steal_pct') < 3]
+            high = [num(r, 'server_cpu_us_per_req') for r in reps if num(r, 'steal_pct') >= 20]
+            if low and high:
+                ratios.append(statistics.median(high) / statistics.median(low))
+        if ratios:
+            print(f'| {path} | {len(ratios)} | {statistics.median(ratios):.2f} | {min(ratios):.2f}–{max(ratios):.2f} |')
+
+
 def noise(path):
     """Per point: the relative spread of each figure over its repetitions (raw rows)."""
     rows = [r for r in load(path) if not (r.get('probe') or '')]
@@ -206,7 +258,7 @@ def noise(path):
 
 
 if __name__ == '__main__':
-    if len(sys.argv) < 3 or sys.argv[1] not in ('latency', 'knee', 'ladder', 'equal', 'noise', 'perreq'):
+    if len(sys.argv) < 3 or sys.argv[1] not in ('latency', 'knee', 'ladder', 'equal', 'noise', 'perreq', 'matrix', 'steal'):
         sys.exit(__doc__.strip().split('\n\n')[1])
     kind, path = sys.argv[1], sys.argv[2]
     if kind == 'latency':
@@ -217,6 +269,12 @@ if __name__ == '__main__':
         ladder(path)
     elif kind == 'perreq':
         perreq(path, sys.argv[3] if len(sys.argv) > 3 else None, sys.argv[4] if len(sys.argv) > 4 else None)
+    elif kind == 'steal':
+        steal(sys.argv[2:])
+    elif kind == 'matrix':
+        if len(sys.argv) < 5:
+            sys.exit('matrix needs a FIGURE and a COLUMN (connections, active, payload_bytes, mode)')
+        matrix(path, sys.argv[3], sys.argv[4], int(sys.argv[5]) if len(sys.argv) > 5 else 2)
     elif kind == 'equal':
         if len(sys.argv) < 4:
             sys.exit('equal needs a RATE (requests/s, as in the sweep: 10000)')
