@@ -21,7 +21,7 @@ public enum ABCommand {
         own scratch paths: the work tree and its .build are never touched), runs the sweep's points
         with both in ABBA blocks and judges the paired blocks: a one-sided exact signed-rank test on
         the log ratios B/A, the Hodges–Lehmann change with its exact 90% interval, Holm across points
-        × figures. Verdicts: regressed (exit 3), same, unknown (more blocks needed; exit 0 unless
+        × gated figures (the shown ones are corrected among themselves). Verdicts: regressed (exit 3), same, unknown (more blocks needed; exit 0 unless
         --strict). Raw rows go to RESULTS/NAME-ab-base.csv and -ab-head.csv (mux-bench compare reads them).
         Default thresholds (first guesses; confirm with A/A runs, Benchmarks/tools/ab-proof.sh):
         \(figures.map { "\($0.label) \(formatPercentMagnitude($0.threshold))\($0.gated ? " (gated)" : "")" }.joined(separator: ", ")).
@@ -138,7 +138,7 @@ public func runAB(arguments: [String]) -> Int32 {
     }
     defer { withExtendedLifetime(scratch) {} }
 
-    let tests = points.count * figures.count
+    let tests = points.count * max(1, figures.filter(\.gated).count)
     let needed = ABJudgement.blocksToDetect(tests: tests)
     printError("ab \(spec.name): \(points.count) points × \(blocks) ABBA blocks = \(points.count * blocks * 4) runs; "
         + "A = \(builds.base.label), B = \(builds.head.label)")

@@ -24,7 +24,8 @@ func renderABTable(_ judged: [ABFigureJudgement], base: String, head: String) ->
     var text = "A (base): \(base)\nB (head): \(head)\n" + alignColumns(lines)
     text += "gated figures: \(gated.filter { $0.verdict == .regressed }.count) regressed, "
         + "\(gated.filter { $0.verdict == .same }.count) same, \(gated.filter { $0.verdict == .unknown }.count) unknown "
-        + "(one-sided signed-rank on paired log ratios, Holm over \(judged.count) tests)\n"
+        + "(one-sided signed-rank on paired log ratios, Holm over the \(gated.count) gated tests; "
+        + "the \(judged.count - gated.count) shown ones are corrected among themselves)\n"
     return text
 }
 

@@ -57,7 +57,7 @@ extension BenchProcessSuites {
         /// The head's server is told to reply only when the socket reports writable (the tutorials'
         /// pattern): two more epoll_ctl per request, +50-66% syscalls per request in every block.
         /// Eight blocks: one-sided exact p = 2⁻⁸ (2⁻ⁿ for the n complete blocks, should a starved
-        /// machine give a run without requests), Holm over 3 tests ≤ 3/64: regressed, exit 3. That
+        /// machine give a run without requests), Holm over the 2 gated tests ≤ 2/64: regressed, exit 3. That
         /// the regression shows at all proves each side ran its own folder's mux-server.
         @Test func a_syscall_regression_is_caught_with_prebuilt_folders() throws {
             let dir = try makeTemporaryDirectory("ab-regress")
