@@ -36,6 +36,8 @@ public struct ABFigureJudgement: Equatable, Sendable {
     /// For `unknown`: about how many more blocks would decide (nil when the estimate sits on the
     /// threshold and no number of blocks would).
     public var moreBlocks: Int?
+    /// Complete blocks of this point not judged: measured while the hypervisor took the CPUs.
+    public var blocksSetAside = 0
 
     public var blocks: Int { logRatios.count }
 }

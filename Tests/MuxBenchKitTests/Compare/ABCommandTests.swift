@@ -44,6 +44,8 @@ extension BenchProcessSuites {
                 (["--base-build", good, "--head-build", dir, sweep], "--head-build: \(dir)/mux-server"),
                 (["--base-build", good, "--blocks", "0", sweep], "--blocks"),
                 (["--base-build", good, "--gate", "speed", sweep], "unknown figure 'speed'"),
+                (["--base-build", good, "--max-steal", "lots", sweep], "--max-steal: expected a percentage"),
+                (["--base-build", good, "--blocks", "4", "--max-blocks", "3", sweep], "--max-blocks 3 is below the 4 blocks"),
                 (["--base-build", good, "\(dir)/missing.sweep"], "missing.sweep"),
                 (["--base", "no-such-revision-\(getpid())", sweep], "git does not know revision"),
             ]
@@ -65,7 +67,8 @@ extension BenchProcessSuites {
             let sweep = try writeSweep(dir, "tiny", tinySweep)
             let base = try buildFolder(dir, "base")
             let head = try buildFolder(dir, "head", extraServerArguments: "--write-mode on-writable")
-            let run = try runBench(["ab", "--base-build", base, "--head-build", head, "--blocks", "8",
+            // --max-steal off: a steal episode on the test machine must not change the block count.
+            let run = try runBench(["ab", "--base-build", base, "--head-build", head, "--blocks", "8", "--max-steal", "off",
                                     "--results", "\(dir)/results", sweep], timeout: 300)
             #expect(run.status == 3, "\(run.diagnosis)")
             let line = run.stdout.split(separator: "\n").first { $0.contains("\"figure\":\"sc_per_req\"") } ?? ""
@@ -82,13 +85,33 @@ extension BenchProcessSuites {
             #expect(compare.status == 3 && compare.stderr.contains("syscalls/req"), "\(compare.diagnosis)")
         }
 
+        /// A block whose runs saw steal time at or above --max-steal is set aside and another run in
+        /// its place, up to --max-blocks. With a bound of 0% every block qualifies (steal_pct is
+        /// never negative), so both blocks run and are set aside, nothing is judged, and ab says
+        /// why and exits 1; every run's row is still in the CSVs.
+        @Test func blocks_measured_under_steal_are_set_aside_and_replaced() throws {
+            let dir = try makeTemporaryDirectory("ab-steal")
+            defer { removeDirectory(dir) }
+            let sweep = try writeSweep(dir, "tiny", tinySweep)
+            let same = try buildFolder(dir, "same")
+            let run = try runBench(["ab", "--base-build", same, "--head-build", same, "--blocks", "1", "--max-blocks", "2",
+                                    "--max-steal", "0", "--results", "\(dir)/results", sweep], timeout: 120)
+            #expect(run.status == 1, "\(run.diagnosis)")
+            #expect(run.stderr.contains("block 2: 1 point(s) short of 1 clean blocks"), "\(run.diagnosis)")
+            #expect(run.stderr.contains("no clean block for epoll-et") && run.stderr.contains("all 2 complete ones were set aside"),
+                    "\(run.diagnosis)")
+            #expect(try readCSV("\(dir)/results/tiny-ab-base.csv").rows.count == 4, "\(run.diagnosis)")
+            #expect(try readCSV("\(dir)/results/tiny-ab-head.csv").rows.count == 4, "\(run.diagnosis)")
+        }
+
         /// The same build against itself, one block: nothing can be significant; exit 0.
         @Test func a_against_a_exits_0() throws {
             let dir = try makeTemporaryDirectory("ab-aa")
             defer { removeDirectory(dir) }
             let sweep = try writeSweep(dir, "tiny", tinySweep)
             let same = try buildFolder(dir, "same")
-            let run = try runBench(["ab", "--base-build", same, "--head-build", same, "--results", "\(dir)/results", sweep], timeout: 120)
+            let run = try runBench(["ab", "--base-build", same, "--head-build", same, "--max-steal", "off",
+                                    "--results", "\(dir)/results", sweep], timeout: 120)
             #expect(run.status == 0, "\(run.diagnosis)")
             #expect(run.stderr.contains("no change can be significant") && !run.stderr.contains("REGRESSED"), "\(run.diagnosis)")
             #expect(run.stdout.contains("\"type\":\"ab-summary\"") && run.stdout.contains("\"regressed\":0"), "\(run.diagnosis)")
