@@ -2,9 +2,11 @@
 // the two builds, every row appended to its build's raw CSV at once; then per point and figure the
 // log ratios B/A of the complete blocks, ready for ABJudgement.
 // A block during which the hypervisor took the CPUs (steal time ≥ maxSteal in any of its runs) is
-// set aside, not judged: on a shared VM steal inflates CPU per request by up to 2× (17 → 35 µs at
-// 40% steal, measured on the build VM), far more than the changes ab is there to see. More blocks
-// are run in its place, up to maxBlocks per point, so an episode costs time instead of a verdict.
+// set aside for the figures steal moves (CPU, speed, latency; not syscalls per request): on a
+// shared VM steal roughly doubles CPU per request (the committed payload and active-ratio rows:
+// median 2.1-2.4x between reps at ≥ 20% and < 3% steal), far more than the changes ab is there to
+// see. More blocks are run in its place, up to maxBlocks per point, so an episode costs time
+// instead of a verdict.
 import MuxCLI
 import MuxMetrics
 
@@ -114,7 +116,7 @@ struct ABBlockRunner {
             for figure in figures {
                 let byBlock = values[point.id]?[figure.name] ?? [:]
                 let ratios = byBlock.keys.sorted().compactMap { block -> Double? in
-                    if stolen[point.id]?.contains(block) ?? false { return nil }
+                    if figure.stealSensitive, stolen[point.id]?.contains(block) ?? false { return nil }
                     let pair = byBlock[block]!
                     guard pair.a.count == 2, pair.b.count == 2 else { return nil }
                     return ABJudgement.blockLogRatio(a: pair.a, b: pair.b)

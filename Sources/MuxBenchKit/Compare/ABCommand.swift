@@ -174,7 +174,9 @@ public func runAB(arguments: [String]) -> Int32 {
     let interrupted = measured.interrupted
     let series = measured.series
     var judged = ABJudgement.judge(series)
-    for index in judged.indices { judged[index].blocksSetAside = measured.setAside[judged[index].point] ?? 0 }
+    for index in judged.indices where judged[index].figure.stealSensitive {
+        judged[index].blocksSetAside = measured.setAside[judged[index].point] ?? 0
+    }
     if !measured.setAside.isEmpty, let maxSteal {
         printError("ab: blocks set aside for steal time ≥ \(formatCompactNumber(maxSteal))% (the hypervisor took the CPUs; their rows stay in the CSVs): "
             + points.compactMap { p in measured.setAside[p.id].map { "\(p.id) \($0)" } }.joined(separator: ", "))
@@ -185,7 +187,16 @@ public func runAB(arguments: [String]) -> Int32 {
     }
     let gated = judged.filter(\.figure.gated)
     let regressed = gated.filter { $0.verdict == .regressed }.count
-    let unknown = gated.filter { $0.verdict == .unknown }.count
+    // A gated figure left with no clean block (every one set aside for steal) is unknown too.
+    var unjudged: [String] = []
+    for point in points where judged.contains(where: { $0.point == point.id }) {
+        for figure in figures where figure.gated && !judged.contains(where: { $0.point == point.id && $0.figure.name == figure.name }) {
+            unjudged.append("\(point.id) \(figure.label)")
+            printError("ab: no clean block for \(point.id) \(figure.label): all \(measured.setAside[point.id] ?? 0) complete ones were "
+                + "set aside for steal time (a quieter machine or time, more --max-blocks, or --max-steal off); unknown")
+        }
+    }
+    let unknown = gated.filter { $0.verdict == .unknown }.count + unjudged.count
     let missing = points.filter { p in !judged.contains { $0.point == p.id } }.map(\.id)
     var status = regressed > 0 || (parsed.flags.contains("strict") && unknown > 0) ? ExitCode.regression.rawValue : ExitCode.success.rawValue
     if interrupted { status = 130 }
