@@ -1,6 +1,12 @@
 // The measuring half of `mux-bench ab`: every point, block after block, each block four runs of
 // the two builds, every row appended to its build's raw CSV at once; then per point and figure the
 // log ratios B/A of the complete blocks, ready for ABJudgement.
+// A block during which the hypervisor took the CPUs (steal time ≥ maxSteal in any of its runs) is
+// set aside for the figures steal moves (CPU, speed, latency; not syscalls per request): on a
+// shared VM steal roughly doubles CPU per request (the committed payload and active-ratio rows:
+// median 2.1-2.4x between reps at ≥ 20% and < 3% steal), far more than the changes ab is there to
+// see. More blocks are run in its place, up to maxBlocks per point, so an episode costs time
+// instead of a verdict.
 import MuxCLI
 import MuxMetrics
 
@@ -9,7 +15,12 @@ enum ABSide: String { case base = "A", head = "B" }
 
 struct ABBlockRunner {
     var points: [SweepPoint]
+    /// Clean (complete, not set aside) blocks wanted per point.
     var blocks: Int
+    /// The most blocks run per point, set-aside ones included.
+    var maxBlocks: Int
+    /// Steal time (% of the CPUs, the row's `steal_pct`) from which a run's block is set aside; nil: never.
+    var maxSteal: Double?
     var builds: (base: ABBuild, head: ABBuild)
     var figures: [JudgedFigure]
     var csvPaths: (base: String, head: String)
@@ -24,6 +35,8 @@ struct ABBlockRunner {
 
     struct Outcome {
         var series: [(point: String, figure: JudgedFigure, logRatios: [Double])]
+        /// Complete blocks set aside for steal time, per point id.
+        var setAside: [String: Int] = [:]
         var interrupted: Bool
         var writeError: String?
     }
@@ -35,26 +48,47 @@ struct ABBlockRunner {
         // values[point][figure][block] = (A values, B values)
         var values: [String: [String: [Int: (a: [Double], b: [Double])]]] = [:]
         var failures: [String: Int] = [:]
+        var started: [String: Int] = [:]
+        var clean: [String: Int] = [:]
+        var stolen: [String: Set<Int>] = [:]
         var interrupted = false
         let progress = Progress(total: points.count * blocks * 4, secondsPerRun: points[0].warmup + points[0].duration + 1.5)
         var index = 0
-        measuring: for block in 1...blocks {
-            for point in points {
+        var block = 0
+        measuring: while true {
+            block += 1
+            // Blocks go round the points still short of clean blocks, so drift spreads over all of them.
+            let due = points.filter {
+                (failures[$0.id] ?? 0) < Self.failuresBeforeGivingUp && (clean[$0.id] ?? 0) < blocks && (started[$0.id] ?? 0) < maxBlocks
+            }
+            if due.isEmpty { break }
+            if block > blocks {
+                progress.total += due.count * 4
+                progress.note("block \(block): \(due.count) point(s) short of \(blocks) clean blocks (set aside for steal time ≥ "
+                              + "\(formatCompactNumber(maxSteal ?? 0))%, or failed); running another (at most \(maxBlocks) per point)")
+            }
+            for point in due {
+                started[point.id, default: 0] += 1
+                var measuredRuns = 0
                 for (position, side) in Self.order(block).enumerated() {
                     defer { index += 1 }
                     if (failures[point.id] ?? 0) >= Self.failuresBeforeGivingUp { continue }
                     let build = side == .base ? builds.base : builds.head
-                    progress.starting(index, label: "block \(block)/\(blocks) \(point.id) \(side.rawValue) (\(position + 1)/4)")
+                    progress.starting(index, label: "block \(block) \(point.id) \(side.rawValue) (\(position + 1)/4)")
                     var runSystem = system
                     runSystem.commit = build.label
                     // Each side runs twice per block: reps 2·block − 1 and 2·block of its CSV.
-                    var runner = PointRunner(point: point, repetition: (block - 1) * 2 + (position < 2 ? 1 : 2), system: runSystem,
+                    let runner = PointRunner(point: point, repetition: (block - 1) * 2 + (position < 2 ? 1 : 2), system: runSystem,
                                              binaries: build.executables)
                     switch runner.run() {
                     case let .measured(row, notes):
                         do { try CSVTable.append(row, to: side == .base ? csvPaths.base : csvPaths.head, columns: ResultsSchema.columns) } catch {
                             progress.finishLine()
                             return Outcome(series: [], interrupted: false, writeError: error.description)
+                        }
+                        measuredRuns += 1
+                        if let maxSteal, let steal = Double(row["steal_pct"] ?? ""), steal >= maxSteal {
+                            stolen[point.id, default: []].insert(block)
                         }
                         for figure in figures {
                             guard let value = SweepSummary.figureValue(figure.name, in: row) else { continue }
@@ -72,6 +106,7 @@ struct ABBlockRunner {
                         break measuring
                     }
                 }
+                if measuredRuns == 4, !(stolen[point.id]?.contains(block) ?? false) { clean[point.id, default: 0] += 1 }
             }
         }
         progress.finishLine()
@@ -81,6 +116,7 @@ struct ABBlockRunner {
             for figure in figures {
                 let byBlock = values[point.id]?[figure.name] ?? [:]
                 let ratios = byBlock.keys.sorted().compactMap { block -> Double? in
+                    if figure.stealSensitive, stolen[point.id]?.contains(block) ?? false { return nil }
                     let pair = byBlock[block]!
                     guard pair.a.count == 2, pair.b.count == 2 else { return nil }
                     return ABJudgement.blockLogRatio(a: pair.a, b: pair.b)
@@ -88,6 +124,15 @@ struct ABBlockRunner {
                 series.append((point.id, figure, ratios))
             }
         }
-        return Outcome(series: series, interrupted: interrupted, writeError: nil)
+        var setAside: [String: Int] = [:]
+        for point in points {
+            // Only complete blocks count as set aside; an incomplete one was never judgeable.
+            let complete = (stolen[point.id] ?? []).filter { block in
+                let pair = values[point.id]?[figures.first?.name ?? ""]?[block]
+                return pair?.a.count == 2 && pair?.b.count == 2
+            }
+            if !complete.isEmpty { setAside[point.id] = complete.count }
+        }
+        return Outcome(series: series, setAside: setAside, interrupted: interrupted, writeError: nil)
     }
 }

@@ -21,7 +21,7 @@ public enum ABCommand {
         own scratch paths: the work tree and its .build are never touched), runs the sweep's points
         with both in ABBA blocks and judges the paired blocks: a one-sided exact signed-rank test on
         the log ratios B/A, the Hodges–Lehmann change with its exact 90% interval, Holm across points
-        × figures. Verdicts: regressed (exit 3), same, unknown (more blocks needed; exit 0 unless
+        × gated figures (the shown ones are corrected among themselves). Verdicts: regressed (exit 3), same, unknown (more blocks needed; exit 0 unless
         --strict). Raw rows go to RESULTS/NAME-ab-base.csv and -ab-head.csv (mux-bench compare reads them).
         Default thresholds (first guesses; confirm with A/A runs, Benchmarks/tools/ab-proof.sh):
         \(figures.map { "\($0.label) \(formatPercentMagnitude($0.threshold))\($0.gated ? " (gated)" : "")" }.joined(separator: ", ")).
@@ -33,6 +33,8 @@ public enum ABCommand {
             OptionSpec("base-build", value: "DIR", help: "a folder holding a prebuilt mux-server and mux-load, instead of --base"),
             OptionSpec("head-build", value: "DIR", help: "the same for the head (default with --base-build: those beside this mux-bench)"),
             OptionSpec("blocks", value: "N", help: "ABBA blocks per point (default: half the sweep's repetitions, rounded up)"),
+            OptionSpec("max-blocks", value: "N", help: "the most blocks per point, set-aside ones included (default: 3 × --blocks)"),
+            OptionSpec("max-steal", value: "PCT", default: "5", help: "set aside a block whose runs saw this much steal time or more (% of the CPUs; 'off': never)"),
             OptionSpec("strict", help: "a gated figure that stays unknown also exits 3"),
             OptionSpec("gate", value: "LIST", default: "server_cpu_us_per_req,sc_per_req", help: "figures whose regression exits 3"),
             OptionSpec("threshold", value: "FIG=PCT,...", help: "noise thresholds, e.g. cpu/req=2%"),
@@ -67,6 +69,20 @@ public func runAB(arguments: [String]) -> Int32 {
     }
     let blocksOption: Int?
     do { blocksOption = try parsed.int("blocks", in: 1...1000) } catch { return usage(error.message) }
+    let maxBlocksOption: Int?
+    do { maxBlocksOption = try parsed.int("max-blocks", in: 1...3000) } catch { return usage(error.message) }
+    var maxSteal: Double? = 5
+    if let text = parsed.string("max-steal") {
+        if text == "off" {
+            maxSteal = nil
+        } else {
+            let number = text.hasSuffix("%") ? String(text.dropLast()) : text
+            guard let value = Double(number), value >= 0, value <= 100 else {
+                return usage("--max-steal: expected a percentage from 0 to 100 (e.g. 5) or 'off', got '\(text)'")
+            }
+            maxSteal = value
+        }
+    }
     let path = parsed.positionals.first.map { SweepCommand.sweepPath($0) } ?? ABCommand.defaultSweep
     let spec: SweepSpec
     do { spec = try SweepSpec.load(path: path) } catch {
@@ -98,6 +114,8 @@ public func runAB(arguments: [String]) -> Int32 {
     let points = spec.points().filter { skipReason(for: $0) == nil }
     guard !points.isEmpty else { return usage("\(path): no point of this sweep can run") }
     let blocks = blocksOption ?? max(1, (spec.repetitions + 1) / 2)
+    let maxBlocks = maxBlocksOption ?? 3 * blocks
+    if maxBlocks < blocks { return usage("--max-blocks \(maxBlocks) is below the \(blocks) blocks wanted per point") }
     let results = parsed.string("results") ?? "results"
     let basePath = "\(results)/\(spec.name)-ab-base.csv", headPath = "\(results)/\(spec.name)-ab-head.csv"
     for csv in [basePath, headPath] {
@@ -138,7 +156,7 @@ public func runAB(arguments: [String]) -> Int32 {
     }
     defer { withExtendedLifetime(scratch) {} }
 
-    let tests = points.count * figures.count
+    let tests = points.count * max(1, figures.filter(\.gated).count)
     let needed = ABJudgement.blocksToDetect(tests: tests)
     printError("ab \(spec.name): \(points.count) points × \(blocks) ABBA blocks = \(points.count * blocks * 4) runs; "
         + "A = \(builds.base.label), B = \(builds.head.label)")
@@ -146,7 +164,7 @@ public func runAB(arguments: [String]) -> Int32 {
         printError("ab: warning: with \(blocks) blocks and \(tests) tests (Holm) no change can be significant; use --blocks \(needed) or more")
     }
 
-    let runner = ABBlockRunner(points: points, blocks: blocks, builds: builds, figures: figures,
+    let runner = ABBlockRunner(points: points, blocks: blocks, maxBlocks: maxBlocks, maxSteal: maxSteal, builds: builds, figures: figures,
                                csvPaths: (basePath, headPath), system: prepareABMeasurement())
     let measured = runner.run()
     if let problem = measured.writeError {
@@ -155,14 +173,30 @@ public func runAB(arguments: [String]) -> Int32 {
     }
     let interrupted = measured.interrupted
     let series = measured.series
-    let judged = ABJudgement.judge(series)
+    var judged = ABJudgement.judge(series)
+    for index in judged.indices where judged[index].figure.stealSensitive {
+        judged[index].blocksSetAside = measured.setAside[judged[index].point] ?? 0
+    }
+    if !measured.setAside.isEmpty, let maxSteal {
+        printError("ab: blocks set aside for steal time ≥ \(formatCompactNumber(maxSteal))% (the hypervisor took the CPUs; their rows stay in the CSVs): "
+            + points.compactMap { p in measured.setAside[p.id].map { "\(p.id) \($0)" } }.joined(separator: ", "))
+    }
     printError(renderABTable(judged, base: builds.base.label, head: builds.head.label))
     for j in judged {
         printLine(abJSONLine(j))
     }
     let gated = judged.filter(\.figure.gated)
     let regressed = gated.filter { $0.verdict == .regressed }.count
-    let unknown = gated.filter { $0.verdict == .unknown }.count
+    // A gated figure left with no clean block (every one set aside for steal) is unknown too.
+    var unjudged: [String] = []
+    for point in points where judged.contains(where: { $0.point == point.id }) {
+        for figure in figures where figure.gated && !judged.contains(where: { $0.point == point.id && $0.figure.name == figure.name }) {
+            unjudged.append("\(point.id) \(figure.label)")
+            printError("ab: no clean block for \(point.id) \(figure.label): all \(measured.setAside[point.id] ?? 0) complete ones were "
+                + "set aside for steal time (a quieter machine or time, more --max-blocks, or --max-steal off); unknown")
+        }
+    }
+    let unknown = gated.filter { $0.verdict == .unknown }.count + unjudged.count
     let missing = points.filter { p in !judged.contains { $0.point == p.id } }.map(\.id)
     var status = regressed > 0 || (parsed.flags.contains("strict") && unknown > 0) ? ExitCode.regression.rawValue : ExitCode.success.rawValue
     if interrupted { status = 130 }
@@ -170,7 +204,14 @@ public func runAB(arguments: [String]) -> Int32 {
     printLine("{\"type\":\"ab-summary\",\"base\":\"\(jsonEscaped(builds.base.label))\",\"head\":\"\(jsonEscaped(builds.head.label))\","
         + "\"regressed\":\(regressed),\"same\":\(gated.filter { $0.verdict == .same }.count),\"unknown\":\(unknown),\"exit\":\(status)}")
     printError("rows:    \(basePath) (A), \(headPath) (B)")
-    if !missing.isEmpty { printError("ab: no complete block for \(missing.joined(separator: ", ")): see the FAILED lines above") }
+    for id in missing {
+        if let stolen = measured.setAside[id] {
+            printError("ab: no clean block for \(id): all \(stolen) complete ones were set aside for steal time "
+                + "(a quieter machine or time, more --max-blocks, or --max-steal off)")
+        } else {
+            printError("ab: no complete block for \(id): see the FAILED lines above")
+        }
+    }
     if interrupted { printError("interrupted: judged the blocks finished so far") }
     return status
 }

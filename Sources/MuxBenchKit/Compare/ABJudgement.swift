@@ -1,6 +1,7 @@
 // Judging an A/B run: per point and figure, the paired ABBA blocks' log ratios of B to A, a
 // one-sided exact signed-rank test that B is worse, the Hodges–Lehmann estimate of the change
-// with its exact interval, Holm's correction across every point × figure, and a three-way
+// with its exact interval, Holm's correction across every point × gated figure (and separately
+// across the figures only shown), and a three-way
 // verdict as Chromium's Pinpoint and criterion give: regressed, same, or unknown (with how many
 // more blocks would likely decide).
 #if canImport(Glibc)
@@ -24,7 +25,7 @@ public struct ABFigureJudgement: Equatable, Sendable {
     /// One-sided p-value that B is worse than A (signed-rank; nil test: no nonzero ratio, p = 1).
     public var pWorse: Double
     public var method: TestMethod
-    /// `pWorse` after Holm's correction across all judged figures and points.
+    /// `pWorse` after Holm's correction across its family: every gated figure × point, or every other one.
     public var pAdjusted: Double
     /// Hodges–Lehmann change B/A − 1 and its interval (`ABJudgement.confidence`).
     public var change: Double
@@ -35,6 +36,8 @@ public struct ABFigureJudgement: Equatable, Sendable {
     /// For `unknown`: about how many more blocks would decide (nil when the estimate sits on the
     /// threshold and no number of blocks would).
     public var moreBlocks: Int?
+    /// Complete blocks of this point not judged: measured while the hypervisor took the CPUs.
+    public var blocksSetAside = 0
 
     public var blocks: Int { logRatios.count }
 }
@@ -53,7 +56,8 @@ public enum ABJudgement {
         return meanLog(b) - meanLog(a)
     }
 
-    /// Judges every (point, figure, log ratios); Holm runs over all of them together.
+    /// Judges every (point, figure, log ratios); Holm runs over the gated ones together and over
+    /// the others together.
     public static func judge(_ series: [(point: String, figure: JudgedFigure, logRatios: [Double])]) -> [ABFigureJudgement] {
         var judged: [ABFigureJudgement] = []
         for (point, figure, ratios) in series where !ratios.isEmpty {
@@ -65,10 +69,15 @@ public enum ABJudgement {
                 pAdjusted: pWorse, change: exp(estimate.estimate) - 1, changeLow: exp(estimate.low) - 1,
                 changeHigh: exp(estimate.high) - 1, coverage: estimate.coverage, verdict: .unknown, moreBlocks: nil))
         }
-        let adjusted = HolmBonferroni.adjust(judged.map(\.pWorse))
-        for index in judged.indices {
-            judged[index].pAdjusted = adjusted[index]
-            decide(&judged[index], tests: judged.count)
+        // Two families, each corrected on its own: the gated figures decide the exit status, so
+        // figures shown for information must not raise the bar a real regression has to clear.
+        for gated in [true, false] {
+            let family = judged.indices.filter { judged[$0].figure.gated == gated }
+            let adjusted = HolmBonferroni.adjust(family.map { judged[$0].pWorse })
+            for (index, p) in zip(family, adjusted) {
+                judged[index].pAdjusted = p
+                decide(&judged[index], tests: family.count)
+            }
         }
         return judged
     }

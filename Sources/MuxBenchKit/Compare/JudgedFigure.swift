@@ -13,20 +13,25 @@ public struct JudgedFigure: Equatable, Sendable {
     public var threshold: Double
     /// Whether a significant worsening beyond the threshold fails the command (exit 3).
     public var gated: Bool
+    /// Whether the hypervisor's steal time moves it (time and speed do; counts of syscalls per
+    /// request barely do): `ab` judges it only on blocks measured without steal.
+    public var stealSensitive: Bool
 
-    public init(_ name: String, label: String, higherIsBetter: Bool = false, threshold: Double, gated: Bool = false) {
+    public init(_ name: String, label: String, higherIsBetter: Bool = false, threshold: Double, gated: Bool = false,
+                stealSensitive: Bool = true) {
         self.name = name
         self.label = label
         self.higherIsBetter = higherIsBetter
         self.threshold = threshold
         self.gated = gated
+        self.stealSensitive = stealSensitive
     }
 
     /// Server CPU and syscalls per request are the server's own, robust on a busy machine, and
     /// gated; throughput and latency are shown (on 2 CPUs they often measure the load generator).
     public static let defaults: [JudgedFigure] = [
         JudgedFigure("server_cpu_us_per_req", label: "cpu/req", threshold: 0.03, gated: true),
-        JudgedFigure("sc_per_req", label: "syscalls/req", threshold: 0.05, gated: true),
+        JudgedFigure("sc_per_req", label: "syscalls/req", threshold: 0.05, gated: true, stealSensitive: false),
         JudgedFigure("throughput_rps", label: "throughput", higherIsBetter: true, threshold: 0.12),
         JudgedFigure("lat_p50_us", label: "p50", threshold: 0.10),
         JudgedFigure("lat_p99_us", label: "p99", threshold: 0.25),

@@ -226,7 +226,8 @@ func resumeCommand(_ arguments: [String], order: SweepOrder = .sequential) -> St
 
 /// Progress on stderr: a live bar on a TTY, otherwise one line per run.
 final class Progress {
-    let total: Int
+    /// Runs in all; `ab` raises it when it runs blocks in place of set-aside ones.
+    var total: Int
     let secondsPerRun: Double
     let isTTY = isatty(STDERR_FILENO) == 1
     let started = monotonicNanoseconds()
@@ -259,5 +260,11 @@ final class Progress {
 
     func finishLine() {
         if isTTY { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+
+    /// A line between runs that is not a run's.
+    func note(_ text: String) {
+        finishLine()
+        printError(text)
     }
 }

@@ -44,6 +44,8 @@ extension BenchProcessSuites {
                 (["--base-build", good, "--head-build", dir, sweep], "--head-build: \(dir)/mux-server"),
                 (["--base-build", good, "--blocks", "0", sweep], "--blocks"),
                 (["--base-build", good, "--gate", "speed", sweep], "unknown figure 'speed'"),
+                (["--base-build", good, "--max-steal", "lots", sweep], "--max-steal: expected a percentage"),
+                (["--base-build", good, "--blocks", "4", "--max-blocks", "3", sweep], "--max-blocks 3 is below the 4 blocks"),
                 (["--base-build", good, "\(dir)/missing.sweep"], "missing.sweep"),
                 (["--base", "no-such-revision-\(getpid())", sweep], "git does not know revision"),
             ]
@@ -57,7 +59,7 @@ extension BenchProcessSuites {
         /// The head's server is told to reply only when the socket reports writable (the tutorials'
         /// pattern): two more epoll_ctl per request, +50-66% syscalls per request in every block.
         /// Eight blocks: one-sided exact p = 2⁻⁸ (2⁻ⁿ for the n complete blocks, should a starved
-        /// machine give a run without requests), Holm over 3 tests ≤ 3/64: regressed, exit 3. That
+        /// machine give a run without requests), Holm over the 2 gated tests ≤ 2/64: regressed, exit 3. That
         /// the regression shows at all proves each side ran its own folder's mux-server.
         @Test func a_syscall_regression_is_caught_with_prebuilt_folders() throws {
             let dir = try makeTemporaryDirectory("ab-regress")
@@ -65,7 +67,8 @@ extension BenchProcessSuites {
             let sweep = try writeSweep(dir, "tiny", tinySweep)
             let base = try buildFolder(dir, "base")
             let head = try buildFolder(dir, "head", extraServerArguments: "--write-mode on-writable")
-            let run = try runBench(["ab", "--base-build", base, "--head-build", head, "--blocks", "8",
+            // --max-steal off: a steal episode on the test machine must not change the block count.
+            let run = try runBench(["ab", "--base-build", base, "--head-build", head, "--blocks", "8", "--max-steal", "off",
                                     "--results", "\(dir)/results", sweep], timeout: 300)
             #expect(run.status == 3, "\(run.diagnosis)")
             let line = run.stdout.split(separator: "\n").first { $0.contains("\"figure\":\"sc_per_req\"") } ?? ""
@@ -82,13 +85,37 @@ extension BenchProcessSuites {
             #expect(compare.status == 3 && compare.stderr.contains("syscalls/req"), "\(compare.diagnosis)")
         }
 
+        /// A block whose runs saw steal time at or above --max-steal is set aside for the figures
+        /// steal moves, and another run in its place, up to --max-blocks. With a bound of 0% every
+        /// block qualifies (steal_pct is never negative): both blocks run, CPU per request is left
+        /// unjudged and said so (unknown, exit 0), while syscalls per request, which steal does not
+        /// move, is judged on both blocks. Every run's row is still in the CSVs.
+        @Test func blocks_measured_under_steal_are_set_aside_and_replaced() throws {
+            let dir = try makeTemporaryDirectory("ab-steal")
+            defer { removeDirectory(dir) }
+            let sweep = try writeSweep(dir, "tiny", tinySweep)
+            let same = try buildFolder(dir, "same")
+            let run = try runBench(["ab", "--base-build", same, "--head-build", same, "--blocks", "1", "--max-blocks", "2",
+                                    "--max-steal", "0", "--results", "\(dir)/results", sweep], timeout: 120)
+            #expect(run.status == 0, "\(run.diagnosis)")
+            #expect(run.stderr.contains("block 2: 1 point(s) short of 1 clean blocks"), "\(run.diagnosis)")
+            #expect(run.stderr.contains("no clean block for epoll-et") && run.stderr.contains("cpu/req: all 2 complete ones were set aside"),
+                    "\(run.diagnosis)")
+            #expect(!run.stdout.contains("\"figure\":\"server_cpu_us_per_req\""), "\(run.diagnosis)")
+            #expect(run.stdout.contains("\"figure\":\"sc_per_req\",\"gated\":true,\"blocks\":2,\"set_aside\":0"), "\(run.diagnosis)")
+            #expect(run.stdout.contains("\"unknown\":2"), "\(run.diagnosis)")
+            #expect(try readCSV("\(dir)/results/tiny-ab-base.csv").rows.count == 4, "\(run.diagnosis)")
+            #expect(try readCSV("\(dir)/results/tiny-ab-head.csv").rows.count == 4, "\(run.diagnosis)")
+        }
+
         /// The same build against itself, one block: nothing can be significant; exit 0.
         @Test func a_against_a_exits_0() throws {
             let dir = try makeTemporaryDirectory("ab-aa")
             defer { removeDirectory(dir) }
             let sweep = try writeSweep(dir, "tiny", tinySweep)
             let same = try buildFolder(dir, "same")
-            let run = try runBench(["ab", "--base-build", same, "--head-build", same, "--results", "\(dir)/results", sweep], timeout: 120)
+            let run = try runBench(["ab", "--base-build", same, "--head-build", same, "--max-steal", "off",
+                                    "--results", "\(dir)/results", sweep], timeout: 120)
             #expect(run.status == 0, "\(run.diagnosis)")
             #expect(run.stderr.contains("no change can be significant") && !run.stderr.contains("REGRESSED"), "\(run.diagnosis)")
             #expect(run.stdout.contains("\"type\":\"ab-summary\"") && run.stdout.contains("\"regressed\":0"), "\(run.diagnosis)")
