@@ -1,6 +1,7 @@
 // `mux-bench run --server-host ...` on real processes: mux-server in a network namespace the
 // test makes, started through `ip netns exec` and reached only through its stdin (snapshots,
-// then end of file), loaded from this machine and from a load host in a second namespace. The
+// then end of file), loaded from this machine and from a load host in a second namespace, and
+// for every point of a sweep file with a `server-host` line. The
 // row's server figures come from the server's own counters line: its CPU per request is there,
 // its request count matches the load's, and nothing of it is left running afterwards.
 import Foundation
@@ -71,6 +72,19 @@ extension BenchProcessSuites {
             let hostedRow = try #require(try readCSV(hosted).rows.first)
             #expect(Self.number(hostedRow, "server_cpu_us_per_req") > 0, "\(hostedRow)")
             #expect(Self.pids(in: serverNamespace).isEmpty && Self.pids(in: namespaces.names[1]).isEmpty)
+
+            // A sweep file's `server-host`: every point's server there.
+            let sweep = try writeSweep(dir, "remote", shortSweep(backends: "poll epoll-lt", connections: "100")
+                                       + "\nserver-host = ip netns exec \(serverNamespace)\nserver-listen = \(address)\n")
+            let swept = try runBench(["sweep", sweep, "--results", dir, "--no-plot"])
+            #expect(swept.status == 0, "\(swept.diagnosis)")
+            let sweptRows = try readCSV("\(dir)/remote.csv").rows
+            #expect(sweptRows.count == 2, "\(swept.diagnosis)")
+            for row in sweptRows {
+                #expect(Self.number(row, "requests") > 0 && Self.number(row, "errors") == 0, "\(row)")
+                #expect(Self.number(row, "server_cpu_us_per_req") > 0 && row["ctx_vol"] == "", "\(row)")
+            }
+            #expect(Self.pids(in: serverNamespace).isEmpty)
         }
 
         /// Bad input stops before anything runs: one line naming the flag, exit 2.
