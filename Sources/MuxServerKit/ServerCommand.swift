@@ -13,7 +13,8 @@ public enum ServerCommand {
         summary: """
         One single-threaded event loop over the chosen multiplexer, serving echo or HTTP on loopback.
         Prints a JSON ready line with the port once listening; SIGUSR1 prints the syscall and request
-        counters as a JSON line; SIGINT/SIGTERM print them once more and exit 0.
+        counters as a JSON line; SIGINT/SIGTERM print them once more and exit 0. With --control stdin,
+        a line `snapshot` on stdin does what SIGUSR1 does and stdin's end what SIGTERM does.
         """,
         usage: "mux-server --backend \(Backend.names.joined(separator: "|")) [options]",
         options: [
@@ -36,6 +37,8 @@ public enum ServerCommand {
                        help: "io-uring: submission queue entries (the completion queue gets 16x)"),
             OptionSpec("ring-buffers", value: "N", default: "1024",
                        help: "io-uring: provided receive buffers of 8 KiB (a power of two)"),
+            OptionSpec("control", value: "CHANNEL", default: "signals",
+                       help: "signals, or stdin: also a counters line per 'snapshot' line on stdin, and exit at its end (for a server started through ssh or ip netns exec)"),
         ])
 
     /// Parses flags into a configuration; bad input throws the one-line usage error.
@@ -69,6 +72,9 @@ public enum ServerCommand {
             }
             configuration.ringBuffers = UInt32(n)
         }
+        if let channel = try parsed.choice("control", ControlChannel.allCases.map(\.rawValue)) {
+            configuration.control = ControlChannel(rawValue: channel)!
+        }
         return configuration
     }
 
@@ -100,6 +106,7 @@ public enum ServerCommand {
                                                     completionEntries: configuration.ringEntries * 16,
                                                     bufferCount: configuration.ringBuffers,
                                                     bufferSize: configuration.ringBufferBytes)
+                try startControl(configuration)
                 announce(configuration, port: loop.port, fileLimit: fileLimit)
                 try loop.run { line in loop.emit(line, to: STDOUT_FILENO) }
             }
@@ -122,9 +129,16 @@ public enum ServerCommand {
 
     fileprivate static func serve<M: Multiplexer>(_ configuration: ServerConfiguration, _ mux: M, _ fileLimit: Int) throws {
         let loop = try ServerLoop(configuration: configuration, mux: mux)
+        try startControl(configuration)
         announce(configuration, port: loop.port, fileLimit: fileLimit)
         // Counter lines go through the counted write, so kernel-side counts (perf) agree.
         try loop.run { line in loop.emit(line, to: STDOUT_FILENO) }
+    }
+
+    /// With `--control stdin`, the thread that reads commands there; after the loop exists, so
+    /// that its signals are blocked and go to the loop's signalfd.
+    private static func startControl(_ configuration: ServerConfiguration) throws {
+        if configuration.control == .stdin { try StdinControl.start() }
     }
 
     /// The ready line: listening, on this port.

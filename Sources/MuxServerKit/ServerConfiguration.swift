@@ -16,6 +16,15 @@ public enum WriteMode: String, CaseIterable, Sendable {
     case onWritable = "on-writable"
 }
 
+/// How the server is told to report its counters and to end.
+public enum ControlChannel: String, CaseIterable, Sendable {
+    /// SIGUSR1 for a counters line, SIGINT/SIGTERM to end: the collector's own child.
+    case signals
+    /// Also `snapshot` lines on stdin, and its end of file to end (StdinControl.swift): a server
+    /// started through a launcher (ssh, ip netns exec), which no signal of the collector reaches.
+    case stdin
+}
+
 public struct ServerConfiguration: Sendable {
     public var backend: Backend
     public var host = "127.0.0.1"
@@ -37,6 +46,7 @@ public struct ServerConfiguration: Sendable {
     /// io-uring: provided receive buffers (a power of two) of `ringBufferBytes` each.
     public var ringBuffers: UInt32 = 1024
     public var ringBufferBytes: UInt32 = 8192
+    public var control = ControlChannel.signals
 
     public init(backend: Backend) { self.backend = backend }
 }

@@ -32,6 +32,7 @@ import Testing
         (["--frobnicate"], "--frobnicate"),
         (["--idle-timeout", "soon"], "--idle-timeout"),
         (["--host", "example"], "--host"),
+        (["--control", "pigeon"], "--control"),
     ])
     func badArgumentsExit2WithOneLine(_ arguments: [String], _ named: String) throws {
         let result = try runToCompletion("mux-server", arguments, timeout: 10)

@@ -29,15 +29,34 @@ public final class ChildProcess: @unchecked Sendable {
     public let process = Process()
     private let stdoutPipe = Pipe()
     private let stderrPipe = Pipe()
+    // With `input`: a socket pair, the child's end as its stdin (owned by the FileHandle) and
+    // ours, written with MSG_NOSIGNAL so a child that died cannot SIGPIPE the test process.
+    private let childInput: FileHandle?
+    private let inputFD: Int32        // owned: our end, else -1
     private var buffered = Data()
     private var stderrData = Data()
 
-    public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
+    /// With `input`, the child's stdin is a socket this object writes (`writeInput`, `closeInput`);
+    /// otherwise it inherits the test process's.
+    public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                input: Bool = false) throws {
+        if input {
+            var pair: [Int32] = [-1, -1]
+            guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
+                throw TestFailure("socketpair: errno \(errno)")
+            }
+            inputFD = pair[0]
+            childInput = FileHandle(fileDescriptor: pair[1], closeOnDealloc: true)
+        } else {
+            inputFD = -1
+            childInput = nil
+        }
         process.executableURL = URL(fileURLWithPath: executablePath(executable))
         process.arguments = arguments
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
         if let environment { process.environment = environment }
+        if let childInput { process.standardInput = childInput }
         try process.run()
     }
 
@@ -76,6 +95,26 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     public func signal(_ signal: Int32) { kill(pid, signal) }
+
+    /// Writes `text` to the child's stdin (`input` only); false when it cannot be written.
+    @discardableResult
+    public func writeInput(_ text: String) -> Bool {
+        guard inputFD >= 0 else { return false }
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.send(inputFD, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { return false }
+            offset += n
+        }
+        return true
+    }
+
+    /// Closes the child's stdin (`input` only): it reads end of file.
+    public func closeInput() {
+        if inputFD >= 0 { shutdown(inputFD, Int32(SHUT_WR)) }
+    }
 
     /// Waits for exit (killing after `timeout`), returns the exit status.
     @discardableResult
@@ -120,6 +159,7 @@ public final class ChildProcess: @unchecked Sendable {
 
     deinit {
         if process.isRunning { kill(pid, SIGKILL); process.waitUntilExit() }
+        if inputFD >= 0 { Glibc.close(inputFD) }
     }
 }
 

@@ -11,11 +11,13 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// `launcher` runs the server through another program that execs it (same PID), e.g.
     /// `["/usr/bin/prlimit", "--nofile=64:64", "--"]` for a low descriptor limit.
-    public init(_ arguments: [String], launcher: [String] = []) throws {
+    /// With `input`, its stdin is a pipe the test writes (`child.writeInput`), for `--control stdin`.
+    public init(_ arguments: [String], launcher: [String] = [], input: Bool = false) throws {
         if let program = launcher.first {
-            child = try ChildProcess(program, Array(launcher.dropFirst()) + [executablePath("mux-server"), "--port", "0"] + arguments)
+            child = try ChildProcess(program, Array(launcher.dropFirst()) + [executablePath("mux-server"), "--port", "0"] + arguments,
+                                     input: input)
         } else {
-            child = try ChildProcess("mux-server", ["--port", "0"] + arguments)
+            child = try ChildProcess("mux-server", ["--port", "0"] + arguments, input: input)
         }
         guard let ready = child.readJSON(type: "ready", timeout: 15), let port = ready["port"] as? Int else {
             _ = child.wait(timeout: 1)

@@ -47,8 +47,14 @@ public struct LoadHost: Hashable, Sendable, CustomStringConvertible {
         guard !launcherText.isEmpty else {
             return .failure(LoadHostError("'\(trimmed)': no launcher before '@' (write 'local @\(address)' for this machine)"))
         }
-        let words = launcherText.split(separator: " ").map(String.init)
+        let words = launcherWords(launcherText)
         return .success(LoadHost(launcher: words == ["local"] ? [] : words, target: address))
+    }
+
+    /// A launcher's words as they will run: split on whitespace, no quoting (a server host's
+    /// launcher is read the same way, ServerHost.swift).
+    public static func launcherWords(_ text: String) -> [String] {
+        text.split(whereSeparator: \.isWhitespace).map(String.init)
     }
 
     /// Hosts separated by ';' (a sweep file's `load-hosts` line).
@@ -65,6 +71,11 @@ public struct LoadHost: Hashable, Sendable, CustomStringConvertible {
         }
         return .success(hosts)
     }
+}
+
+/// A path that travels through launchers as one word (ssh hands it to a remote shell).
+func isLauncherSafePath(_ path: String) -> Bool {
+    !path.isEmpty && path.allSatisfy { $0.isLetter || $0.isNumber || "/._+-".contains($0) }
 }
 
 /// A dotted IPv4 address, as mux-server's --host and mux-load's --host take it.

@@ -8,8 +8,9 @@ extension RunCommand {
         func bad(_ message: String) -> UsageError { UsageError(program: parser.program, message: message) }
         let texts = parsed.strings("load-host")
         guard !texts.isEmpty else {
-            for option in ["load-binary", "listen"] where parsed.string(option) != nil {
-                throw bad("--\(option): needs --load-host")
+            if parsed.string("load-binary") != nil { throw bad("--load-binary: needs --load-host") }
+            if parsed.string("listen") != nil, parsed.string("server-host") == nil {
+                throw bad("--listen: needs --load-host or --server-host")
             }
             return nil
         }

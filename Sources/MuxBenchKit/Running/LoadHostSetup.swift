@@ -23,8 +23,7 @@ public struct LoadHostSetup: Equatable, Sendable {
     public static func checked(hosts: [LoadHost], binary: String?, listen: String?) -> Result<LoadHostSetup, LoadHostError> {
         guard !hosts.isEmpty else { return .failure(LoadHostError("no load hosts")) }
         if let binary {
-            // It travels through launchers (ssh hands it to a remote shell) as one word.
-            guard !binary.isEmpty, binary.allSatisfy({ $0.isLetter || $0.isNumber || "/._+-".contains($0) }) else {
+            guard isLauncherSafePath(binary) else {
                 return .failure(LoadHostError("load binary '\(binary)': expected a path of letters, digits and / . _ + -"))
             }
         }

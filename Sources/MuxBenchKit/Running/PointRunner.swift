@@ -56,7 +56,9 @@ public struct PointRunner {
     public var hgrmPath: String?
     /// Several load hosts instead of one local mux-load (LoadHostGroup.swift).
     public var loadHosts: LoadHostSetup?
-    
+    /// mux-server elsewhere, through a launcher, instead of this machine's child (ServerHost.swift).
+    public var serverHost: ServerHost?
+
     public init(point: SweepPoint, repetition: Int, system: SystemInfo, binaries: MeasuredBinaries) {
         self.point = point
         self.repetition = repetition
@@ -89,6 +91,10 @@ public struct PointRunner {
             // the hosts' merge against.
             return .failed(reason: "\(point.backend): a server MuxBench did not write cannot be loaded from load hosts yet")
         }
+        if point.server != nil, serverHost != nil {
+            // Only mux-server takes its snapshots on stdin; the parsers refuse this before it runs.
+            return .failed(reason: "\(point.backend): a server MuxBench did not write cannot run on a server host")
+        }
         let server: Subprocess
         if let definition = point.server {
             do throws(ExternalServerRun.StartFailure) {
@@ -107,14 +113,20 @@ public struct PointRunner {
             if let maximum = Backend(rawValue: point.backend).flatMap(maximumConnections(for:)) {
                 serverArguments += ["--max-connections", "\(maximum)"]
             }
-            if let loadHosts { serverArguments += ["--host", loadHosts.serverAddress] }
+            if let address = serverHost?.address ?? loadHosts?.serverAddress { serverArguments += ["--host", address] }
             do {
-                server = try Subprocess(name: "mux-server", executable: binaries.server, arguments: serverArguments)
+                if let serverHost {
+                    server = try serverHost.start(localBinary: binaries.server, arguments: serverArguments)
+                } else {
+                    server = try Subprocess(name: "mux-server", executable: binaries.server, arguments: serverArguments)
+                }
             } catch {
-                return .failed(reason: "cannot start mux-server: \(error)")
+                return .failed(reason: "cannot start \(serverHost.map { "mux-server through '\($0.launcherText)'" } ?? "mux-server"): \(error)")
             }
         }
-        defer { server.stop() }
+        defer {
+            if let serverHost { serverHost.end(server) } else { server.stop() }
+        }
         let port: Int
         var verifier: SyscallVerifier?
         let serverCPUs: String
@@ -123,19 +135,22 @@ public struct PointRunner {
             external.attachCounter()
             serverCPUs = external.cpus
         } else {
-            guard let ready = server.readMessage(ReadyMessage.self, until: monotonicNanoseconds() + 10_000_000_000,
+            // A launcher (ssh) may take a while to connect before mux-server starts.
+            let readyBudget: UInt64 = serverHost == nil ? 10_000_000_000 : 30_000_000_000
+            guard let ready = server.readMessage(ReadyMessage.self, until: monotonicNanoseconds() + readyBudget,
                                                  shouldStop: { Interruption.requested }) else {
                 if Interruption.requested { return .interrupted }
-                return .failed(reason: "mux-server did not become ready: \(server.lastErrorLine())")
+                return .failed(reason: "\(server.name) did not become ready: \(server.lastErrorLine())")
             }
             port = ready.port
             // perf takes a while to attach its counters: before any traffic, not inside the window.
-            if verifySyscalls {
+            if verifySyscalls, serverHost == nil {
                 let (attached, reason) = SyscallVerifier.attach(to: [server.pid])
                 verifier = attached
                 if let reason { notes.append("syscall verification skipped: \(reason)") }
             }
-            serverCPUs = Self.pin("mux-server", server.pid, to: plan?.server, notes: &notes)
+            // A remote server's CPUs are not this machine's to pin or read (ServerHost.swift).
+            serverCPUs = serverHost == nil ? Self.pin("mux-server", server.pid, to: plan?.server, notes: &notes) : ""
         }
 
         var loadArguments = ["--port", "\(port)", "--connections", "\(point.connections)", "--active", "\(point.active)",
@@ -148,13 +163,17 @@ public struct PointRunner {
         if case let .perSecond(rate) = point.rate { loadArguments += ["--rate", "\(rate)"] }
         if point.protocolName == "http-close" { loadArguments.append("--short-connections") }
         if let hgrmPath { loadArguments += ["--hgrm", hgrmPath] }
+        // A local mux-load aims where the remote server listens (load hosts aim at their own targets).
+        if let serverHost { loadArguments += ["--host", serverHost.address] }
         let load: any LoadSide
         do { load = try startLoad(arguments: loadArguments) } catch {
             return .failed(reason: "\(error)")
         }
         defer { load.end(grace: 2) }
         var loadCPUs = ""
-        for pid in load.pids { loadCPUs = Self.pin("mux-load", pid, to: plan?.load, notes: &notes) }
+        // The plan keeps the load off the server's CPU; with the server elsewhere it takes them all.
+        let loadPlan = serverHost == nil ? plan?.load : nil
+        for pid in load.pids { loadCPUs = Self.pin("mux-load", pid, to: loadPlan, notes: &notes) }
 
         // Connecting 10,000 sockets takes a while; allow for it, but not forever.
         let connectBudget = UInt64(30 + point.connections / 500) * 1_000_000_000
@@ -175,10 +194,12 @@ public struct PointRunner {
         // Warm-up: wait, watching both children.
         if let failure = watch(server, load, until: warmupEnd) { return failure }
         // Steal over the CPUs the two children may run on (read now, outside the window).
-        let stealWindow = StealWindow(pids: [server.pid] + load.pids)
-        guard let startCounters = snapshot(server),
-              let serverStart = ProcessStats.read(pid: server.pid) else {
-            return .failed(reason: "mux-server stopped answering at the window's start: \(server.lastErrorLine())")
+        let stealWindow = StealWindow(pids: (serverHost == nil ? [server.pid] : []) + load.pids)
+        // Context switches from /proc: this machine's server only (nil for a remote one).
+        let startCounters = snapshot(server)
+        let serverStart = serverHost == nil ? ProcessStats.read(pid: server.pid) : nil
+        guard let startCounters, serverHost != nil || serverStart != nil else {
+            return .failed(reason: "\(server.name) stopped answering at the window's start: \(server.lastErrorLine())")
         }
         // perf is switched on and off a moment after the window's edges (a FIFO round trip, long
         // on a busy machine), so a second snapshot on each side brackets what perf saw:
@@ -190,9 +211,10 @@ public struct PointRunner {
         }
 
         if let failure = watch(server, load, until: end) { return failure }
-        guard let endCounters = snapshot(server),
-              let serverEnd = ProcessStats.read(pid: server.pid) else {
-            return .failed(reason: "mux-server died during the window: \(server.lastErrorLine())")
+        let endCounters = snapshot(server)
+        let serverEnd = serverHost == nil ? ProcessStats.read(pid: server.pid) : nil
+        guard let endCounters, serverHost != nil || serverEnd != nil else {
+            return .failed(reason: "\(server.name) died during the window: \(server.lastErrorLine())")
         }
         let steal = stealWindow.stealPercent()
         var afterDisable: CountersMessage?
@@ -216,7 +238,7 @@ public struct PointRunner {
             notes += SyscallVerifier.compare(server: window, low: low, high: high, kernel: kernel)
         }
         var row = makeRow(result: result, window: window, serverStart: startCounters, serverEnd: endCounters,
-                          switches: serverEnd.subtracting(serverStart), started: started)
+                          switches: serverStart.flatMap { start in serverEnd.map { $0.subtracting(start) } }, started: started)
         row["server_cpus"] = serverCPUs
         row["load_cpus"] = loadCPUs
         stealWindow.record(steal, into: &row, notes: &notes)
@@ -244,15 +266,25 @@ public struct PointRunner {
     }
 
     private func snapshot(_ server: Subprocess) -> CountersMessage? {
-        server.signal(SIGUSR1)
+        // A server behind a launcher is asked on its stdin (--control stdin); a round trip there
+        // may cross a network.
+        if serverHost != nil {
+            guard server.send(line: "snapshot") else { return nil }
+        } else {
+            server.signal(SIGUSR1)
+        }
+        let budget: UInt64 = serverHost == nil ? 2_000_000_000 : 5_000_000_000
         // A "final" line means the server is exiting: no snapshot.
-        guard let counters = server.readMessage(CountersMessage.self, until: monotonicNanoseconds() + 2_000_000_000),
+        guard let counters = server.readMessage(CountersMessage.self, until: monotonicNanoseconds() + budget),
               !counters.isFinal else { return nil }
         return counters
     }
 
     /// What decides whether a row measured the server (Saturation): offered and achieved rates,
     /// both processes' CPU per window second, and how many CPUs the load generator could use.
+    /// The server's side needs no CPU count of any machine: it is single-threaded, so one CPU
+    /// second per window second is all it can use, and its CPU time is its own (counters line),
+    /// which holds for a server host too.
     func saturationInput(of row: [String: String]) -> SaturationInput {
         var offered: Double?
         if case let .perSecond(rate) = point.rate { offered = rate }
@@ -264,9 +296,10 @@ public struct PointRunner {
             loadCPUCapacity: capacity)
     }
 
-    /// CPU times come from the processes themselves (getrusage, µs); context switches from /proc.
+    /// CPU times come from the processes themselves (getrusage, µs); context switches from /proc
+    /// (nil, empty columns, for a server host).
     private func makeRow(result: ResultMessage, window: SyscallCounters, serverStart: CountersMessage,
-                         serverEnd: CountersMessage, switches: ProcessStats, started: String) -> [String: String] {
+                         serverEnd: CountersMessage, switches: ProcessStats?, started: String) -> [String: String] {
         let requests = Double(result.requests)
         let serverUser = Double(serverEnd.cpuUserMicroseconds &- serverStart.cpuUserMicroseconds) / 1e6
         let serverSystem = Double(serverEnd.cpuSystemMicroseconds &- serverStart.cpuSystemMicroseconds) / 1e6
@@ -274,8 +307,8 @@ public struct PointRunner {
         row["server_user_s"] = formatCompactNumber(serverUser)
         row["server_sys_s"] = formatCompactNumber(serverSystem)
         row["server_cpu_us_per_req"] = requests > 0 ? formatCompactNumber((serverUser + serverSystem) * 1e6 / requests) : ""
-        row["ctx_vol"] = "\(switches.voluntarySwitches)"
-        row["ctx_invol"] = "\(switches.involuntarySwitches)"
+        row["ctx_vol"] = switches.map { "\($0.voluntarySwitches)" } ?? ""
+        row["ctx_invol"] = switches.map { "\($0.involuntarySwitches)" } ?? ""
         row["sc_wait"] = "\(window.wait)"
         row["sc_ctl"] = "\(window.ctl)"
         row["sc_accept"] = "\(window.accept)"

@@ -35,7 +35,11 @@ public enum RunCommand {
             OptionSpec("load-host", value: "LAUNCHER@ADDRESS",
                        help: "repeatable: run a share of the load there, e.g. 'ip netns exec ns1 @198.18.0.1', 'ssh user@h2 @10.0.0.1', 'local'; per-host figures go to OUT-hosts.csv"),
             OptionSpec("load-binary", value: "PATH", default: "this mux-load", help: "mux-load's path on the load hosts"),
-            OptionSpec("listen", value: "ADDRESS", default: "the hosts' address, else 127.0.0.1", help: "where mux-server listens, with --load-host"),
+            OptionSpec("listen", value: "ADDRESS", default: "the hosts' address, else 127.0.0.1",
+                       help: "where mux-server listens, with --load-host or --server-host"),
+            OptionSpec("server-host", value: "LAUNCHER",
+                       help: "run mux-server there, e.g. 'ssh bench@h1', 'ip netns exec ns0' (with --listen); counters through its stdin, CPU time from its counters, not pinned"),
+            OptionSpec("server-binary", value: "PATH", default: "this mux-server", help: "mux-server's path on the --server-host"),
         ])
 
     static func point(from parsed: ParsedArguments) throws(UsageError) -> (SweepPoint, Int, String) {
@@ -103,6 +107,7 @@ public func runPoint(arguments: [String]) -> Int32 {
     let out: String
     let parsed: ParsedArguments
     let loadHosts: LoadHostSetup?
+    let serverHost: ServerHost?
     do {
         parsed = try RunCommand.parser.parse(arguments)
         if parsed.helpRequested {
@@ -111,6 +116,7 @@ public func runPoint(arguments: [String]) -> Int32 {
         }
         (point, repetitions, out) = try RunCommand.point(from: parsed)
         loadHosts = try RunCommand.loadHostSetup(from: parsed)
+        serverHost = try RunCommand.serverHost(from: parsed, point: point, loadHosts: loadHosts)
     } catch {
         printError(error.description)
         return ExitCode.usage.rawValue
@@ -123,12 +129,13 @@ public func runPoint(arguments: [String]) -> Int32 {
         printError("mux-bench run: \(problem)")
         return ExitCode.failure.rawValue
     }
-    guard let (system, binaries) = prepareToMeasure() else { return ExitCode.failure.rawValue }
+    guard let (system, binaries) = prepareToMeasure(serverHost: serverHost) else { return ExitCode.failure.rawValue }
     for rep in 1...repetitions {
         var runner = PointRunner(point: point, repetition: rep, system: system, binaries: binaries)
         runner.verifySyscalls = parsed.flags.contains("verify-syscalls")
         runner.hgrmPath = rep == repetitions ? parsed.string("hgrm") : nil
         runner.loadHosts = loadHosts?.recording(to: LoadHostRecords.csvPath(besides: out))
+        runner.serverHost = serverHost
         switch runner.run() {
         case let .measured(row, notes):
             do { try CSVTable.append(row, to: out, columns: ResultsSchema.columns) } catch {
@@ -167,22 +174,23 @@ func prepareOutput(_ path: String) -> String? {
 /// What `run` and `sweep` do before their first measurement: Ctrl-C/SIGTERM turned into a clean
 /// stop, the binaries found (built when missing or stale) and said, the fd limit raised (children
 /// inherit it), the CPU plan said, the machine described. nil (reason printed) when the binaries
-/// cannot be had.
-func prepareToMeasure() -> (SystemInfo, MeasuredBinaries)? {
+/// cannot be had. With a server host, its notice instead of the pinning plan.
+func prepareToMeasure(serverHost: ServerHost? = nil) -> (SystemInfo, MeasuredBinaries)? {
     Interruption.install()
     let binaries: MeasuredBinaries
     do { binaries = try MeasuredBinaries.prepare() } catch {
         printError("mux-bench: \(error)")
         return nil
     }
-    return (prepareMachine(commit: binaries.commit), binaries)
+    return (prepareMachine(commit: binaries.commit, serverHost: serverHost), binaries)
 }
 
 /// The machine's half of getting ready: the fd limit raised (children inherit it), the CPU plan
-/// said, the machine described with `commit` as the rows' commit.
-func prepareMachine(commit: String) -> SystemInfo {
+/// said (or, with a server host, what is not measured there), the machine described with
+/// `commit` as the rows' commit.
+func prepareMachine(commit: String, serverHost: ServerHost? = nil) -> SystemInfo {
     raiseFileLimit()
-    announcePinning()
+    if let serverHost { printError(serverHost.notice) } else { announcePinning() }
     return SystemInfo.current(commit: commit)
 }
 

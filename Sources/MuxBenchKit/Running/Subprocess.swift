@@ -178,6 +178,12 @@ final class Subprocess {
         return true
     }
 
+    /// Ends the child's stdin (`input` only): it reads end of file. The descriptor stays ours
+    /// until deinit; only its sending side is shut.
+    func closeInput() {
+        if stdinFD >= 0 { _ = shutdown(stdinFD, Int32(SHUT_WR)) }
+    }
+
     func signal(_ signal: Int32) {
         if isRunning { kill(pid, signal) }
     }

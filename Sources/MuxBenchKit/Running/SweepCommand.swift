@@ -54,6 +54,10 @@ public func runSweep(arguments: [String]) -> Int32 {
         printError(error.description)
         return ExitCode.usage.rawValue
     }
+    if spec.serverHost != nil, parsed.flags.contains("verify-syscalls") {
+        printError("mux-bench sweep: --verify-syscalls: perf cannot count the syscalls of a server behind \(path)'s server-host")
+        return ExitCode.usage.rawValue
+    }
     let results = parsed.string("results") ?? "results"
     let csvPath = "\(results)/\(spec.name).csv"
     let summaryPath = "\(results)/\(spec.name)-summary.csv"
@@ -97,7 +101,7 @@ public func runSweep(arguments: [String]) -> Int32 {
     let order: SweepOrder = requestedOrder == "sequential"
         ? .sequential : .rounds(seed: requestedSeed.map(UInt64.init) ?? recordedSeed ?? SweepOrder.randomSeed())
 
-    guard let (system, binaries) = prepareToMeasure() else { return ExitCode.failure.rawValue }
+    guard let (system, binaries) = prepareToMeasure(serverHost: spec.serverHost) else { return ExitCode.failure.rawValue }
     var outcomes: [PointOutcome] = []
     for point in points {
         if let reason = skipReason(for: point) {
@@ -127,6 +131,7 @@ public func runSweep(arguments: [String]) -> Int32 {
         var runner = PointRunner(point: run.point, repetition: run.rep, system: system, binaries: binaries)
         runner.verifySyscalls = parsed.flags.contains("verify-syscalls")
         runner.loadHosts = spec.loadHosts?.recording(to: LoadHostRecords.csvPath(besides: csvPath))
+        runner.serverHost = spec.serverHost
         switch runner.run() {
         case .measured(var row, let notes):
             row["order_seed"] = order.seedColumn

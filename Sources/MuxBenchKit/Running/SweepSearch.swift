@@ -62,6 +62,7 @@ struct SweepSearch {
             var runner = PointRunner(point: probe, repetition: index, system: system, binaries: binaries)
             runner.verifySyscalls = verifySyscalls
             runner.loadHosts = spec.loadHosts?.recording(to: LoadHostRecords.csvPath(besides: csvPath))
+            runner.serverHost = spec.serverHost
             switch runner.run() {
             case var .measured(row, _):
                 let verdict = probeVerdict(row: row, search: search)

@@ -18,12 +18,15 @@ enum SweepKey: String, CaseIterable {
     case loadHosts = "load-hosts"
     case loadBinary = "load-binary"
     case serverListen = "server-listen"
+    /// `server-host = LAUNCHER`: mux-server run there (Running/ServerHost.swift).
+    case serverHost = "server-host"
+    case serverBinary = "server-binary"
 
     /// Dimension keys take lists and may be overridden per backend; the others are sweep-wide.
     var isDimension: Bool {
         switch self {
         case .backends, .warmup, .duration, .repetitions, .search, .searchStart, .server, .serverTimeout: return false
-        case .loadHosts, .loadBinary, .serverListen: return false
+        case .loadHosts, .loadBinary, .serverListen, .serverHost, .serverBinary: return false
         default: return true
         }
     }
@@ -93,12 +96,13 @@ struct SweepFileParser {
                     guard let rps = parseCount(word).map(Double.init) ?? parseNumber(word), rps >= 100, rps.isFinite else { return nil }
                     return rps
                 }
-            case .loadHosts, .loadBinary, .serverListen:
+            case .loadHosts, .loadBinary, .serverListen, .serverHost, .serverBinary:
                 loadHostEntries[entry.key] = entry
             default: try apply(entry, to: &dimensions)
             }
         }
         let loadHosts = try loadHostSetup(loadHostEntries)
+        let serverHost = try serverHostSetup(loadHostEntries, loadHosts: loadHosts, servers: entries.filter { $0.key == .server })
 
         var backendDimensions: [String: SweepDimensions] = [:]
         for entry in entries where entry.key != .server {
@@ -124,7 +128,8 @@ struct SweepFileParser {
         }
         return SweepSpec(path: path, backends: backends, dimensions: dimensions,
                          backendDimensions: backendDimensions, warmup: warmup, duration: duration,
-                         repetitions: repetitions, search: search, servers: timedServers, loadHosts: loadHosts)
+                         repetitions: repetitions, search: search, servers: timedServers, loadHosts: loadHosts,
+                         serverHost: serverHost)
     }
 
     /// The `server.NAME = COMMAND` lines, each command checked (`{port}`, known placeholders).
@@ -144,8 +149,11 @@ struct SweepFileParser {
     /// `server-listen = ADDRESS`; nil without a `load-hosts` line.
     private func loadHostSetup(_ entries: [SweepKey: Entry]) throws(SweepError) -> LoadHostSetup? {
         guard let hostsEntry = entries[.loadHosts] else {
-            if let stray = entries[.loadBinary] ?? entries[.serverListen] {
+            if let stray = entries[.loadBinary] {
                 throw SweepError(file: path, line: stray.line, message: "'\(stray.keyText)' needs a 'load-hosts' line")
+            }
+            if let stray = entries[.serverListen], entries[.serverHost] == nil {
+                throw SweepError(file: path, line: stray.line, message: "'\(stray.keyText)' needs a 'load-hosts' or 'server-host' line")
             }
             return nil
         }
@@ -172,6 +180,46 @@ struct SweepFileParser {
             let line = error.message.hasPrefix("load binary") ? entries[.loadBinary]?.line
                 : error.message.hasPrefix("listen address") ? entries[.serverListen]?.line : hostsEntry.line
             throw SweepError(file: path, line: line ?? hostsEntry.line, message: printable(error.message))
+        }
+    }
+
+    /// `server-host = LAUNCHER` with the optional `server-binary = PATH`, listening on
+    /// `server-listen` or where the load hosts aim; nil without a `server-host` line. Only
+    /// mux-server can run there: a file that also names a `server.NAME` server is refused.
+    private func serverHostSetup(_ entries: [SweepKey: Entry], loadHosts: LoadHostSetup?,
+                                 servers: [Entry]) throws(SweepError) -> ServerHost? {
+        guard let hostEntry = entries[.serverHost] else {
+            if let stray = entries[.serverBinary] {
+                throw SweepError(file: path, line: stray.line, message: "'\(stray.keyText)' needs a 'server-host' line")
+            }
+            return nil
+        }
+        if let external = servers.first {
+            throw SweepError(file: path, line: hostEntry.line,
+                             message: "'server-host': only mux-server can run there (it takes its snapshots on stdin), "
+                                 + "not '\(printable(external.keyText))' (line \(external.line))")
+        }
+        var binary: String?
+        if let entry = entries[.serverBinary] {
+            guard entry.words.count == 1 else {
+                throw SweepError(file: path, line: entry.line, message: "'\(entry.keyText)' takes one value, found \(entry.words.count)")
+            }
+            binary = entry.words[0]
+        }
+        let listen = entries[.serverListen]?.words.joined(separator: " ")
+        switch ServerHost.checked(launcher: hostEntry.words.joined(separator: " "), binary: binary, listen: listen,
+                                  loadHosts: loadHosts) {
+        case let .success(host): return host
+        case let .failure(error):
+            // Name the line whose value is wrong.
+            let key: SweepKey
+            switch error {
+            case .launcher: key = .serverHost
+            case .binary: key = .serverBinary
+            case .listen: key = .serverListen
+            }
+            let entry = entries[key] ?? hostEntry
+            throw SweepError(file: path, line: entry.line, message: "'\(entry.keyText)': \(printable(error.description))")
         }
     }
 
@@ -263,7 +311,8 @@ struct SweepFileParser {
             }
         case .threads: dimensions.threads = try values(entry, expected: integer, parse: positiveCount)
         case .maxEvents: dimensions.maxEvents = try values(entry, expected: integer, parse: positiveCount)
-        case .backends, .warmup, .duration, .repetitions, .search, .searchStart, .server, .serverTimeout, .loadHosts, .loadBinary, .serverListen:
+        case .backends, .warmup, .duration, .repetitions, .search, .searchStart, .server, .serverTimeout, .loadHosts, .loadBinary,
+             .serverListen, .serverHost, .serverBinary:
             preconditionFailure("\(entry.key) is not a dimension")
         }
     }

@@ -48,6 +48,8 @@ public struct SweepSpec: Equatable, Sendable {
     public let servers: [String: ExternalServer]
     /// `load-hosts = ...`: every point's load split over these hosts (Running/LoadHostSetup.swift).
     public let loadHosts: LoadHostSetup?
+    /// `server-host = LAUNCHER`: mux-server run there for every point (Running/ServerHost.swift).
+    public let serverHost: ServerHost?
 
     public func dimensions(for backend: String) -> SweepDimensions {
         backendDimensions[backend] ?? dimensions
@@ -69,7 +71,8 @@ public struct SweepSpec: Equatable, Sendable {
 
     init(path: String, backends: [String], dimensions: SweepDimensions,
          backendDimensions: [String: SweepDimensions], warmup: Double, duration: Double, repetitions: Int,
-         search: SearchSpec? = nil, servers: [String: ExternalServer] = [:], loadHosts: LoadHostSetup? = nil) {
+         search: SearchSpec? = nil, servers: [String: ExternalServer] = [:], loadHosts: LoadHostSetup? = nil,
+         serverHost: ServerHost? = nil) {
         let fileName = path.split(separator: "/").last.map(String.init) ?? path
         self.name = fileName.hasSuffix(".sweep") ? String(fileName.dropLast(".sweep".count)) : fileName
         self.path = path
@@ -82,6 +85,7 @@ public struct SweepSpec: Equatable, Sendable {
         self.search = search
         self.servers = servers
         self.loadHosts = loadHosts
+        self.serverHost = serverHost
     }
 
     /// The points a search runs on: one per point of the matrix with its rate left out (the

@@ -64,7 +64,7 @@ import Testing
         #expect(setup.hosts.map(\.description) == ["ip netns exec a @198.18.0.1", "local"])
         #expect(setup.binary == "/opt/mux/mux-load" && setup.serverAddress == "198.18.0.1")
         #expect(try RunCommand.loadHostSetup(from: RunCommand.parser.parse(["--backend", "poll"])) == nil)
-        #expect(throws: UsageError(program: "mux-bench run", message: "--listen: needs --load-host")) {
+        #expect(throws: UsageError(program: "mux-bench run", message: "--listen: needs --load-host or --server-host")) {
             try RunCommand.loadHostSetup(from: RunCommand.parser.parse(["--listen", "198.18.0.1"]))
         }
         do {
