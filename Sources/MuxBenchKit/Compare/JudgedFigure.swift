@@ -1,6 +1,8 @@
 // The figures `compare` and `ab` judge, which way is worse for each, and how big a change must
-// be before it counts (its noise threshold). The thresholds are first guesses from the noise the
-// reference sweeps showed on a 2-vCPU VM; A/A runs on the target machine must confirm them
+// be before it counts (its noise threshold). CPU per request's 3% is from 13 A/A runs of `ab`
+// (README, "What it catches, measured"): two of their 90% intervals lay wholly below zero,
+// reaching −2.4% and −1.8% at their near ends, so a threshold under that would let the mirror
+// image of such a run raise a false alarm. Confirm them on the target machine
 // (Benchmarks/tools/ab-proof.sh prints what A/A gives).
 
 public struct JudgedFigure: Equatable, Sendable {
