@@ -49,8 +49,10 @@ struct ABBlockRunner {
         var values: [String: [String: [Int: (a: [Double], b: [Double])]]] = [:]
         var failures: [String: Int] = [:]
         var started: [String: Int] = [:]
-        var clean: [String: Int] = [:]
+        // Blocks whose four runs all measured, and blocks with a run under steal, per point.
+        var complete: [String: Set<Int>] = [:]
         var stolen: [String: Set<Int>] = [:]
+        func clean(_ id: String) -> Int { complete[id, default: []].subtracting(stolen[id, default: []]).count }
         var interrupted = false
         let progress = Progress(total: points.count * blocks * 4, secondsPerRun: points[0].warmup + points[0].duration + 1.5)
         var index = 0
@@ -59,7 +61,7 @@ struct ABBlockRunner {
             block += 1
             // Blocks go round the points still short of clean blocks, so drift spreads over all of them.
             let due = points.filter {
-                (failures[$0.id] ?? 0) < Self.failuresBeforeGivingUp && (clean[$0.id] ?? 0) < blocks && (started[$0.id] ?? 0) < maxBlocks
+                (failures[$0.id] ?? 0) < Self.failuresBeforeGivingUp && clean($0.id) < blocks && (started[$0.id] ?? 0) < maxBlocks
             }
             if due.isEmpty { break }
             if block > blocks {
@@ -106,7 +108,7 @@ struct ABBlockRunner {
                         break measuring
                     }
                 }
-                if measuredRuns == 4, !(stolen[point.id]?.contains(block) ?? false) { clean[point.id, default: 0] += 1 }
+                if measuredRuns == 4 { complete[point.id, default: []].insert(block) }
             }
         }
         progress.finishLine()
@@ -127,11 +129,8 @@ struct ABBlockRunner {
         var setAside: [String: Int] = [:]
         for point in points {
             // Only complete blocks count as set aside; an incomplete one was never judgeable.
-            let complete = (stolen[point.id] ?? []).filter { block in
-                let pair = values[point.id]?[figures.first?.name ?? ""]?[block]
-                return pair?.a.count == 2 && pair?.b.count == 2
-            }
-            if !complete.isEmpty { setAside[point.id] = complete.count }
+            let count = complete[point.id, default: []].intersection(stolen[point.id, default: []]).count
+            if count > 0 { setAside[point.id] = count }
         }
         return Outcome(series: series, setAside: setAside, interrupted: interrupted, writeError: nil)
     }
