@@ -83,6 +83,18 @@ import Testing
         #expect(Dictionary(grouping: over, by: \.rate).values.allSatisfy { $0.count == 2 })
     }
 
+    @Test func missed_confirmations_step_down_by_growing_steps() {
+        // Short windows pass up to 38k, a full window only up to 33k (a server near capacity).
+        let result = RateSearch(startRate: 5000).run(fake(capacity: 38_000, confirmCapacity: 33_000))
+        let confirms = result.probes.filter { $0.kind == .confirm }
+        #expect(confirms.count == 3, "\(confirms.map(\.rate))")
+        if confirms.count == 3 {
+            #expect(abs(confirms[1].rate / confirms[0].rate - 0.95) < 0.01)
+            #expect(abs(confirms[2].rate / confirms[1].rate - 0.90) < 0.01)
+        }
+        #expect(confirms.last?.verdict == .sustained && (result.rate ?? 0) <= 33_000)
+    }
+
     @Test func a_failed_run_stops_the_search() {
         var calls = 0
         let result = RateSearch(startRate: 5000).run { rate, _ in
