@@ -67,6 +67,7 @@ if (!exists("rate_values")) { rate_values = '' }
 if (!exists("conn_backends")) { conn_backends = '' }     # per conn_values panel: its backends, comma-separated
 if (!exists("rate_backends")) { rate_backends = '' }     # the same per rate_values panel
 if (!exists("searched_backends")) { searched_backends = present }
+if (!exists("search_bound")) { search_bound = 'the latency bound met' }
 lo_sfx = bars eq 'ci' ? 'ci_low' : 'min'
 hi_sfx = bars eq 'ci' ? 'ci_high' : 'max'
 if (!exists("series")) {
@@ -311,7 +312,7 @@ if (searched) {
     if (XS_min > 0 && XS_max / XS_min >= 10) { set logscale x 10; set xrange [XS_min / 1.5 : XS_max * 1.5] } else { set xrange [XS_min - (XS_min / 2 + 1) : XS_max + (XS_max / 2 + 1)] }
     set yrange [0:*]
     set format y '%.0s%c'
-    set title sprintf("%s: max sustainable rate (highest offered rate with p-bound met and ≥ 99%% delivered)\n{/*0.8 (hollow: the load generator was the limit above it; %s)}", title, conditions)
+    set title sprintf("%s: max sustainable rate (highest offered rate with %s and ≥ 99%% delivered)\n{/*0.8 (hollow: the load generator was the limit above it; %s)}", title, search_bound, conditions)
     set xlabel 'open connections'
     set ylabel 'max sustainable rate (requests/s)'
     plot for [b in searched_backends] data using (search_row(b) ? column('connections') : NaN):(column('max_sustainable_rps')) with linespoints lc rgb color(b) pt point(b) ps 1.3 title b, \

@@ -10,6 +10,8 @@
     python3 Benchmarks/tools/reference-tables.py matrix  results/c10k-summary.csv FIGURE COLUMN [DIGITS]
         (FIGURE: a summary figure such as server_cpu_us_per_req; COLUMN: connections, active,
         payload_bytes or mode; rows are backends; each cell median [95% CI], saturated reps said)
+    python3 Benchmarks/tools/reference-tables.py pacing  results/pacing-quantum-2026-11-26.csv
+    python3 Benchmarks/tools/reference-tables.py abnoise results/ab-noise-2026-11-26.csv
     python3 Benchmarks/tools/reference-tables.py steal   results/payload.csv [results/active-ratio.csv ...]
         (what steal time does to server CPU per request: per point, the median of its reps at
         >= 20% steal over the median of its reps at < 3%)
@@ -19,6 +21,7 @@ the noise table's spreads (from the raw rows) and unit changes. Saturated points
 was the limit, as the summary does.
 """
 import csv
+import math
 import statistics
 import sys
 
@@ -117,13 +120,24 @@ def perreq(path, protocol=None, rate=None):
 
 
 def knee(path):
+    """The search's answers: per point the max sustainable rate, the confirmation's p50 and
+    server CPU there, and what stopped the search above it."""
     rows = [r for r in load(path) if is_search(r)]
     rows.sort(key=lambda r: (int(r['connections']), backend_key(r)))
-    print('| backend | conns | max sustainable rate/s | status | how the search ended |')
-    print('|---|---:|---:|---|---|')
+    print('| backend | conns | max sustainable rate/s | p50 there µs | server CPU there % | above it |')
+    print('|---|---:|---:|---:|---:|---|')
     for r in rows:
+        reason = r.get('reason', '')
+        if r['status'] != 'ok' or not r.get('max_sustainable_rps'):
+            print(f"| {r['backend']} | {int(r['connections']):,} | none | – | – | {reason} |")
+            continue
+        util = num(r, 'server_cpu_util_median')
+        above = ('the load generator was the limit' if 'load generator was the limit' in reason
+                 else 'the server: over the bound or under 99% delivered')
+        if 'load generator' in above and util is not None and util >= 0.9:
+            above = 'both: the load generator, with the server at its limit too'
         print(f"| {r['backend']} | {int(r['connections']):,} | {fmt(num(r, 'max_sustainable_rps'))} "
-              f"| {r['status']} | {r.get('reason', '')} |")
+              f"| {fmt(num(r, 'lat_p50_us_median'))} | {fmt(util * 100 if util is not None else None)} | {above} |")
 
 
 def ladder(path, figure='lat_p50_us', bound_us=1000.0):
@@ -235,6 +249,48 @@ def steal(paths):
             print(f'| {path} | {len(ratios)} | {statistics.median(ratios):.2f} | {min(ratios):.2f}–{max(ratios):.2f} |')
 
 
+def pacing(path):
+    """The pacing-quantum experiment (results/pacing-quantum-*.csv, sweep column qNANOSECONDS:
+    a throwaway mux-load that slept at least that long between pacing wake-ups): per quantum
+    and rate, medians over the runs at < 3% steal."""
+    rows = [r for r in load(path) if (num(r, 'steal_pct') or 0) < 3]
+    groups = {}
+    for r in rows:
+        groups.setdefault((int(r['rate_target_rps']), int(r['sweep'][1:])), []).append(r)
+    print('| offered/s | pacing quantum µs | runs | load CPU µs/req | server CPU µs/req | p50 µs | p99 µs | p50 from actual send µs | send lateness p50 µs |')
+    print('|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+    for (rate, quantum), runs in sorted(groups.items()):
+        def med(f):
+            return statistics.median(f(r) for r in runs)
+        load_cpu = med(lambda r: (num(r, 'load_user_s') + num(r, 'load_sys_s')) * 1e6 / num(r, 'requests'))
+        print(f"| {rate:,} | {quantum // 1000} | {len(runs)} | {load_cpu:.1f} | {med(lambda r: num(r, 'server_cpu_us_per_req')):.1f} "
+              f"| {fmt(med(lambda r: num(r, 'lat_p50_us')))} | {fmt(med(lambda r: num(r, 'lat_p99_us')))} "
+              f"| {fmt(med(lambda r: num(r, 'lat_sent_p50_us')))} | {fmt(med(lambda r: num(r, 'send_late_p50_us')))} |")
+
+
+def abnoise(path):
+    """How much server CPU per request moves between two runs of one build (results/ab-noise-*.csv:
+    `sweep` column abnoise = 16 interleaved rounds of Benchmarks/ab.sweep's points at 20k and 40k/s,
+    run = 16 rounds of `mux-bench run` at 40k/s): per point, the robust CV and the standard
+    deviation of the log ratio of successive runs (1st/2nd, 3rd/4th, ...), the quantity an ABBA
+    block's ratio is made of."""
+    groups = {}
+    for r in load(path):
+        groups.setdefault((r['sweep'], r['point']), []).append(r)
+    print('| experiment | point | runs | CPU µs/req median | robust CV % | SD of successive-run log ratio % | server CPU % | load CPU % |')
+    print('|---|---|---:|---:|---:|---:|---:|---:|')
+    for (sweep, point), runs in sorted(groups.items()):
+        runs.sort(key=lambda r: r['started_at'])
+        cpu = [num(r, 'server_cpu_us_per_req') for r in runs]
+        median = statistics.median(cpu)
+        mad = statistics.median(abs(x - median) for x in cpu)
+        ratios = [math.log(cpu[i + 1] / cpu[i]) for i in range(0, len(cpu) - 1, 2)]
+        server = statistics.median(num(r, 'server_cpu_us_per_req') * num(r, 'throughput_rps') / 1e4 for r in runs)
+        load_util = statistics.median((num(r, 'load_user_s') + num(r, 'load_sys_s')) / num(r, 'duration_s') * 100 for r in runs)
+        print(f"| {sweep} | {point} | {len(runs)} | {median:.2f} | {100 * 1.4826 * mad / median:.1f} "
+              f"| {100 * statistics.stdev(ratios):.1f} | {server:.0f} | {load_util:.0f} |")
+
+
 def noise(path):
     """Per point: the relative spread of each figure over its repetitions (raw rows)."""
     rows = [r for r in load(path) if not (r.get('probe') or '')]
@@ -258,7 +314,7 @@ def noise(path):
 
 
 if __name__ == '__main__':
-    if len(sys.argv) < 3 or sys.argv[1] not in ('latency', 'knee', 'ladder', 'equal', 'noise', 'perreq', 'matrix', 'steal'):
+    if len(sys.argv) < 3 or sys.argv[1] not in ('latency', 'knee', 'ladder', 'equal', 'noise', 'perreq', 'matrix', 'steal', 'pacing', 'abnoise'):
         sys.exit(__doc__.strip().split('\n\n')[1])
     kind, path = sys.argv[1], sys.argv[2]
     if kind == 'latency':
@@ -271,6 +327,10 @@ if __name__ == '__main__':
         perreq(path, sys.argv[3] if len(sys.argv) > 3 else None, sys.argv[4] if len(sys.argv) > 4 else None)
     elif kind == 'steal':
         steal(sys.argv[2:])
+    elif kind == 'pacing':
+        pacing(path)
+    elif kind == 'abnoise':
+        abnoise(path)
     elif kind == 'matrix':
         if len(sys.argv) < 5:
             sys.exit('matrix needs a FIGURE and a COLUMN (connections, active, payload_bytes, mode)')

@@ -1,9 +1,10 @@
 // The figures `compare` and `ab` judge, which way is worse for each, and how big a change must
-// be before it counts (its noise threshold). CPU per request's 3% is from 13 A/A runs of `ab`
-// (README, "What it catches, measured"): two of their 90% intervals lay wholly below zero,
-// reaching −2.4% and −1.8% at their near ends, so a threshold under that would let the mirror
-// image of such a run raise a false alarm. Confirm them on the target machine
-// (Benchmarks/tools/ab-proof.sh prints what A/A gives).
+// be before it counts (its noise threshold). CPU per request's 3% here is compare's (runs not
+// interleaved): from 13 A/A runs of an earlier `ab` (20,000/s, 12 blocks), two of whose 90%
+// intervals lay wholly below zero, reaching −2.4% and −1.8% at their near ends, so a threshold
+// under that would let the mirror image of such a run raise a false alarm. `ab` judges CPU at 2%
+// (ABCommand.figures). Confirm them on the target machine (Benchmarks/tools/ab-proof.sh prints
+// what A/A gives).
 
 public struct JudgedFigure: Equatable, Sendable {
     /// A summary figure name (`SweepSummary.figureValue`).

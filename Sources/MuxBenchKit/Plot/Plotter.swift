@@ -159,6 +159,7 @@ public func renderCharts(summaryPath: String, outputPrefix: String, sweepName: S
         "conn_backends=\(gnuplotString(open.backendsByConnections.joined(separator: " ")))",
         "rate_backends=\(gnuplotString(open.backendsByRate.joined(separator: " ")))",
         "searched_backends=\(gnuplotString(open.searchedBackends.joined(separator: " ")))",
+        "search_bound=\(gnuplotString(searchBound(in: table) ?? "the latency bound met"))",
     ]
     if let split = layout.split {
         settings += ["split=\(gnuplotString(split))", "split_values=\(gnuplotString(layout.splitValues.joined(separator: " ")))"]
@@ -223,6 +224,18 @@ func openLoopCharts(for table: CSVTable) -> OpenLoopCharts {
 /// results/NAME-summary.csv → results/NAME.csv, where the machine is recorded.
 func rawCSVPath(forSummary path: String) -> String {
     path.hasSuffix("-summary.csv") ? String(path.dropLast("-summary.csv".count)) + ".csv" : path
+}
+
+/// The search's bound as its summary rows name it (`search (p50 ≤ 5000 µs): …`); nil for
+/// summaries written before the bound was recorded.
+func searchBound(in summary: CSVTable) -> String? {
+    for row in summary.rows where !(row["max_sustainable_rps"] ?? "").isEmpty {
+        guard let reason = row["reason"], reason.hasPrefix("search ("),
+              let close = reason.firstIndex(of: ")") else { continue }
+        let bound = reason[reason.index(reason.startIndex, offsetBy: "search (".count)..<close]
+        return String(bound).filter { !"_^@&{}\\'\"".contains($0) }
+    }
+    return nil
 }
 
 /// The conditions every chart title names: the machine (CPU model, CPUs, kernel), the loop, and

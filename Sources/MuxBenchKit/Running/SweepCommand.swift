@@ -186,7 +186,8 @@ public func runSweep(arguments: [String]) -> Int32 {
 
     // The summary covers every point with rows, also after an interruption.
     let rows = (try? CSVTable.read(path: csvPath))?.rows ?? []
-    let summary = SweepSummary.summarize(rows: rows, outcomes: outcomes, pointOrder: points.map(\.id))
+    let summary = SweepSummary.summarize(rows: rows, outcomes: outcomes, pointOrder: points.map(\.id),
+                                         searchLabel: spec.search?.label)
     do { try summary.write(to: summaryPath) } catch {
         printError("mux-bench sweep: \(error)")
         return ExitCode.failure.rawValue

@@ -30,6 +30,15 @@ private let tinySweep = """
     repetitions = 2
     """
 
+/// ab judges CPU per request at 2% (interleaved blocks are tighter), compare at 3%; the rest alike.
+@Test func ab_judges_cpu_per_request_tighter_than_compare() {
+    let ab = Dictionary(uniqueKeysWithValues: ABCommand.figures.map { ($0.name, $0) })
+    let compare = Dictionary(uniqueKeysWithValues: JudgedFigure.defaults.map { ($0.name, $0) })
+    #expect(ab["server_cpu_us_per_req"]?.threshold == 0.02 && compare["server_cpu_us_per_req"]?.threshold == 0.03)
+    #expect(ab["server_cpu_us_per_req"]?.gated == true && ab["sc_per_req"] == compare["sc_per_req"])
+    #expect(ABCommand.parser.summary.contains("cpu/req 2% (gated)"), "\(ABCommand.parser.summary)")
+}
+
 extension BenchProcessSuites {
     @Suite struct ABCommandTests {
         @Test func bad_input_exits_2_before_anything_runs() throws {

@@ -106,7 +106,9 @@ import Testing
                 base["rate_target_rps"] = SummaryFixture.format(knee * 0.9)
                 base["max_sustainable_rps"] = base["rate_target_rps"]
                 base["reps"] = "1"
-                base["reason"] = backend.hasPrefix("epoll") ? "search: ...; above it the load generator was the limit (the curve ends at the client)" : "search: ..."
+                base["reason"] = backend.hasPrefix("epoll")
+                    ? "search (p50 ≤ 5000 µs): ...; above it the load generator was the limit (the curve ends at the client)"
+                    : "search (p50 ≤ 5000 µs): ..."
                 table.rows.append(base)
             }
         }
@@ -122,6 +124,16 @@ import Testing
         let closed = openLoopCharts(for: SummaryFixture.table())
         #expect(closed.connections.isEmpty && closed.rates.isEmpty && !closed.searched)
         #expect(plotLayout(for: Self.openLoopTable()).split == "rate_target_rps", "one line per backend and rate, no zigzag")
+    }
+
+    @Test func theMaxRateChartNamesTheSearchBoundFromTheSummary() {
+        #expect(searchBound(in: Self.openLoopTable()) == "p50 ≤ 5000 µs")
+        var older = Self.openLoopTable()
+        for index in older.rows.indices where older.rows[index]["reason"]?.hasPrefix("search (") == true {
+            older.rows[index]["reason"] = "search: max sustainable rate confirmed after 9 probes"
+        }
+        #expect(searchBound(in: older) == nil, "summaries from before the bound was recorded")
+        #expect(searchBound(in: SummaryFixture.table()) == nil)
     }
 
     @Test func titlesNameTheMachineTheLoopAndRepsTimesWindow() throws {

@@ -176,7 +176,7 @@ extension BenchProcessSuites {
             let answer = try #require(summary.first { $0["point"] == point.searchID }, "a summary row for the search: \(run.diagnosis)")
             if let confirmed = probes.last(where: { $0["probe"] == "confirm/sustained" }) {
                 #expect(answer["status"] == "ok" && answer["max_sustainable_rps"] == confirmed["rate_target_rps"], "\(answer)")
-                #expect(answer["reason"]?.hasPrefix("search: max sustainable rate") == true, "\(answer)")
+                #expect(answer["reason"]?.hasPrefix("search (p99 ≤ 50000 µs): max sustainable rate") == true, "\(answer)")
                 #expect(run.stderr.contains("max sustainable rate \(confirmed["rate_target_rps"]!) req/s"), "\(run.diagnosis)")
             } else {
                 #expect(answer["status"] == "skipped" && answer["max_sustainable_rps"] == "", "\(answer)")
