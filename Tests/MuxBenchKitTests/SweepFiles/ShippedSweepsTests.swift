@@ -41,7 +41,8 @@ private func shippedSweepPaths() -> [String] {
     /// c10k-equal-load: c10k's matrix at fixed offered rates. Both with ≥ 6 rounds (issue 10 §4).
     @Test func latency_load_and_equal_load_sweeps_measure_open_loop_in_rounds() throws {
         let latency = try SweepSpec.load(path: repositoryRoot + "/Benchmarks/latency-load.sweep")
-        #expect(latency.search == SearchSpec(figure: "lat_p99_us", boundMicroseconds: 1000))
+        // p50, not p99: on a small VM p99 is the machine's at every rate (see the sweep file).
+        #expect(latency.search == SearchSpec(figure: "lat_p50_us", boundMicroseconds: 5000))
         #expect(Set(latency.points().map(\.backend)) == Set(SweepSpec.backendNames))
         #expect(Set(latency.points().map(\.connections)) == [1000, 10000])
         #expect(latency.points().allSatisfy { $0.active == 100 })
