@@ -132,10 +132,12 @@ def knee(path):
             print(f"| {r['backend']} | {int(r['connections']):,} | none | – | – | {reason} |")
             continue
         util = num(r, 'server_cpu_util_median')
-        above = ('the load generator was the limit' if 'load generator was the limit' in reason
-                 else 'the server: over the bound or under 99% delivered')
-        if 'load generator' in above and util is not None and util >= 0.9:
+        if 'load generator was the limit' not in reason:
+            above = 'the server: over the bound or under 99% delivered'
+        elif util is not None and util >= 0.9:
             above = 'both: the load generator, with the server at its limit too'
+        else:
+            above = 'the load generator was the limit'
         print(f"| {r['backend']} | {int(r['connections']):,} | {fmt(num(r, 'max_sustainable_rps'))} "
               f"| {fmt(num(r, 'lat_p50_us_median'))} | {fmt(util * 100 if util is not None else None)} | {above} |")
 

@@ -226,17 +226,19 @@ func rawCSVPath(forSummary path: String) -> String {
     path.hasSuffix("-summary.csv") ? String(path.dropLast("-summary.csv".count)) + ".csv" : path
 }
 
-/// The search's bound as its summary rows name it (`search (p50 ≤ 5000 µs): …`); nil for
-/// summaries written before the bound was recorded.
+/// The search's bound as its summary rows name it (`SearchSpec.reasonPrefix`: `search (p50 ≤
+/// 5000 µs): …`); nil for summaries written before the bound was recorded.
 func searchBound(in summary: CSVTable) -> String? {
     for row in summary.rows where !(row["max_sustainable_rps"] ?? "").isEmpty {
         guard let reason = row["reason"], reason.hasPrefix("search ("),
               let close = reason.firstIndex(of: ")") else { continue }
-        let bound = reason[reason.index(reason.startIndex, offsetBy: "search (".count)..<close]
-        return String(bound).filter { !"_^@&{}\\'\"".contains($0) }
+        return gnuplotPlainText(String(reason[reason.index(reason.startIndex, offsetBy: "search (".count)..<close]))
     }
     return nil
 }
+
+/// `text` without the characters gnuplot's enhanced text reads as markup (_ ^ @ & { } \ ').
+func gnuplotPlainText(_ text: String) -> String { text.filter { !"_^@&{}\\'".contains($0) } }
 
 /// The conditions every chart title names: the machine (CPU model, CPUs, kernel), the loop, and
 /// repetitions × window. Parts the data does not record are left out, never guessed.
@@ -258,8 +260,7 @@ func chartConditions(summary: CSVTable, rawPath: String) -> String {
     let reps = ok.compactMap { Int($0["reps"] ?? "") }.max() ?? 0
     let windows = Set(ok.compactMap { $0["duration_s"] })
     if reps > 0, windows.count == 1, let window = windows.first { parts.append("\(reps) reps × \(window) s") }
-    // gnuplot's enhanced text: _ ^ @ & { } would be markup.
-    return parts.joined(separator: "; ").filter { !"_^@&{}\\'".contains($0) }
+    return gnuplotPlainText(parts.joined(separator: "; "))
 }
 
 let plotParser = ArgumentParser(

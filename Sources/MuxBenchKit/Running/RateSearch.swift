@@ -33,6 +33,10 @@ public struct SearchSpec: Equatable, Sendable {
         let name = figure.replacingOccurrences(of: "lat_", with: "").replacingOccurrences(of: "_us", with: "")
         return "\(name) ≤ \(formatCompactNumber(boundMicroseconds)) µs"
     }
+
+    /// How a summary's reason names the search, answered or not (`search (p50 ≤ 5000 µs)`): the
+    /// max-rate chart reads its bound back from there (`searchBound(in:)`).
+    public var reasonPrefix: String { "search (\(label))" }
 }
 
 /// `250us`, `1ms`, `2s`: parseDuration's units plus microseconds.
@@ -153,7 +157,7 @@ public struct RateSearch: Sendable {
             if verdict == .sustained { lowRate = middle; low = lowRate } else { high = middle }
         }
 
-        // Confirm with a full window; a miss steps down by the tolerance and tries again.
+        // Confirm with a full window; a miss steps down (5%, 10%, 20%) and tries again.
         guard var answer = low else { return result }
         var step = tolerance
         for attempt in 0...confirmRetries {

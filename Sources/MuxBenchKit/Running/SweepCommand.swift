@@ -177,7 +177,7 @@ public func runSweep(arguments: [String]) -> Int32 {
                 var parameters = point.rowParameters
                 parameters["point"] = point.searchID
                 parameters["rate_target_rps"] = ""
-                let reason = "search (\(search.label)): \(result.problem ?? "no answer")"
+                let reason = "\(search.reasonPrefix): \(result.problem ?? "no answer")"
                 outcomes.append(PointOutcome(parameters: parameters, status: .skipped, reason: reason))
                 printError("  \(point.searchID): \(reason)")
             }
@@ -187,7 +187,7 @@ public func runSweep(arguments: [String]) -> Int32 {
     // The summary covers every point with rows, also after an interruption.
     let rows = (try? CSVTable.read(path: csvPath))?.rows ?? []
     let summary = SweepSummary.summarize(rows: rows, outcomes: outcomes, pointOrder: points.map(\.id),
-                                         searchLabel: spec.search?.label)
+                                         search: spec.search)
     do { try summary.write(to: summaryPath) } catch {
         printError("mux-bench sweep: \(error)")
         return ExitCode.failure.rawValue

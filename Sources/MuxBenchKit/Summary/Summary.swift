@@ -18,10 +18,10 @@ public enum SweepSummary {
     /// One summary row per point: points of `pointOrder` first in that order, then the others in
     /// order of first appearance in `rows`, then in `outcomes`. A point with measured rows is `ok`
     /// (its outcomes' reasons are still reported); one with none takes its outcome's status.
-    /// `searchLabel` (`p50 ≤ 5000 µs`) names the search's bound in its rows' reason, where the
-    /// charts read it: the raw rows do not carry it.
+    /// `search` names its bound in the search rows' reason, where the charts read it: the raw
+    /// rows do not carry it.
     public static func summarize(rows allRows: [[String: String]], outcomes: [PointOutcome] = [],
-                                 pointOrder: [String] = [], searchLabel: String? = nil) -> CSVTable {
+                                 pointOrder: [String] = [], search: SearchSpec? = nil) -> CSVTable {
         // Probe rows of a rate search are not repetitions of a point: only the sustained
         // confirmation becomes a row of its own, below the matrix points.
         let probeRows = allRows.filter { !($0["probe"] ?? "").isEmpty }
@@ -53,7 +53,7 @@ public enum SweepSummary {
             row["max_sustainable_rps"] = confirmation["rate_target_rps"] ?? ""
             let probes = probeRows.filter { $0["point"] == id }
             let clientLimited = probes.contains { $0["probe"]?.hasSuffix("/client-limited") == true }
-            let note = "search\(searchLabel.map { " (\($0))" } ?? ""): max sustainable rate confirmed after \(probes.count) probes"
+            let note = "\(search?.reasonPrefix ?? "search"): max sustainable rate confirmed after \(probes.count) probes"
                 + (clientLimited ? "; above it the load generator was the limit (the curve ends at the client)" : "")
             row["reason"] = sanitizeReason([note, row["reason"] ?? ""].filter { !$0.isEmpty }.joined(separator: "; "))
             table.rows.append(row)
