@@ -12,6 +12,9 @@ public enum CSVError: Error, CustomStringConvertible, Equatable {
     case malformedRow(path: String, line: Int, expected: Int, found: Int)
     case unterminatedQuote(path: String, line: Int)
     case badField(column: String, value: String)
+    /// The last row stops short: fewer (or more) fields than the header, or no line end where
+    /// every row MuxBench appends has one. What a full disk or a killed writer leaves.
+    case partialLastRow(path: String, line: Int, expected: Int, found: Int)
 
     public var description: String {
         switch self {
@@ -24,6 +27,9 @@ public enum CSVError: Error, CustomStringConvertible, Equatable {
         case let .unterminatedQuote(path, line):
             return "\(path):\(line): a quoted field is not closed (or text follows its closing quote)"
         case let .badField(column, value): return "column \(column): value '\(value)' contains a comma or newline"
+        case let .partialLastRow(path, line, expected, found):
+            return "\(path):\(line): the last row is cut short (\(found) of \(expected) fields"
+                + (found == expected ? ", no line end" : "") + "): the file was truncated (a full disk?)"
         }
     }
 }
@@ -41,25 +47,38 @@ public struct CSVTable: Equatable, Sendable {
     /// Parses CSV text (first record the header; blank lines ignored) as RFC 4180 has it: LF or
     /// CRLF line endings, quoted fields that may hold commas, doubled quotes and line breaks,
     /// and a UTF-8 byte order mark (spreadsheets write one) skipped. Malformed input is refused
-    /// with the line it starts on.
-    public static func parse(_ text: String, path: String = "<csv>") throws(CSVError) -> CSVTable {
+    /// with the line it starts on; a last row with the wrong number of fields as `partialLastRow`
+    /// (a file cut short), as is one without a line end when `requireLineEnd` (files MuxBench
+    /// appends to end every row with one, so a missing one means a value may be cut too).
+    public static func parse(_ text: String, path: String = "<csv>", requireLineEnd: Bool = false) throws(CSVError) -> CSVTable {
         var records = try CSVRecords.split(text, path: path)
         guard let first = records.first else { return CSVTable(header: []) }
+        let lastByte = text.utf8.last
+        let endsWithLineEnd = lastByte == UInt8(ascii: "\n") || lastByte == UInt8(ascii: "\r")
         records.removeFirst()
         var table = CSVTable(header: first.fields)
-        for record in records {
+        for (index, record) in records.enumerated() {
             guard record.fields.count == first.fields.count else {
+                if index == records.count - 1, !endsWithLineEnd {
+                    throw .partialLastRow(path: path, line: record.line, expected: first.fields.count, found: record.fields.count)
+                }
                 throw .malformedRow(path: path, line: record.line, expected: first.fields.count, found: record.fields.count)
             }
             table.rows.append(Dictionary(uniqueKeysWithValues: zip(first.fields, record.fields)))
         }
+        if requireLineEnd, !endsWithLineEnd {
+            let last = records.last ?? first
+            throw .partialLastRow(path: path, line: last.line, expected: first.fields.count, found: last.fields.count)
+        }
         return table
     }
 
-    public static func read(path: String) throws(CSVError) -> CSVTable {
+    /// Reads the file at `path` strictly (see `parse`); `requireLineEnd` for files MuxBench appends
+    /// rows to (raw results), which a spreadsheet never writes back.
+    public static func read(path: String, requireLineEnd: Bool = false) throws(CSVError) -> CSVTable {
         let text: String
         do { text = try readTextFile(path) } catch { throw .unreadable(path: path, errno: error.code) }
-        return try parse(text, path: path)
+        return try parse(text, path: path, requireLineEnd: requireLineEnd)
     }
 
     /// One CSV line for `row` in `columns` order; missing columns are empty (not applicable).
@@ -89,7 +108,8 @@ public struct CSVTable: Equatable, Sendable {
         if let existing, !existing.isEmpty {
             let firstLine = existing.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             guard firstLine == columns.joined(separator: ",") else { throw .headerMismatch(path: path) }
-            if !existing.hasSuffix("\n") { payload = "\n" + payload }
+            // A row glued to a cut-short one would damage a second row; the reader reports the first.
+            if !existing.hasSuffix("\n") { _ = try parse(existing, path: path, requireLineEnd: true) }
         } else {
             payload = columns.joined(separator: ",") + "\n" + text
         }
@@ -133,18 +153,23 @@ public func readTextFile(_ path: String) throws(FileError) -> String {
     return String(decoding: bytes, as: UTF8.self)
 }
 
-/// Appends `text` to `path` (created 0644 if missing) and flushes it to the kernel at once.
+/// Appends `text` to `path` (created 0644 if missing) and flushes it to the kernel at once. All
+/// or nothing: when a write fails (a full disk), the file is cut back to its length before, so
+/// it never ends in part of a row.
 public func appendText(_ text: String, to path: String) throws(CSVError) {
     let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw .unwritable(path: path, errno: errno) }
     defer { close(fd) }
+    let lengthBefore = lseek(fd, 0, SEEK_END)
     var utf8 = Array(text.utf8)
     var offset = 0
     while offset < utf8.count {
         let n = utf8.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
         if n < 0 {
             if errno == EINTR { continue }
-            throw .unwritable(path: path, errno: errno)
+            let code = errno
+            if lengthBefore >= 0 { _ = ftruncate(fd, lengthBefore) }
+            throw .unwritable(path: path, errno: code)
         }
         offset += n
     }

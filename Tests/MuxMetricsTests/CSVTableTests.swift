@@ -1,6 +1,10 @@
 import Foundation
 import MuxMetrics
+import MuxTestSupport
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The CSV reader takes what spreadsheets and Python's csv module write (RFC 4180: CRLF line
 /// endings, quoted fields, doubled quotes, a UTF-8 byte order mark) and refuses a malformed file
@@ -66,6 +70,66 @@ import Testing
     @Test func writtenFilesReadBackUnchanged() throws {
         let table = CSVTable(header: ["a", "b"], rows: [["a": "1", "b": ""], ["a": "x y", "b": "3.5"]])
         #expect(try CSVTable.parse(try table.render(), path: "s.csv") == table)
+    }
+
+    /// What a full disk leaves: the last row cut mid-value, no line end. Reported as such with
+    /// file:line, never read as an empty file or a short table.
+    @Test func aLastRowCutShortIsReportedWithFileAndLine() throws {
+        let cut = "a,b,c\n1,2,3\n4,5"
+        #expect(throws: CSVError.partialLastRow(path: "s.csv", line: 3, expected: 3, found: 2)) {
+            try CSVTable.parse(cut, path: "s.csv")
+        }
+        #expect(describe(cut).hasPrefix("s.csv:3: the last row is cut short (2 of 3 fields)"), "\(describe(cut))")
+        // Cut inside the last value: the field count is right, only the missing line end tells.
+        let inValue = "a,b,c\n1,2,3\n4,5,6"
+        #expect(throws: CSVError.partialLastRow(path: "s.csv", line: 3, expected: 3, found: 3)) {
+            try CSVTable.parse(inValue, path: "s.csv", requireLineEnd: true)
+        }
+        // The same damage one row up is refused as a malformed row, with its line.
+        #expect(throws: CSVError.malformedRow(path: "s.csv", line: 2, expected: 3, found: 2)) {
+            try CSVTable.parse("a,b,c\n4,5\n1,2,3\n", path: "s.csv", requireLineEnd: true)
+        }
+    }
+
+    /// A row appended to a file whose last row was cut would glue the two into one damaged row
+    /// in the middle; the append is refused and the file left as it was.
+    @Test func appendingAfterACutShortRowIsRefused() throws {
+        let path = NSTemporaryDirectory() + "csv-append-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).csv"
+        defer { unlink(path) }
+        try "a,b\n1,2\n3".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: CSVError.partialLastRow(path: path, line: 3, expected: 2, found: 1)) {
+            try CSVTable.append(["a": "5", "b": "6"], to: path, columns: ["a", "b"])
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "a,b\n1,2\n3")
+    }
+
+    /// On a real full disk (a 64 KiB tmpfs), an append that runs out of room leaves no part of
+    /// its row behind: the file still ends with its last whole row and reads back strictly.
+    @Test func anAppendOnAFullDiskLeavesNoPartOfItsRow() throws {
+        let disk = try SmallDisk(size: "64k", label: "append")
+        defer { disk.unmount() }
+        let path = disk.path + "/rows.csv"
+        let columns = (1...40).map { "column_\($0)" }
+        var row: [String: String] = [:]
+        for (index, column) in columns.enumerated() { row[column] = String(1_000_000 + index) }
+        try CSVTable.append(row, to: path, columns: columns)
+        try disk.fill(leaving: 0)
+        var appended = 1
+        var failure: CSVError?
+        // The file's last page has room for a few rows; the one that crosses it fails.
+        while failure == nil, appended < 1000 {
+            do { try CSVTable.append(row, to: path, columns: columns); appended += 1 } catch { failure = error }
+        }
+        guard case let .unwritable(_, code) = failure else {
+            Issue.record("expected the disk to fill, got \(String(describing: failure)) after \(appended) rows")
+            return
+        }
+        #expect(code == ENOSPC)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.hasSuffix("\n"), "the file ends with a whole row")
+        let table = try CSVTable.read(path: path, requireLineEnd: true)
+        #expect(table.rows.count == appended)
+        #expect(table.rows.allSatisfy { $0 == row })
     }
 
     private func describe(_ text: String) -> String {

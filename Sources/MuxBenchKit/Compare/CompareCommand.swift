@@ -45,7 +45,7 @@ public func runCompare(arguments: [String]) -> Int32 {
     let (oldPath, newPath) = (parsed.positionals[0], parsed.positionals[1])
     var tables: [CSVTable] = []
     for path in [oldPath, newPath] {
-        do { tables.append(try CSVTable.read(path: path)) } catch { return usage(error.description) }
+        do { tables.append(try CSVTable.read(path: path, requireLineEnd: true)) } catch { return usage(error.description) }
         guard let table = tables.last, table.header.contains("point"), table.header.contains("rep"),
               !table.header.contains("status") else {
             return usage("\(path):1: not a raw results CSV (one row per repetition, with point and rep columns; a summary will not do)")

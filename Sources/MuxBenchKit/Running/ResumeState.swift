@@ -1,6 +1,10 @@
 // What `--resume` may skip: the (point, repetition) runs already in results/NAME.csv. Rows are
 // appended the moment they are measured, so every row on disk is a finished run.
+import Foundation
 import MuxMetrics
+#if canImport(Glibc)
+import Glibc
+#endif
 
 public struct PointRep: Hashable, Sendable {
     public let pointID: String
@@ -63,6 +67,59 @@ public struct ResumeState: Sendable {
             if found == wanted { continue }
             if let a = Double(found), let b = Double(wanted), a == b { continue }
             return "\(column) is '\(found)' in the results but '\(wanted)' in the sweep"
+        }
+        return nil
+    }
+}
+
+/// What `--resume` continues from. A file whose last row was cut short (a full disk, a writer
+/// killed mid-row) has that row cut off, the original kept beside it, and the run redone; damage
+/// anywhere else is refused with file:line, never read as an empty file (which would measure
+/// every run again, pick a new seed and append duplicates).
+public enum ResumeRead {
+    case table(CSVTable)
+    case missing
+    /// One line for stderr and the exit status: 2 for a damaged file, 1 when it cannot be repaired.
+    case refused(String, status: Int32)
+
+    public static func results(at path: String, backupSuffix: String, note: (String) -> Void) -> ResumeRead {
+        guard FileManager.default.fileExists(atPath: path) else { return .missing }
+        do { return .table(try CSVTable.read(path: path, requireLineEnd: true)) } catch {
+            guard case .partialLastRow = error else {
+                if case .unreadable = error { return .refused(error.description, status: 1) }
+                return .refused("cannot resume: \(error.description)", status: 2)
+            }
+            let backup = "\(path).damaged-\(backupSuffix)"
+            if let problem = cutLastLine(of: path, keepingOriginalAs: backup) { return .refused(problem, status: 1) }
+            note("\(error.description); cut that row (its run is measured again), the original kept as \(backup)")
+            do { return .table(try CSVTable.read(path: path, requireLineEnd: true)) } catch {
+                return .refused("cannot resume: \(error.description)", status: 2)
+            }
+        }
+    }
+
+    /// Keeps `path` up to its last line end: the kept part is written to a new file first, so a
+    /// disk too full for it leaves the original untouched; then the original is renamed to `backup`.
+    static func cutLastLine(of path: String, keepingOriginalAs backup: String) -> String? {
+        let text: String
+        do { text = try readTextFile(path) } catch { return "\(path): cannot read: \(String(cString: strerror(error.code)))" }
+        let bytes = Array(text.utf8)
+        let kept = bytes.lastIndex { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }.map { $0 + 1 } ?? 0
+        let temporary = path + ".repair.tmp"
+        unlink(temporary)
+        do { try appendText(String(decoding: bytes[..<kept], as: UTF8.self), to: temporary) } catch {
+            unlink(temporary)
+            return "\(path): its last row is cut short, and a repaired copy cannot be written (\(error)); nothing was changed"
+        }
+        guard rename(path, backup) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            return "\(path): cannot keep the original as \(backup): \(reason); nothing was changed"
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            _ = rename(backup, path)
+            return "\(path): cannot replace it with its repaired copy: \(reason); nothing was changed"
         }
         return nil
     }

@@ -89,7 +89,16 @@ public func runSweep(arguments: [String]) -> Int32 {
     let points = spec.points()
     var state = ResumeState(existing: CSVTable(header: ResultsSchema.columns), points: points, repetitions: spec.repetitions)
     var recordedSeed: UInt64?
-    if resume, let existing = try? CSVTable.read(path: csvPath) {
+    if resume {
+        let existing: CSVTable
+        switch ResumeRead.results(at: csvPath, backupSuffix: timestampNow().replacingOccurrences(of: ":", with: ""),
+                                  note: { printError("mux-bench sweep: \($0)") }) {
+        case let .table(table): existing = table
+        case .missing: existing = CSVTable(header: ResultsSchema.columns)
+        case let .refused(problem, status):
+            printError("mux-bench sweep: \(problem)")
+            return status
+        }
         state = ResumeState(existing: existing, points: points, repetitions: spec.repetitions)
         if !state.conflicts.isEmpty {
             printError("mux-bench sweep: cannot resume: \(csvPath) has rows measured with other settings: \(state.conflicts[0])")
@@ -153,7 +162,11 @@ public func runSweep(arguments: [String]) -> Int32 {
     progress.finishLine()
 
     if let search = spec.search, !interrupted {
-        let finished = resume ? SweepSearch.finishedSearches(in: try? CSVTable.read(path: csvPath)) : []
+        let finished: Set<String>
+        do { finished = resume ? SweepSearch.finishedSearches(in: try CSVTable.read(path: csvPath, requireLineEnd: true)) : [] } catch {
+            printError("mux-bench sweep: \(error)")
+            return ExitCode.failure.rawValue
+        }
         let searchPoints = spec.searchPoints().filter { skipReason(for: $0) == nil }
         let toSearch = searchPoints.filter { !finished.contains($0.searchID) }
         printError("search: highest rate with \(search.label) and ≥ 99% delivered, at \(toSearch.count) point(s)"
@@ -185,7 +198,12 @@ public func runSweep(arguments: [String]) -> Int32 {
     }
 
     // The summary covers every point with rows, also after an interruption.
-    let rows = (try? CSVTable.read(path: csvPath))?.rows ?? []
+    // A file that cannot be read back is said, never summarised as empty over the last summary.
+    let rows: [[String: String]]
+    do { rows = try CSVTable.read(path: csvPath, requireLineEnd: true).rows } catch {
+        printError("mux-bench sweep: \(error); the summary was not written")
+        return ExitCode.failure.rawValue
+    }
     let summary = SweepSummary.summarize(rows: rows, outcomes: outcomes, pointOrder: points.map(\.id),
                                          search: spec.search)
     do { try summary.write(to: summaryPath) } catch {

@@ -184,6 +184,92 @@ extension BenchProcessSuites {
             }
         }
 
+        /// A full disk mid-sweep (a real 64 KiB tmpfs, filled but for a page): the sweep stops
+        /// with the rows before intact and no part of the row that did not fit; once there is room,
+        /// `--resume` measures exactly the runs that are missing, under the same seed.
+        @Test func aDiskThatFillsMidSweepLosesNothingAndResumeFinishesIt() throws {
+            let dir = try makeTemporaryDirectory("fulldisk")
+            defer { removeDirectory(dir) }
+            let disk = try SmallDisk(size: "64k", label: "sweep")
+            defer { disk.unmount() }
+            let text = shortSweep(backends: "poll epoll-lt epoll-et", connections: "10 20 30 40", active: "5", duration: "300ms")
+            let file = try writeSweep(dir, "full", text)
+            let results = disk.path + "/results"
+            try FileManager.default.createDirectory(atPath: results, withIntermediateDirectories: true)
+            try disk.fill(leaving: 4096)
+            let first = try runBench(["sweep", file, "--results", results, "--no-plot", "--seed", "77"])
+            #expect(first.status == 1, "the disk filled: \(first.diagnosis)")
+            #expect(first.stderr.contains("No space left on device"), "\(first.diagnosis)")
+            let csv = "\(results)/full.csv"
+            let cut = try String(contentsOfFile: csv, encoding: .utf8)
+            #expect(cut.hasSuffix("\n"), "no part of a row left behind")
+            let kept = try CSVTable.read(path: csv, requireLineEnd: true).rows
+            #expect(kept.count >= 1 && kept.count < 12, "some rows fitted, not all: \(first.diagnosis)")
+
+            disk.removeFiller()
+            let again = try runBench(["sweep", file, "--results", results, "--no-plot", "--resume"])
+            #expect(again.status == 0, "\(again.diagnosis)")
+            #expect(again.stderr.contains("\(12 - kept.count) runs to do, \(kept.count) already measured"), "\(again.diagnosis)")
+            #expect(again.stderr.contains("--seed 77"), "the recorded seed: \(again.diagnosis)")
+            let rows = try readCSV(csv).rows
+            #expect(Array(rows.prefix(kept.count)) == kept, "the rows before are untouched")
+            #expect(Set(rows.map { "\($0["point"]!)#\($0["rep"]!)" }).count == 12 && rows.count == 12, "each run once")
+            #expect(try readCSV("\(results)/full-summary.csv").rows.count == 12)
+        }
+
+        /// What a full disk left before appends became all-or-nothing (or a writer killed mid-row
+        /// leaves): a last row cut short. `--resume` cuts that row, keeps the original beside the
+        /// file, says so with file:line, and redoes that run alone under the recorded seed; damage
+        /// in the middle is refused with file:line, and nothing is measured.
+        @Test func resumeCutsALastRowCutShortAndRefusesDamageInTheMiddle() throws {
+            let dir = try makeTemporaryDirectory("cutrow")
+            defer { removeDirectory(dir) }
+            let file = try writeSweep(dir, "cut", shortSweep(backends: "poll epoll-et", connections: "20", active: "5", duration: "300ms"))
+            let results = "\(dir)/results"
+            let csv = "\(results)/cut.csv"
+            let first = try runBench(["sweep", file, "--results", results, "--no-plot", "--seed", "4321"])
+            #expect(first.status == 0, "\(first.diagnosis)")
+            let whole = try String(contentsOfFile: csv, encoding: .utf8)
+            let measured = try lines(of: csv)
+            #expect(measured.count == 3)
+            let damaged = String(whole.dropLast(measured[2].count / 2))
+            try damaged.write(toFile: csv, atomically: true, encoding: .utf8)
+
+            let again = try runBench(["sweep", file, "--results", results, "--no-plot", "--resume"])
+            #expect(again.status == 0, "\(again.diagnosis)")
+            #expect(again.stderr.contains("\(csv):3: the last row is cut short"), "file:line: \(again.diagnosis)")
+            #expect(again.stderr.contains("1 runs to do, 1 already measured") && again.stderr.contains("--seed 4321"), "\(again.diagnosis)")
+            let backups = try FileManager.default.contentsOfDirectory(atPath: results).filter { $0.hasPrefix("cut.csv.damaged-") }
+            #expect(backups.count == 1, "\(backups)")
+            if let backup = backups.first {
+                #expect(try String(contentsOfFile: "\(results)/\(backup)", encoding: .utf8) == damaged, "the original, kept as it was")
+                #expect(again.stderr.contains("\(results)/\(backup)"), "says where: \(again.diagnosis)")
+            }
+            let after = try lines(of: csv)
+            #expect(after.count == 3 && Array(after.prefix(2)) == Array(measured.prefix(2)), "\(after)")
+            let redone = try CSVTable.parse(after[0] + "\n" + after[2] + "\n").rows[0]
+            #expect(try redone["point"] == CSVTable.parse(measured[0] + "\n" + measured[2] + "\n").rows[0]["point"])
+            #expect(redone["order_seed"] == "4321")
+
+            // A row damaged in the middle: refused, file:line, exit 2, the file untouched.
+            let middle = [after[0], String(after[1].prefix(after[1].count / 2)), after[2]].joined(separator: "\n") + "\n"
+            try middle.write(toFile: csv, atomically: true, encoding: .utf8)
+            let refused = try runBench(["sweep", file, "--results", results, "--no-plot", "--resume"])
+            #expect(refused.status == 2, "\(refused.diagnosis)")
+            #expect(refused.stderrLines.count == 1 && refused.stderr.contains("\(csv):2: expected"), "\(refused.diagnosis)")
+            #expect(try String(contentsOfFile: csv, encoding: .utf8) == middle)
+
+            // The other readers say the same about a cut-short file, with file:line, exit 2.
+            try damaged.write(toFile: csv, atomically: true, encoding: .utf8)
+            let compare = try runBench(["compare", csv, csv])
+            #expect(compare.status == 2 && compare.stderr.contains("\(csv):3: the last row is cut short"), "\(compare.diagnosis)")
+            let summary = "\(results)/cut-summary.csv"
+            let summaryText = try String(contentsOfFile: summary, encoding: .utf8)
+            try String(summaryText.dropLast(40)).write(toFile: summary, atomically: true, encoding: .utf8)
+            let check = try runBench(["check", "--baseline", "\(dir)/none.json", "--update", summary])
+            #expect(check.status == 2 && check.stderr.contains("\(summary):3: the last row is cut short"), "\(check.diagnosis)")
+        }
+
         static let malformed: [(text: String, line: Int)] = [
             ("backends = poll\nconnectoins = 10\n", 2),
             ("# comment\n\nbackends = poll kqueue\nconnections = 10\n", 3),
