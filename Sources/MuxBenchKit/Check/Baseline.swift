@@ -185,11 +185,17 @@ public struct Baseline: Codable, Equatable, Sendable {
     }
 
     public static func decode(_ text: String, path: String) throws(BaselineError) -> Baseline {
+        let baseline: Baseline
         do {
-            return try JSONDecoder().decode(Baseline.self, from: Data(text.utf8))
+            baseline = try JSONDecoder().decode(Baseline.self, from: Data(text.utf8))
         } catch {
             throw BaselineError(message: "\(path): \(describe(error, in: text))")
         }
+        // An empty list would pass every run, however broken.
+        guard !baseline.checks.isEmpty else {
+            throw BaselineError(message: "\(path): checks is empty: nothing would be checked (remove the file and run check --update to generate one)")
+        }
+        return baseline
     }
 
     /// Pretty, key-sorted JSON, so a diff of an updated baseline shows only changed numbers.
@@ -269,6 +275,7 @@ struct AnyKey: CodingKey {
 
 /// A figure as a short decimal: 4 significant digits, no exponent for everyday magnitudes.
 func formatFigure(_ value: Double) -> String {
+    guard value.isFinite else { return "\(value)" }
     if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
     let magnitude = value == 0 ? 0 : Int(floor(log10(abs(value))))
     let decimals = Swift.max(0, 3 - magnitude)

@@ -4,7 +4,7 @@ import MuxMetrics
 
 let checkParser = ArgumentParser(
     program: "mux-bench check",
-    summary: "Compares a sweep's summary CSV with a baseline of noise-proof figures (errors, syscalls per\nrequest, throughput ratios between backends). Exit 0: all pass; 3: a regression; 2: bad input.",
+    summary: "Compares a sweep's summary CSV with a baseline of noise-proof figures (errors, syscalls per\nrequest, throughput ratios between backends). Exit 0: every compared check passed; 3: a regression, or no check could be compared;\n2: bad input (also a missing column, a summary without rows, a baseline without checks).",
     usage: "mux-bench check --baseline FILE [--update] SUMMARY.csv",
     options: [
         OptionSpec("baseline", short: "b", value: "FILE", help: "the baseline JSON (required)"),
@@ -39,6 +39,7 @@ public func runCheck(arguments: [String]) -> Int32 {
     guard table.header.contains("status"), table.header.contains("backend") else {
         return usage("\(summaryPath):1: not a summary CSV (no status/backend columns)")
     }
+    guard !table.rows.isEmpty else { return usage("\(summaryPath): no rows, only a header: the sweep measured nothing") }
 
     if parsed.flags.contains("update") {
         return updateBaseline(at: baselinePath, from: table, summaryPath: summaryPath)
@@ -52,11 +53,16 @@ public func runCheck(arguments: [String]) -> Int32 {
     if let expected = baseline.sweep, let runSweep, !runSweep.isEmpty, runSweep != expected {
         return usage("\(summaryPath) is sweep '\(runSweep)' but \(baselinePath) is for '\(expected)'")
     }
+    if let (index, column) = missingColumn(baseline, header: table.header) {
+        return usage("\(summaryPath):1: no column '\(column)' (\(baselinePath) checks[\(index)] reads it)")
+    }
     let results = evaluate(baseline, against: table)
     printError(renderCheckTable(results))
     let regressions = results.filter { !$0.passed }.count
-    printLine("{\"check\":\"\(baselinePath)\",\"checks\":\(results.count),\"regressions\":\(regressions)}")
-    return regressions == 0 ? ExitCode.success.rawValue : ExitCode.regression.rawValue
+    let notCompared = results.filter { $0.passed && !$0.compared }.count
+    printLine("{\"check\":\"\(baselinePath)\",\"checks\":\(results.count),\"regressions\":\(regressions),\"not_compared\":\(notCompared)}")
+    // Nothing compared at all judges nothing: a failure, not a pass.
+    return regressions == 0 && notCompared < results.count ? ExitCode.success.rawValue : ExitCode.regression.rawValue
 }
 
 private func updateBaseline(at path: String, from table: CSVTable, summaryPath: String) -> Int32 {

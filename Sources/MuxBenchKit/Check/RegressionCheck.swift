@@ -12,6 +12,9 @@ public struct CheckResult: Equatable, Sendable {
     public let tolerance: String
     public let passed: Bool
     public let verdict: String
+    /// False for a check that passed without comparing anything (every point it needs saturated):
+    /// the final line counts it apart, so "passed" never covers what was not judged.
+    public var compared = true
 }
 
 /// What a selector finds among a run's summary rows.
@@ -44,9 +47,17 @@ enum PointLookup {
     }
 }
 
-/// The figure's value in a summary row (`_median` unless told), nil when empty or absent.
+/// The figure's value in a summary row (`_median` unless told): a finite number, or nil when
+/// empty, absent, or not a finite number (`nan`, `inf`: a broken run, never a value to compare).
 func figureValue(_ row: [String: String], _ figure: String, _ statistic: String = "median") -> Double? {
-    row["\(figure)_\(statistic)"].flatMap { Double($0) }
+    row["\(figure)_\(statistic)"].flatMap { Double($0) }.flatMap { $0.isFinite ? $0 : nil }
+}
+
+/// Why `figureValue` found nothing, for a verdict: the text that is not a finite number, or "no value".
+func missingValueReason(_ row: [String: String], _ figure: String, _ statistic: String = "median") -> String {
+    let column = "\(figure)_\(statistic)"
+    guard let text = row[column], !text.isEmpty else { return "no value" }
+    return "\(column) is '\(text)', not a finite number"
 }
 
 /// Figures that say how fast the server was. A saturated point's speed is not the server's (the
@@ -96,8 +107,9 @@ private func evaluateMax(_ check: BaselineCheck, rows: [[String: String]]) -> Ch
             excused += 1
             continue
         }
-        guard let value = figureValue(row, check.figure, "max") ?? figureValue(row, check.figure) else {
-            offenders.append("no value at \(pointLabel(row, varying: varying))")
+        let statistic = row["\(check.figure)_max"].map { !$0.isEmpty } == true ? "max" : "median"
+        guard let value = figureValue(row, check.figure, statistic) else {
+            offenders.append("\(missingValueReason(row, check.figure, statistic)) at \(pointLabel(row, varying: varying))")
             continue
         }
         worst = Swift.max(worst, value)
@@ -108,7 +120,11 @@ private func evaluateMax(_ check: BaselineCheck, rows: [[String: String]]) -> Ch
         let more = offenders.count > 2 ? " (+\(offenders.count - 2) more)" : ""
         return result(measured, false, "REGRESSION: " + offenders.prefix(2).joined(separator: "; ") + more)
     }
-    if excused == ok.count { return result("-", true, "not compared: every matching point saturated") }
+    if excused == ok.count {
+        var excusedResult = result("-", true, "not compared: every matching point saturated")
+        excusedResult.compared = false
+        return excusedResult
+    }
     return result(measured, true, "ok (\(ok.count - excused) points" + (excused > 0 ? ", \(excused) saturated not compared)" : ")"))
 }
 
@@ -127,9 +143,13 @@ private func evaluateValue(_ check: BaselineCheck, rows: [[String: String]]) -> 
     }
     let lookup = PointLookup(selector, in: rows)
     guard case let .found(row) = lookup else { return result("-", false, lookup.problem!) }
-    if let excuse = saturationExcuse(check.figure, row) { return result("-", true, excuse) }
+    if let excuse = saturationExcuse(check.figure, row) {
+        var excused = result("-", true, excuse)
+        excused.compared = false
+        return excused
+    }
     guard let value = figureValue(row, check.figure) else {
-        return result("-", false, "REGRESSION: no value in the run")
+        return result("-", false, "REGRESSION: \(missingValueReason(row, check.figure)) in the run")
     }
     let deviation = value - expected
     // A hair of slack so a value written with 4 digits still matches itself.
@@ -156,12 +176,19 @@ private func evaluateRatio(_ check: BaselineCheck, rows: [[String: String]]) -> 
     let bottom = PointLookup(denominator, in: rows)
     guard case let .found(bottomRow) = bottom else { return result("-", false, bottom.problem! + " (denominator)") }
     if let excuse = saturationExcuse(check.figure, topRow) ?? saturationExcuse(check.figure, bottomRow) {
-        return result("-", true, excuse)
+        var excused = result("-", true, excuse)
+        excused.compared = false
+        return excused
     }
-    guard let a = figureValue(topRow, check.figure), let b = figureValue(bottomRow, check.figure), b != 0 else {
-        return result("-", false, "REGRESSION: no value in the run")
+    guard let a = figureValue(topRow, check.figure) else {
+        return result("-", false, "REGRESSION: \(missingValueReason(topRow, check.figure)) (numerator)")
+    }
+    guard let b = figureValue(bottomRow, check.figure), b != 0 else {
+        return result("-", false, "REGRESSION: \(missingValueReason(bottomRow, check.figure)) (denominator)"
+                      .replacingOccurrences(of: "no value (", with: "no value or zero ("))
     }
     let ratio = a / b
+    guard ratio.isFinite else { return result("-", false, "REGRESSION: the ratio is not a finite number") }
     guard ratio >= floor else { return result(formatFigure(ratio), false, "REGRESSION: below the floor") }
     return result(formatFigure(ratio), true, "ok")
 }
@@ -203,8 +230,37 @@ public func renderCheckTable(_ results: [CheckResult]) -> String {
         }
         text += cells.joined(separator: "  ") + "\n"
     }
+    return text + checkCountsLine(results) + "\n"
+}
+
+/// The table's last line: exactly how many checks were compared and passed, and which were not
+/// compared, so a run that judged little never reads as "all passed".
+func checkCountsLine(_ results: [CheckResult]) -> String {
     let failed = results.filter { !$0.passed }.count
-    text += failed == 0 ? "all \(results.count) checks passed\n"
-                        : "\(failed) of \(results.count) checks found a regression\n"
-    return text
+    let notCompared = results.filter { $0.passed && !$0.compared }
+    let passed = results.count - failed - notCompared.count
+    var line = failed == 0 ? "" : "\(failed) of \(results.count) checks found a regression; "
+    if notCompared.isEmpty, failed == 0 { return "all \(results.count) checks compared and passed" }
+    if passed == 0, failed == 0 { return "none of the \(results.count) checks could be compared (a failure): "
+        + notCompared.prefix(3).map { "\($0.figure) at \($0.point)" }.joined(separator: "; ")
+        + (notCompared.count > 3 ? " (+\(notCompared.count - 3) more)" : "") }
+    line += "\(passed) of \(results.count) checks compared and passed"
+    if !notCompared.isEmpty {
+        line += "; \(notCompared.count) not compared: " + notCompared.prefix(3).map { "\($0.figure) at \($0.point)" }.joined(separator: "; ")
+            + (notCompared.count > 3 ? " (+\(notCompared.count - 3) more)" : "")
+    }
+    return line
+}
+
+/// Columns of the summary a baseline's check reads that `header` lacks: (check index, column).
+func missingColumn(_ baseline: Baseline, header: [String]) -> (index: Int, column: String)? {
+    let present = Set(header)
+    for (index, check) in baseline.checks.enumerated() {
+        var needed = ["\(check.figure)_median"]
+        for selector in [check.point, check.numerator, check.denominator].compactMap({ $0 }) {
+            needed += selector.values.keys.sorted()
+        }
+        if let column = needed.first(where: { !present.contains($0) }) { return (index, column) }
+    }
+    return nil
 }

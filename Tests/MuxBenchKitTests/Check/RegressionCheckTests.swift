@@ -155,6 +155,86 @@ import Testing
         #expect(runCheck(arguments: ["--baseline", baselinePath, summaryPath]) == 2, "wrong field count")
     }
 
+    /// The real executable on `table` against a baseline generated from the fixture run.
+    private func checkProcess(_ table: CSVTable, baseline: Baseline? = nil, update: Bool = false) throws -> BenchRun {
+        let dir = SummaryFixture.directory()
+        defer { removeDirectory(dir) }
+        let baselinePath = dir + "/baseline.json", summaryPath = dir + "/ci-summary.csv"
+        try (baseline ?? self.baseline).write(to: baselinePath)
+        try table.write(to: summaryPath)
+        return try runBench(["check", "--baseline", baselinePath] + (update ? ["--update"] : []) + [summaryPath], timeout: 30)
+    }
+
+    /// `nan` and `inf` are what a broken run writes: never a crash, never ok, a line that says so.
+    @Test func nanAndInfFiguresFailWithALineAndNeverCrash() throws {
+        var errors = run
+        SummaryFixture.set("errors", to: .nan, backend: "poll", connections: 100, in: &errors)
+        let nan = try checkProcess(errors)
+        #expect(nan.status == 3, "\(nan.diagnosis)")
+        #expect(nan.stderr.contains("REGRESSION: errors_max is 'nan', not a finite number at backend=poll connections=100"), "\(nan.diagnosis)")
+
+        var speed = run
+        SummaryFixture.set("throughput_rps", to: .infinity, backend: "epoll-et", connections: 5000, in: &speed)
+        SummaryFixture.set("read_per_req", to: -.infinity, backend: "poll", connections: 10, in: &speed)
+        let inf = try checkProcess(speed)
+        #expect(inf.status == 3, "\(inf.diagnosis)")
+        #expect(inf.stderr.contains("throughput_rps_median is 'inf', not a finite number (numerator)"), "\(inf.diagnosis)")
+        #expect(inf.stderr.contains("read_per_req_median is '-inf', not a finite number"), "\(inf.diagnosis)")
+        // --update neither crashes nor writes a non-finite expected value.
+        let update = try checkProcess(speed, update: true)
+        #expect(update.status == 0 && update.stderr.contains("kept"), "\(update.diagnosis)")
+    }
+
+    /// A summary the baseline cannot be read against is bad input (exit 2, one line naming the
+    /// file and what is wrong), not a regression: a missing column, no rows, no checks.
+    @Test func missingColumnHeaderOnlySummaryAndEmptyChecksAreBadInput() throws {
+        var narrow = run
+        narrow.header.removeAll { $0 == "read_per_req_median" }
+        let column = try checkProcess(narrow)
+        #expect(column.status == 2, "\(column.diagnosis)")
+        #expect(column.stderrLines.count == 1 && column.stderr.contains("ci-summary.csv:1: no column 'read_per_req_median'"), "\(column.diagnosis)")
+
+        let empty = CSVTable(header: run.header)
+        for update in [false, true] {
+            let headerOnly = try checkProcess(empty, update: update)
+            #expect(headerOnly.status == 2, "\(headerOnly.diagnosis)")
+            #expect(headerOnly.stderrLines.count == 1 && headerOnly.stderr.contains("ci-summary.csv: no rows"), "\(headerOnly.diagnosis)")
+        }
+
+        let dir = SummaryFixture.directory()
+        defer { removeDirectory(dir) }
+        try "{\"sweep\": \"fixture\", \"checks\": []}\n".write(toFile: dir + "/b.json", atomically: true, encoding: .utf8)
+        try run.write(to: dir + "/s.csv")
+        let none = try runBench(["check", "--baseline", dir + "/b.json", dir + "/s.csv"], timeout: 30)
+        #expect(none.status == 2, "\(none.diagnosis)")
+        #expect(none.stderrLines.count == 1 && none.stderr.contains("b.json: checks is empty"), "\(none.diagnosis)")
+    }
+
+    /// Checks excused because their points saturated are counted apart in the final line; a run
+    /// where no check could be compared fails.
+    @Test func theFinalLineCountsExactlyWhatWasCompared() throws {
+        let all = try checkProcess(run)
+        #expect(all.status == 0 && all.stderr.contains("all \(baseline.checks.count) checks compared and passed"), "\(all.diagnosis)")
+
+        var saturated = run
+        for i in saturated.rows.indices where saturated.rows[i]["connections"] == "5000" {
+            saturated.rows[i]["saturated_reps"] = "3"
+        }
+        let some = try checkProcess(saturated)
+        #expect(some.status == 0, "\(some.diagnosis)")
+        let total = baseline.checks.count
+        // The two ratios at 5000 connections are speed figures of saturated points.
+        #expect(some.stderr.contains("\(total - 2) of \(total) checks compared and passed; 2 not compared: throughput_rps ratio at"),
+                "\(some.diagnosis)")
+        #expect(!some.stderr.contains("all \(total) checks"), "\(some.diagnosis)")
+        #expect(some.stdout.contains("\"not_compared\":2"), "\(some.diagnosis)")
+
+        let ratiosOnly = Baseline(sweep: "fixture", checks: baseline.checks.filter { $0.kind == .ratio && $0.numerator?.values["connections"] == "5000" })
+        let nothing = try checkProcess(saturated, baseline: ratiosOnly)
+        #expect(nothing.status == 3, "nothing judged is not a pass: \(nothing.diagnosis)")
+        #expect(nothing.stderr.contains("none of the 2 checks could be compared"), "\(nothing.diagnosis)")
+    }
+
     @Test func updateKeepsStructureAndTolerancesAndRoundTrips() throws {
         let dir = SummaryFixture.directory()
         let path = dir + "/baseline.json"
