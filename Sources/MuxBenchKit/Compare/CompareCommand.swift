@@ -10,7 +10,9 @@ let compareParser = ArgumentParser(
     the median of each side, the change, its 95% confidence interval (Hodges–Lehmann) and a
     Mann–Whitney p-value (exact without ties and below 50 a side, else the normal approximation).
     A change that is not significant (p ≥ 0.05) or inside the figure's noise threshold prints as ~.
-    Exit 3 when a gated figure is significantly worse beyond its threshold; 0 otherwise; 2 on bad input.
+    Exit 3 when a gated figure is significantly worse beyond its threshold, when a side of a point
+    is a failed run (a run that served no request or counted errors) or when a gated figure could
+    not be judged (too few values); 0 otherwise; 2 on bad input.
     Needs at least \(Comparison.minimumSamples) repetitions per point on each side.
     """,
     usage: "mux-bench compare [options] OLD.csv NEW.csv",
@@ -63,16 +65,19 @@ public func runCompare(arguments: [String]) -> Int32 {
     } catch {
         return usage(error.description)
     }
-    printError(renderComparisonTable(comparisons, oldName: oldPath, newName: newPath))
+    let failedRuns = Comparison.failedRuns(old: tables[0].rows, new: tables[1].rows, oldName: oldPath, newName: newPath)
+    let unjudged = Comparison.unjudgedGates(old: tables[0].rows, new: tables[1].rows, figures: figures, comparisons: comparisons)
+    printError(renderComparisonTable(comparisons, oldName: oldPath, newName: newPath, problems: failedRuns + unjudged))
     let regressions = comparisons.filter(\.isRegression)
     let changes = comparisons.filter(\.isChange).count
     printLine("{\"compare\":\"\(jsonEscaped(newPath))\",\"baseline\":\"\(jsonEscaped(oldPath))\",\"figures\":\(comparisons.count),"
-        + "\"changes\":\(changes),\"regressions\":\(regressions.count)}")
-    return regressions.isEmpty ? ExitCode.success.rawValue : ExitCode.regression.rawValue
+        + "\"changes\":\(changes),\"regressions\":\(regressions.count),\"failed_runs\":\(failedRuns.count),\"not_judged\":\(unjudged.count)}")
+    // A broken side or an unjudged gate fails like a regression: CI must not pass what it could not judge.
+    return regressions.isEmpty && failedRuns.isEmpty && unjudged.isEmpty ? ExitCode.success.rawValue : ExitCode.regression.rawValue
 }
 
 /// The benchstat-like table: one line per point and figure, `~` for no real change.
-func renderComparisonTable(_ comparisons: [FigureComparison], oldName: String, newName: String) -> String {
+func renderComparisonTable(_ comparisons: [FigureComparison], oldName: String, newName: String, problems: [String] = []) -> String {
     let header = ["point", "figure", "old", "new", "change", "95% CI", "p", "n", "test", "verdict"]
     var lines = [header]
     var previousPoint = ""
@@ -94,8 +99,11 @@ func renderComparisonTable(_ comparisons: [FigureComparison], oldName: String, n
     let gatedNames = Array(Set(gated.map(\.label))).sorted().joined(separator: ", ")
     let regressions = comparisons.filter(\.isRegression).count
     text += "\(comparisons.filter(\.isChange).count) of \(comparisons.count) figures changed significantly (p < 0.05) beyond their noise threshold; "
-    text += regressions == 0 ? "no gated regression" : "\(regressions) gated regression(s)"
+    text += regressions > 0 ? "\(regressions) gated regression(s)"
+        : problems.isEmpty ? "no gated regression" : "no gated regression among what could be judged"
     text += gatedNames.isEmpty ? " (nothing gated)\n" : " (gated: \(gatedNames))\n"
+    for problem in problems { text += "FAILED: \(problem)\n" }
+    if !problems.isEmpty { text += "the comparison fails: \(problems.count) thing(s) above could not be judged\n" }
     return text
 }
 

@@ -74,6 +74,52 @@ public enum Comparison {
         return results
     }
 
+    /// Points present on both sides, in the old file's order.
+    static func commonPoints(old: [[String: String]], new: [[String: String]]) -> [String] {
+        let newPoints = Set(new.map { $0["point"] ?? "" })
+        var order: [String] = []
+        var seen = Set<String>()
+        for row in old { let id = row["point"] ?? ""; if newPoints.contains(id), seen.insert(id).inserted { order.append(id) } }
+        return order
+    }
+
+    /// One line per side of a common point whose runs did not work: a row that served no request
+    /// (or has no request count) or counted errors. Its figures say nothing about speed (a broken
+    /// NEW reads as throughput −100%), so the comparison fails instead of judging them.
+    public static func failedRuns(old: [[String: String]], new: [[String: String]],
+                                  oldName: String = "OLD", newName: String = "NEW") -> [String] {
+        var lines: [String] = []
+        for point in commonPoints(old: old, new: new) {
+            for (rows, name, side) in [(old, oldName, "OLD"), (new, newName, "NEW")] {
+                let mine = rows.filter { $0["point"] == point }
+                let noRequests = mine.filter { row in Double(row["requests"] ?? "").map { !($0.isFinite && $0 > 0) } ?? true }.count
+                let withErrors = mine.filter { row in Double(row["errors"] ?? "").map { !$0.isFinite || $0 > 0 } ?? false }.count
+                var why: [String] = []
+                if noRequests > 0 { why.append("\(noRequests) of \(mine.count) runs served no request") }
+                if withErrors > 0 { why.append("\(withErrors) of \(mine.count) runs counted errors") }
+                if !why.isEmpty { lines.append("point \(point): \(side) (\(name)) is a failed run: " + why.joined(separator: ", ")) }
+            }
+        }
+        return lines
+    }
+
+    /// One line per gated figure of a common point that `comparisons` lacks (too few finite values
+    /// on a side): a gate that could not be judged must not read as passed.
+    public static func unjudgedGates(old: [[String: String]], new: [[String: String]], figures: [JudgedFigure],
+                                     comparisons: [FigureComparison]) -> [String] {
+        let judged = Set(comparisons.map { "\($0.point)\u{0}\($0.figure.name)" })
+        var lines: [String] = []
+        for point in commonPoints(old: old, new: new) {
+            for figure in figures where figure.gated && !judged.contains("\(point)\u{0}\(figure.name)") {
+                let a = old.filter { $0["point"] == point }.compactMap { SweepSummary.figureValue(figure.name, in: $0) }.count
+                let b = new.filter { $0["point"] == point }.compactMap { SweepSummary.figureValue(figure.name, in: $0) }.count
+                lines.append("point \(point): gated \(figure.label) not judged: \(a) OLD and \(b) NEW values"
+                    + " (needs \(minimumSamples) a side)")
+            }
+        }
+        return lines
+    }
+
     static func compareFigure(point: String, figure: JudgedFigure, old: [Double], new: [Double]) -> FigureComparison? {
         guard let oldMedian = Ranking.median(old), let newMedian = Ranking.median(new),
               let test = MannWhitneyU.test(new, old) else { return nil }

@@ -23,7 +23,8 @@ private let baseThroughput: [Double] = [140_000, 141_000, 139_500, 140_500, 142_
 
 private func baseRows(_ point: SweepPoint, cpu: [Double] = baseCPU, syscalls: [Double] = baseSyscalls,
                       throughput: [Double] = baseThroughput) -> [[String: String]] {
-    rows(point: point, ["server_cpu_us_per_req": cpu, "sc_per_req": syscalls, "throughput_rps": throughput])
+    rows(point: point, ["server_cpu_us_per_req": cpu, "sc_per_req": syscalls, "throughput_rps": throughput,
+                        "requests": throughput.map { $0 * 2 }, "errors": throughput.map { _ in 0 }])
 }
 
 private func write(_ rows: [[String: String]], to path: String, columns: [String] = ResultsSchema.columns) throws {
@@ -128,6 +129,46 @@ private func write(_ rows: [[String: String]], to path: String, columns: [String
             #expect(try runBench(["compare", "--gate", "throughput_rps", old, new]).status == 3)
             // A threshold above the drop makes it noise.
             #expect(try runBench(["compare", "--gate", "throughput_rps", "--threshold", "throughput=25%", old, new]).status == 0)
+        }
+    }
+
+    /// A side that served nothing (the probe's NEW with 0 requests read as throughput −100% and
+    /// "no gated regression (nothing gated)", exit 0) or whose runs counted errors is a failed
+    /// run: a FAILED line naming the point and the side, exit 3, whatever is gated.
+    @Test func a_side_that_served_nothing_or_errored_fails_the_comparison() throws {
+        let dead = baseRows(pointA).map { row -> [String: String] in
+            var row = row
+            row["requests"] = "0"; row["throughput_rps"] = "0"; row["server_cpu_us_per_req"] = ""; row["sc_per_req"] = ""
+            return row
+        }
+        try files(baseRows(pointA), dead) { old, new in
+            for gate in [[], ["--gate", "none"]] {
+                let run = try runBench(["compare"] + gate + [old, new])
+                #expect(run.status == 3, "\(run.diagnosis)")
+                #expect(run.stderr.contains("FAILED: point \(pointA.id): NEW (\(new)) is a failed run: 6 of 6 runs served no request"),
+                        "\(run.diagnosis)")
+                #expect(!run.stderr.contains("no gated regression (") && run.stderr.contains("the comparison fails"), "\(run.diagnosis)")
+                #expect(run.stdout.contains("\"failed_runs\":1"), "\(run.diagnosis)")
+            }
+        }
+        let errored = baseRows(pointA).map { row -> [String: String] in var row = row; row["errors"] = "12"; return row }
+        try files(errored, baseRows(pointA)) { old, new in
+            let run = try runBench(["compare", old, new])
+            #expect(run.status == 3, "\(run.diagnosis)")
+            #expect(run.stderr.contains("FAILED: point \(pointA.id): OLD (\(old)) is a failed run: 6 of 6 runs counted errors"), "\(run.diagnosis)")
+        }
+    }
+
+    /// A gated figure a side has no values for was not judged: that fails, it does not pass.
+    @Test func a_gated_figure_that_could_not_be_judged_fails() throws {
+        let noCPU = baseRows(pointA).map { row -> [String: String] in var row = row; row["server_cpu_us_per_req"] = "nan"; return row }
+        try files(baseRows(pointA), noCPU) { old, new in
+            let run = try runBench(["compare", old, new])
+            #expect(run.status == 3, "\(run.diagnosis)")
+            #expect(run.stderr.contains("FAILED: point \(pointA.id): gated cpu/req not judged: 6 OLD and 0 NEW values"), "\(run.diagnosis)")
+            #expect(run.stdout.contains("\"not_judged\":1"), "\(run.diagnosis)")
+            // Not gated, it is not a gate that failed.
+            #expect(try runBench(["compare", "--gate", "sc_per_req", old, new]).status == 0)
         }
     }
 
