@@ -26,6 +26,7 @@ public enum SweepCommand {
             OptionSpec("seed", value: "N", default: "random", help: "the rounds' shuffle seed (recorded in the CSV's order_seed column)"),
             OptionSpec("results", value: "DIR", default: "results", help: "where CSVs and charts go"),
             OptionSpec("no-plot", help: "do not render charts"),
+            OptionSpec("yes", help: "run a sweep beyond the size bound (\(groupedThousands(SweepSize.maximumRuns)) runs or \(Int(SweepSize.maximumSeconds / 3600)) h estimated)"),
             OptionSpec("verify-syscalls", help: "confirm the server's syscall counts with perf (each run)"),
         ],
         acceptsPositionals: true)
@@ -72,21 +73,16 @@ public func runSweep(arguments: [String]) -> Int32 {
         return ExitCode.usage.rawValue
     }
 
-    // Before anything runs: the results directory must be writable and the CSV compatible.
-    if !resume, FileManager.default.fileExists(atPath: csvPath) {
-        let aside = "\(results)/\(spec.name).\(timestampNow().replacingOccurrences(of: ":", with: "")).csv"
-        guard rename(csvPath, aside) == 0 else {
-            printError("mux-bench sweep: cannot move the earlier \(csvPath) aside: \(String(cString: strerror(errno)))")
-            return ExitCode.failure.rawValue
-        }
-        printError("earlier results moved to \(aside) (use --resume to continue a sweep instead)")
-        LoadHostRecords.moveAside(besides: csvPath, to: aside)
-    }
-    if let problem = prepareOutput(csvPath) {
-        printError("mux-bench sweep: \(problem)")
-        return ExitCode.failure.rawValue
-    }
+    // Everything before the first run costs time and memory proportional to the points, never to
+    // points × repetitions; until prepareToMeasure installs the handler, Ctrl-C simply ends it.
     let points = spec.points()
+    var outcomes: [PointOutcome] = []
+    for point in points {
+        if let reason = skipReason(for: point) {
+            outcomes.append(PointOutcome(point: point, status: .skipped, reason: reason))
+        }
+    }
+    let skippedIDs = Set(outcomes.map(\.pointID))
     var state = ResumeState(existing: CSVTable(header: ResultsSchema.columns), points: points, repetitions: spec.repetitions)
     var recordedSeed: UInt64?
     if resume {
@@ -106,32 +102,49 @@ public func runSweep(arguments: [String]) -> Int32 {
         }
         recordedSeed = existing.rows.lazy.compactMap { $0["order_seed"].flatMap { UInt64($0) } }.first
     }
+    let size = SweepSize(points: points, repetitions: spec.repetitions, skipped: skippedIDs, state: state,
+                         searches: spec.search == nil ? 0 : spec.searchPoints().count)
+    if size.exceedsBound, !parsed.flags.contains("yes") {
+        printError("mux-bench sweep: \(path): \(groupedThousands(size.runs)) runs to do (\(groupedThousands(points.count)) points × "
+            + "\(spec.repetitions) repetitions), \(size.estimate): beyond \(groupedThousands(SweepSize.maximumRuns)) runs or "
+            + "\(Int(SweepSize.maximumSeconds / 3600)) h; pass --yes to run it anyway")
+        return ExitCode.usage.rawValue
+    }
+
+    // Before anything runs: the results directory must be writable and the CSV compatible.
+    if !resume, FileManager.default.fileExists(atPath: csvPath) {
+        let aside = "\(results)/\(spec.name).\(timestampNow().replacingOccurrences(of: ":", with: "")).csv"
+        guard rename(csvPath, aside) == 0 else {
+            printError("mux-bench sweep: cannot move the earlier \(csvPath) aside: \(String(cString: strerror(errno)))")
+            return ExitCode.failure.rawValue
+        }
+        printError("earlier results moved to \(aside) (use --resume to continue a sweep instead)")
+        LoadHostRecords.moveAside(besides: csvPath, to: aside)
+    }
+    if let problem = prepareOutput(csvPath) {
+        printError("mux-bench sweep: \(problem)")
+        return ExitCode.failure.rawValue
+    }
     // A resumed sweep keeps the seed its rows recorded, so the missing runs keep their rounds' order.
     let order: SweepOrder = requestedOrder == "sequential"
         ? .sequential : .rounds(seed: requestedSeed.map(UInt64.init) ?? recordedSeed ?? SweepOrder.randomSeed())
 
     guard let (system, binaries) = prepareToMeasure(serverHost: spec.serverHost) else { return ExitCode.failure.rawValue }
-    var outcomes: [PointOutcome] = []
-    for point in points {
-        if let reason = skipReason(for: point) {
-            outcomes.append(PointOutcome(point: point, status: .skipped, reason: reason))
-        }
-    }
-    let skippedIDs = Set(outcomes.map(\.pointID))
-    let runnable = order.runs(of: points, repetitions: spec.repetitions).filter { run in
+    let runnable = order.runs(of: points, repetitions: spec.repetitions).lazy.filter { run in
         !skippedIDs.contains(run.point.id) && !state.isMeasured(pointID: run.point.id, rep: run.rep)
     }
     let skipped = outcomes.count
-    let done = points.count * spec.repetitions - runnable.count - skipped * spec.repetitions
-    printError("sweep \(spec.name): \(points.count) points × \(spec.repetitions) repetitions; \(runnable.count) runs to do"
-        + (done > 0 ? ", \(done) already measured" : "") + (skipped > 0 ? ", \(skipped) points skipped" : ""))
+    let done = points.count * spec.repetitions - size.runs - skipped * spec.repetitions
+    printError("sweep \(spec.name): \(points.count) points × \(spec.repetitions) repetitions; \(size.runs) runs to do"
+        + (done > 0 ? ", \(done) already measured" : "") + (skipped > 0 ? ", \(skipped) points skipped" : "")
+        + "; \(size.estimate)")
     switch order {
     case let .rounds(seed): printError("order: \(spec.repetitions) round(s), each point once per round, shuffled with --seed \(seed)")
     case .sequential: printError("order: sequential (each point's repetitions back to back)")
     }
     for outcome in outcomes { printError("  skipped \(outcome.pointID): \(outcome.reason)") }
 
-    let progress = Progress(total: runnable.count, secondsPerRun: runnable.first.map { $0.point.warmup + $0.point.duration + 1.5 } ?? 0)
+    let progress = Progress(total: size.runs, secondsPerRun: size.runs > 0 ? size.runSeconds / Double(size.runs) : 0)
     var failedPoints = Set<String>()
     var interrupted = false
     for (index, run) in runnable.enumerated() {

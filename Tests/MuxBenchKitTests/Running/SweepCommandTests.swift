@@ -123,7 +123,7 @@ extension BenchProcessSuites {
             let run = try runBench(["sweep", file, "--results", results, "--no-plot", "--seed", "1234"])
             #expect(run.status == 0, "\(run.diagnosis)")
             #expect(run.stderr.contains("--seed 1234"), "the seed is said: \(run.diagnosis)")
-            let expected = SweepOrder.rounds(seed: 1234).runs(of: try SweepSpec.parse(text, path: file).points(), repetitions: 2)
+            let expected = Array(SweepOrder.rounds(seed: 1234).runs(of: try SweepSpec.parse(text, path: file).points(), repetitions: 2))
             let rows = try readCSV(csv).rows
             #expect(rows.map { "\($0["point"]!)#\($0["rep"]!)" } == expected.map { "\($0.point.id)#\($0.rep)" }, "\(run.diagnosis)")
             #expect(rows.allSatisfy { $0["order_seed"] == "1234" })
@@ -268,6 +268,52 @@ extension BenchProcessSuites {
             try String(summaryText.dropLast(40)).write(toFile: summary, atomically: true, encoding: .utf8)
             let check = try runBench(["check", "--baseline", "\(dir)/none.json", "--update", summary])
             #expect(check.status == 2 && check.stderr.contains("\(summary):3: the last row is cut short"), "\(check.diagnosis)")
+        }
+
+        /// A 13-line file of 76,800 points × 1,000 repetitions, as the probe wrote: before, the
+        /// sweep built its whole run list (killed at ~24 GB, nothing printed). Now, under a 2 GB
+        /// address-space limit, it says its size in one line and refuses (exit 2) before touching
+        /// anything; with --yes it starts measuring and still stops on SIGTERM, keeping its rows.
+        static let huge = """
+        backends    = poll epoll-lt epoll-et select
+        connections = 10 20 30 40 50 60 70 80 90 100 110 120 130 140 150 160 170 180 190 200
+        active      = 1
+        payload     = 16 64 256 1024
+        protocol    = echo http
+        mode        = immediate on-writable
+        pipeline    = 1 2 4
+        threads     = 1 2
+        max-events  = 64 128 256 512 1024
+        rate        = 1k 2k
+        warmup      = 100ms
+        duration    = 200ms
+        repetitions = 1000
+        """
+
+        @Test func aHugeSweepSaysItsSizeAndNeedsYesWithoutEatingTheMachine() throws {
+            let dir = try makeTemporaryDirectory("huge")
+            defer { removeDirectory(dir) }
+            let file = try writeSweep(dir, "huge", Self.huge)
+            let results = "\(dir)/results"
+            let bench = executablePath("mux-bench")
+            let limited = "ulimit -v 2000000; exec \(bench) sweep \(file) --results \(results) --no-plot"
+            let refused = try runToCompletion("/bin/sh", ["-c", limited], timeout: 60)
+            #expect(refused.status == 2, "exit \(refused.status): \(refused.stderr)")
+            let lines = refused.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(refused.stderr)")
+            #expect(refused.stderr.contains("\(file): 76,800,000 runs to do (76,800 points × 1000 repetitions), about 1,600 days")
+                    && refused.stderr.contains("--yes"), "\(refused.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: results), "nothing created before the refusal")
+
+            let started = try ChildProcess("/bin/sh", ["-c", limited + " --yes --seed 5"])
+            #expect(started.waitForStandardError(containing: "[1/76800000]", timeout: 60), "measuring: \(started.standardError())")
+            started.signal(SIGTERM)
+            let status = started.wait(timeout: 15)
+            let stderr = started.standardError()
+            #expect(status == 130, "\(stderr)")
+            #expect(stderr.contains("76800000 runs to do; about 1,600 days"), "the size said before it starts: \(stderr)")
+            #expect(stderr.contains("--resume") && stderr.contains("--seed 5"), "\(stderr)")
+            #expect(try readCSV("\(results)/huge.csv").rows.count >= 1, "the finished rows kept")
         }
 
         static let malformed: [(text: String, line: Int)] = [
