@@ -101,19 +101,43 @@ public struct CSVTable: Equatable, Sendable {
 
     /// Appends one row to the CSV at `path` at once (written and flushed before returning), writing
     /// the header first when the file is new or empty. A file whose header differs is never touched.
+    /// Reads only the file's first line and last byte, so a long sweep's appends stay cheap.
     public static func append(_ row: [String: String], to path: String, columns: [String]) throws(CSVError) {
         let text = try line(row, columns: columns) + "\n"
-        let existing = try? readTextFile(path)
         var payload = text
-        if let existing, !existing.isEmpty {
-            let firstLine = existing.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        if let (firstLine, endsWithLineEnd) = fileEdges(path) {
             guard firstLine == columns.joined(separator: ",") else { throw .headerMismatch(path: path) }
             // A row glued to a cut-short one would damage a second row; the reader reports the first.
-            if !existing.hasSuffix("\n") { _ = try parse(existing, path: path, requireLineEnd: true) }
+            if !endsWithLineEnd {
+                let existing = (try? readTextFile(path)) ?? ""
+                _ = try parse(existing, path: path, requireLineEnd: true)
+            }
         } else {
             payload = columns.joined(separator: ",") + "\n" + text
         }
         try appendText(payload, to: path)
+    }
+
+    /// The first line of a non-empty file at `path` and whether its last byte ends a line; nil
+    /// when the file is missing, unreadable or empty.
+    static func fileEdges(_ path: String) -> (firstLine: String, endsWithLineEnd: Bool)? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0, status.st_size > 0 else { return nil }
+        var last: UInt8 = 0
+        guard pread(fd, &last, 1, status.st_size - 1) == 1 else { return nil }
+        var head: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while !head.contains(UInt8(ascii: "\n")) {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { break }
+            head += chunk[0..<n]
+        }
+        let firstLine = head.split(separator: UInt8(ascii: "\n"), maxSplits: 1, omittingEmptySubsequences: false).first ?? []
+        return (String(decoding: firstLine, as: UTF8.self), last == UInt8(ascii: "\n"))
     }
 
     /// Checks that `path` can take rows of `columns` (new, empty, or same header) without writing a row.

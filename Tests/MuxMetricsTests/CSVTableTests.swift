@@ -103,6 +103,21 @@ import Glibc
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "a,b\n1,2\n3")
     }
 
+    /// Appending reads only the header and the last byte, and still refuses another schema,
+    /// writes the header into a new or empty file, and adds whole rows after whole rows.
+    @Test func appendChecksTheHeaderAndWritesItIntoANewFile() throws {
+        let path = NSTemporaryDirectory() + "csv-header-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).csv"
+        defer { unlink(path) }
+        try "".write(toFile: path, atomically: true, encoding: .utf8)
+        try CSVTable.append(["a": "1", "b": "2"], to: path, columns: ["a", "b"])
+        try CSVTable.append(["a": "3", "b": "4"], to: path, columns: ["a", "b"])
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "a,b\n1,2\n3,4\n")
+        #expect(throws: CSVError.headerMismatch(path: path)) {
+            try CSVTable.append(["a": "5", "c": "6"], to: path, columns: ["a", "c"])
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "a,b\n1,2\n3,4\n")
+    }
+
     /// On a real full disk (a 64 KiB tmpfs), an append that runs out of room leaves no part of
     /// its row behind: the file still ends with its last whole row and reads back strictly.
     @Test func anAppendOnAFullDiskLeavesNoPartOfItsRow() throws {
