@@ -239,16 +239,13 @@ func checkCountsLine(_ results: [CheckResult]) -> String {
     let failed = results.filter { !$0.passed }.count
     let notCompared = results.filter { $0.passed && !$0.compared }
     let passed = results.count - failed - notCompared.count
+    let notComparedList = notCompared.prefix(3).map { "\($0.figure) at \($0.point)" }.joined(separator: "; ")
+        + (notCompared.count > 3 ? " (+\(notCompared.count - 3) more)" : "")
+    if failed == 0, notCompared.isEmpty { return "all \(results.count) checks compared and passed" }
+    if failed == 0, passed == 0 { return "none of the \(results.count) checks could be compared (a failure): \(notComparedList)" }
     var line = failed == 0 ? "" : "\(failed) of \(results.count) checks found a regression; "
-    if notCompared.isEmpty, failed == 0 { return "all \(results.count) checks compared and passed" }
-    if passed == 0, failed == 0 { return "none of the \(results.count) checks could be compared (a failure): "
-        + notCompared.prefix(3).map { "\($0.figure) at \($0.point)" }.joined(separator: "; ")
-        + (notCompared.count > 3 ? " (+\(notCompared.count - 3) more)" : "") }
     line += "\(passed) of \(results.count) checks compared and passed"
-    if !notCompared.isEmpty {
-        line += "; \(notCompared.count) not compared: " + notCompared.prefix(3).map { "\($0.figure) at \($0.point)" }.joined(separator: "; ")
-            + (notCompared.count > 3 ? " (+\(notCompared.count - 3) more)" : "")
-    }
+    if !notCompared.isEmpty { line += "; \(notCompared.count) not compared: \(notComparedList)" }
     return line
 }
 

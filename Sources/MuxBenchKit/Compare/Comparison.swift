@@ -88,10 +88,11 @@ public enum Comparison {
     /// NEW reads as throughput −100%), so the comparison fails instead of judging them.
     public static func failedRuns(old: [[String: String]], new: [[String: String]],
                                   oldName: String = "OLD", newName: String = "NEW") -> [String] {
+        let oldByPoint = Dictionary(grouping: old) { $0["point"] ?? "" }, newByPoint = Dictionary(grouping: new) { $0["point"] ?? "" }
         var lines: [String] = []
         for point in commonPoints(old: old, new: new) {
-            for (rows, name, side) in [(old, oldName, "OLD"), (new, newName, "NEW")] {
-                let mine = rows.filter { $0["point"] == point }
+            for (byPoint, name, side) in [(oldByPoint, oldName, "OLD"), (newByPoint, newName, "NEW")] {
+                let mine = byPoint[point] ?? []
                 let noRequests = mine.filter { row in Double(row["requests"] ?? "").map { !($0.isFinite && $0 > 0) } ?? true }.count
                 let withErrors = mine.filter { row in Double(row["errors"] ?? "").map { !$0.isFinite || $0 > 0 } ?? false }.count
                 var why: [String] = []
@@ -108,11 +109,12 @@ public enum Comparison {
     public static func unjudgedGates(old: [[String: String]], new: [[String: String]], figures: [JudgedFigure],
                                      comparisons: [FigureComparison]) -> [String] {
         let judged = Set(comparisons.map { "\($0.point)\u{0}\($0.figure.name)" })
+        let oldByPoint = Dictionary(grouping: old) { $0["point"] ?? "" }, newByPoint = Dictionary(grouping: new) { $0["point"] ?? "" }
         var lines: [String] = []
         for point in commonPoints(old: old, new: new) {
             for figure in figures where figure.gated && !judged.contains("\(point)\u{0}\(figure.name)") {
-                let a = old.filter { $0["point"] == point }.compactMap { SweepSummary.figureValue(figure.name, in: $0) }.count
-                let b = new.filter { $0["point"] == point }.compactMap { SweepSummary.figureValue(figure.name, in: $0) }.count
+                let a = (oldByPoint[point] ?? []).compactMap { SweepSummary.figureValue(figure.name, in: $0) }.count
+                let b = (newByPoint[point] ?? []).compactMap { SweepSummary.figureValue(figure.name, in: $0) }.count
                 lines.append("point \(point): gated \(figure.label) not judged: \(a) OLD and \(b) NEW values"
                     + " (needs \(minimumSamples) a side)")
             }
