@@ -52,28 +52,24 @@ public enum LoadCommand {
             }
             c.host = host
         }
-        guard let port = try parsed.int("port", in: 1...65535) else { throw bad("--port: required (the server's port)") }
+        guard let port = try parsed.integer(NumberRules.loadPort) else { throw bad("--port: required (the server's port)") }
         c.port = UInt16(port)
-        c.connections = try parsed.int("connections", in: 1...1_000_000) ?? c.connections
+        c.connections = try parsed.integer(NumberRules.connections) ?? c.connections
         if parsed.string("active") == "all" || parsed.string("active") == nil {
             c.active = c.connections
         } else {
-            c.active = try parsed.int("active", in: 0...1_000_000)!
+            c.active = try parsed.integer(NumberRules.active)!
             guard c.active <= c.connections else {
                 throw bad("--active: expected at most --connections (\(c.connections)), got '\(c.active)'")
             }
         }
-        c.payloadBytes = try parsed.int("payload", in: 1...(16 << 20)) ?? c.payloadBytes
+        c.payloadBytes = try parsed.integer(NumberRules.payload) ?? c.payloadBytes
         if let name = try parsed.choice("protocol", LoadProtocol.allCases.map(\.rawValue)) { c.wireProtocol = LoadProtocol(rawValue: name)! }
-        c.warmupSeconds = try parsed.duration("warmup") ?? c.warmupSeconds
-        c.durationSeconds = try parsed.duration("duration") ?? c.durationSeconds
-        guard c.durationSeconds > 0 else { throw bad("--duration: expected a duration above 0, got '\(parsed.string("duration")!)'") }
-        c.pipeline = try parsed.int("pipeline", in: 1...1024) ?? c.pipeline
-        if let rate = try parsed.double("rate", minimum: 0) {
-            guard rate > 0 else { throw bad("--rate: expected a rate above 0 requests/s, got '\(parsed.string("rate")!)'") }
-            c.rate = rate
-        }
-        c.threads = try parsed.int("threads", in: 1...256) ?? c.threads
+        c.warmupSeconds = try parsed.number(NumberRules.warmup) ?? c.warmupSeconds
+        c.durationSeconds = try parsed.number(NumberRules.duration) ?? c.durationSeconds
+        c.pipeline = try parsed.integer(NumberRules.pipeline) ?? c.pipeline
+        c.rate = try parsed.number(NumberRules.rate) ?? c.rate
+        c.threads = try parsed.integer(NumberRules.threads) ?? c.threads
         if let text = parsed.string("source-addresses") {
             guard let addresses = parseSourceAddresses(text) else {
                 throw bad("--source-addresses: expected a range such as 127.0.0.1-127.0.0.8 or a comma list, got '\(text)'")
@@ -81,8 +77,8 @@ public enum LoadCommand {
             c.sourceAddresses = addresses
         }
         c.hgrmPath = parsed.string("hgrm")
-        c.requestTimeoutSeconds = try parsed.duration("timeout") ?? c.requestTimeoutSeconds
-        c.lingerSeconds = try parsed.duration("linger") ?? c.lingerSeconds
+        c.requestTimeoutSeconds = try parsed.number(NumberRules.requestTimeout) ?? c.requestTimeoutSeconds
+        c.lingerSeconds = try parsed.number(NumberRules.linger) ?? c.lingerSeconds
         if parsed.flags.contains("short-connections") {
             guard c.wireProtocol == .http, c.pipeline == 1, c.rate == nil else {
                 throw bad("--short-connections: needs --protocol http, --pipeline 1 and closed loop (no --rate)")

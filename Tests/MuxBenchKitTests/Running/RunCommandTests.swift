@@ -1,5 +1,6 @@
 import Foundation
 import MuxCore
+import MuxCLI
 import MuxMetrics
 import MuxTestSupport
 import Testing
@@ -236,6 +237,45 @@ extension BenchProcessSuites {
                 #expect(line.contains("kernel (perf)") && line.contains(": agree within"), "server and perf agree on \(kind): \(line)")
             }
             #expect(try readCSV(out).rows.count == 1)
+        }
+    }
+}
+
+/// One rule for every typed number: mux-bench run, a sweep file, mux-load and mux-server refuse
+/// the same out-of-range value, however it is written, with the same words and exit status 2,
+/// before anything starts.
+extension BenchProcessSuites {
+    @Suite struct TypedNumberRulesTests {
+        @Test(arguments: [("rate", "-r", "1e12"), ("rate", "-r", "1000000000000"), ("payload", "--payload", "100MiB"),
+                          ("threads", "-t", "300"), ("connections", "-c", "99999999999999999999")])
+        func everyEntryPointRefusesWithTheSameWords(key: String, flag: String, text: String) throws {
+            let rule = try #require(NumberRules.all.first { $0.name == key })
+            let dir = try makeTemporaryDirectory("numbers")
+            defer { removeDirectory(dir) }
+            let sweep = try writeSweep(dir, "bad", "backends = poll\n\(key == "connections" ? "" : "connections = 100")\n\(key) = \(text)\n")
+            let runs: [(program: String, arguments: [String], prefix: String)] = [
+                ("mux-bench", ["run", "-b", "poll", flag, text, "--out", "\(dir)/x.csv"], "mux-bench run: \(flag.count == 2 ? "--\(key)" : flag): "),
+                ("mux-bench", ["sweep", sweep, "--results", dir], "\(sweep):3: bad value '\(text)' for '\(key)': "),
+                ("mux-load", ["-p", "9", flag, text], "mux-load: \(flag.count == 2 ? "--\(key)" : flag): "),
+            ]
+            for (program, arguments, prefix) in runs {
+                let (status, stdout, stderr) = try runToCompletion(program, arguments, timeout: 30)
+                let lines = stderr.split(separator: "\n")
+                #expect(status == 2, "\(program) \(arguments): \(stderr)")
+                #expect(lines.count == 1 && stdout.isEmpty, "\(program) \(arguments): \(stderr)")
+                #expect(lines.first?.contains(prefix) == true, "\(program) \(arguments): \(stderr)")
+                #expect(lines.first?.contains("expected \(rule.expectation)") == true
+                        || lines.first?.contains("expected 'closed' or \(rule.expectation)") == true, "\(program) \(arguments): \(stderr)")
+            }
+            #expect(!FileManager.default.fileExists(atPath: "\(dir)/x.csv"), "nothing ran")
+        }
+
+        @Test func theServerRefusesWithTheSameWords() throws {
+            for text in ["1e9", "1000000000"] {
+                let (status, _, stderr) = try runToCompletion("mux-server", ["--max-events", text], timeout: 30)
+                #expect(status == 2, "\(stderr)")
+                #expect(stderr == "mux-server: --max-events: expected \(NumberRules.maxEvents.expectation), got '\(text)'\n", "\(stderr)")
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 import Testing
 import MuxMetrics
+import MuxCLI
 @testable import MuxBenchKit
 
 /// Parses `text` as if it were the file `t.sweep`.
@@ -155,7 +156,11 @@ private let minimal = "backends = epoll-et\nconnections = 100\n"
         ("duration = 25h", "duration", "25h"),
         ("warmup = 9999999999999999999999999", "warmup", "9999999999999999999999999"),
         ("repetitions = 0", "repetitions", "0"),
-        ("connections.select = 1e3", "connections.select", "1e3"),
+        ("connections.select = 1e3x", "connections.select", "1e3x"),
+        ("rate = 1e12", "rate", "1e12"),
+        ("rate = 1000000000000", "rate", "1000000000000"),
+        ("payload = 100MiB", "payload", "100MiB"),
+        ("threads = 300", "threads", "300"),
     ])
     func bad_value(line: String, key: String, word: String) {
         // The bad line is always line 3, after whichever required keys it does not set itself.
@@ -329,8 +334,12 @@ private let minimal = "backends = epoll-et\nconnections = 100\n"
         #expect(message?.unicodeScalars.contains { $0.properties.generalCategory == .control } == false)
     }
 
-    @Test func tiny_and_huge_rates_expand_without_crashing() throws {
-        let spec = try parse("backends = poll\nconnections = 1\nrate = 0.\(String(repeating: "0", count: 300))1 1\(String(repeating: "0", count: 300))\n")
+    @Test func tiny_and_huge_rates_are_refused_with_the_rate_rule() throws {
+        for rate in ["0.\(String(repeating: "0", count: 300))1", "1\(String(repeating: "0", count: 300))"] {
+            let message = errorLine("backends = poll\nconnections = 1\nrate = \(rate)\n")
+            #expect(message == "t.sweep:3: bad value '\(rate)' for 'rate': expected 'closed' or \(NumberRules.rate.expectation)")
+        }
+        let spec = try parse("backends = poll\nconnections = 1\nrate = 1 10M\n")
         #expect(spec.points().count == 2)
         #expect(spec.points().allSatisfy { !$0.id.isEmpty && $0.rowParameters["rate_target_rps"] != "" })
     }
