@@ -60,6 +60,9 @@ public enum ServerCommand {
         if let n = try parsed.integer(NumberRules.maxEvents) { configuration.maxEvents = n }
         if let mode = try parsed.choice("write-mode", WriteMode.allCases.map(\.rawValue)) {
             configuration.writeMode = WriteMode(rawValue: mode)!
+            if configuration.writeMode == .onWritable, let refusal = configuration.backend.onWritableRefusal {
+                throw UsageError(program: parser.program, message: "--write-mode: \(refusal)")
+            }
         }
         if let n = try parsed.integer(NumberRules.maxConnections) { configuration.maxConnections = n }
         if let t = try parsed.number(NumberRules.idleTimeout) { configuration.idleTimeoutSeconds = t }

@@ -67,6 +67,9 @@ public enum RunCommand {
         point.payloadBytes = try parsed.integer(NumberRules.payload) ?? 64
         point.protocolName = try parsed.choice("protocol", SweepSpec.protocolNames) ?? "echo"
         point.writeMode = try parsed.choice("mode", SweepSpec.writeModeNames) ?? "immediate"
+        if point.writeMode == "on-writable", let refusal = Backend(rawValue: backend)?.onWritableRefusal {
+            throw bad("--mode: \(refusal)")
+        }
         point.pipeline = try parsed.integer(NumberRules.pipeline) ?? 1
         if let rate = try parsed.number(NumberRules.rate) { point.rate = .perSecond(rate) }
         point.threads = try parsed.integer(NumberRules.threads) ?? 1

@@ -2,6 +2,7 @@
 // a comment, `KEY.BACKEND = values` replaces a dimension for one backend. Every mistake becomes
 // one SweepError naming the line, found before any value is used.
 import MuxCLI
+import MuxCore
 
 /// The keys a sweep file may set.
 enum SweepKey: String, CaseIterable {
@@ -102,6 +103,7 @@ struct SweepFileParser {
             try apply(entry, to: &overridden)
             backendDimensions[backend] = overridden
         }
+        try checkPointsCanRun(backends: backends, dimensions: dimensions, backendDimensions: backendDimensions, entries: entries)
         // Last, so a line-level mistake in a required key is reported with its line.
         for required in [SweepKey.backends, .connections] where !sweepWide.contains(where: { $0.key == required }) {
             throw SweepError(file: path, message: "missing required key '\(required.rawValue)'")
@@ -121,6 +123,31 @@ struct SweepFileParser {
                          backendDimensions: backendDimensions, warmup: warmup, duration: duration,
                          repetitions: repetitions, search: search, servers: timedServers, loadHosts: loadHosts,
                          serverHost: serverHost)
+    }
+
+    /// Combinations no run could carry out, refused with the line that asked for them (never
+    /// left out of the matrix unsaid): more active connections than connections, and on-writable
+    /// on a completion backend (its rows would say on-writable for a run that wrote at once).
+    private func checkPointsCanRun(backends: [String], dimensions: SweepDimensions,
+                                   backendDimensions: [String: SweepDimensions], entries: [Entry]) throws(SweepError) {
+        // The line that set `key` for `backend`: its own override, else the sweep-wide one.
+        func line(_ key: SweepKey, _ backend: String) -> Int? {
+            (entries.first { $0.key == key && $0.backend == backend } ?? entries.first { $0.key == key && $0.backend == nil })?.line
+        }
+        for backend in backends {
+            let values = backendDimensions[backend] ?? dimensions
+            for case let .count(active) in values.active {
+                guard let connections = values.connections.first(where: { active > $0 }) else { continue }
+                let connectionsLine = line(.connections, backend).map { " (line \($0))" } ?? ""
+                throw SweepError(file: path, line: line(.active, backend),
+                                 message: "active \(active) is more than connections \(connections)\(connectionsLine) for \(backend): "
+                                     + "a point cannot have more active connections than open ones (use 'all', or set 'active.\(backend)')")
+            }
+            if values.writeModes.contains("on-writable"), let refusal = Backend(rawValue: backend)?.onWritableRefusal {
+                throw SweepError(file: path, line: line(.mode, backend),
+                                 message: "'mode': \(refusal); set 'mode.\(backend) = immediate'")
+            }
+        }
     }
 
     /// The `server.NAME = COMMAND` lines, each command checked (`{port}`, known placeholders).

@@ -178,6 +178,7 @@ extension BenchProcessSuites {
             (["--backend", "poll", "--connections", "10", "--active", "11"], "--active"),
             (["--backend", "poll", "--frobnicate"], "--frobnicate"),
             (["--backend=poll", "--repetitions=0"], "--repetitions"),
+            (["--backend", "io-uring", "--mode", "on-writable"], "--mode: io-uring is a completion backend"),
         ]
 
         @Test(arguments: 0..<badFlags.count)

@@ -1,6 +1,7 @@
 import Testing
 import MuxMetrics
 import MuxCLI
+import MuxCore
 @testable import MuxBenchKit
 
 /// Parses `text` as if it were the file `t.sweep`.
@@ -170,6 +171,24 @@ private let minimal = "backends = epoll-et\nconnections = 100\n"
         #expect(message?.hasPrefix("t.sweep:3: bad value '\(word)' for '\(key)': expected ") == true, "\(message ?? "no error")")
     }
 
+    /// Points no run could carry out are refused with the line that asked for them, never left
+    /// out of the matrix unsaid (a sweep of only such points once said "0 runs to do", exit 0).
+    @Test func more_active_than_connections_is_refused_with_its_line() {
+        #expect(errorLine("backends = poll\nconnections = 10 100\nactive = 50\n")
+                == "t.sweep:3: active 50 is more than connections 10 (line 2) for poll: a point cannot have more active connections than open ones (use 'all', or set 'active.poll')")
+        #expect(errorLine("backends = poll select\nconnections = 100\nconnections.select = 10\n\nactive.select = 20\nactive = 50\n")?
+                    .hasPrefix("t.sweep:5: active 20 is more than connections 10 (line 3) for select") == true)
+        #expect(errorLine("backends = poll\nconnections = 100 1000\nactive = 100 all\n") == nil, "active = connections is a point")
+    }
+
+    @Test func on_writable_is_refused_for_a_completion_backend() {
+        let refusal = Backend.ioUring.onWritableRefusal!
+        #expect(errorLine("backends = poll io-uring\nconnections = 100\nmode = immediate on-writable\n")
+                == "t.sweep:3: 'mode': \(refusal); set 'mode.io-uring = immediate'")
+        #expect(errorLine("backends = poll io-uring\nconnections = 100\nmode = immediate on-writable\nmode.io-uring = immediate\n") == nil)
+        #expect(errorLine("backends = io-uring-poll\nconnections = 100\nmode = on-writable\n") == nil, "a readiness backend")
+    }
+
     @Test func several_values_for_a_scalar() {
         #expect(errorLine(minimal + "duration = 1s 2s\n") == "t.sweep:3: 'duration' takes one value, found 2")
         #expect(errorLine(minimal + "repetitions = 1 3\n") == "t.sweep:3: 'repetitions' takes one value, found 2")
@@ -250,9 +269,10 @@ private let minimal = "backends = epoll-et\nconnections = 100\n"
         #expect(points.allSatisfy { $0.sweep == "t" && $0.warmup == 1 && $0.duration == 5 })
     }
 
-    @Test func active_above_connections_is_left_out_and_all_follows_connections() throws {
-        let spec = try parse("backends = poll\nconnections = 10 1000\nactive = 1 100 all\n")
-        #expect(spec.points().map { "\($0.connections)/\($0.active)" } == ["10/1", "10/10", "1000/1", "1000/100", "1000/1000"])
+    @Test func all_follows_connections_and_active_above_them_is_refused() throws {
+        let spec = try parse("backends = poll\nconnections = 10 1000\nactive = 1 10 all\n")
+        #expect(spec.points().map { "\($0.connections)/\($0.active)" } == ["10/1", "10/10", "1000/1", "1000/10", "1000/1000"])
+        #expect(errorLine("backends = poll\nconnections = 10 1000\nactive = 1 100 all\n")?.hasPrefix("t.sweep:3: active 100 is more than connections 10") == true)
     }
 
     @Test func active_equal_to_all_is_one_point() throws {
