@@ -171,6 +171,23 @@ extension BenchProcessSuites {
             #expect(try String(contentsOfFile: out, encoding: .utf8) == old, "file unchanged byte for byte")
         }
 
+        /// A window with no reply has no latency: its columns are empty (not applicable), not a
+        /// 0 µs that a summary or chart would read as the fastest run. One connection at 1 request/s
+        /// sends at the start of the warm-up and next after the window, so the window has none.
+        @Test func aWindowWithoutRequestsHasEmptyLatency() throws {
+            let dir = try makeTemporaryDirectory("empty")
+            defer { removeDirectory(dir) }
+            let out = "\(dir)/e.csv"
+            let run = try runBench(["run", "--backend", "epoll-lt", "--connections", "1", "--rate", "1",
+                                    "--warmup", "200ms", "--duration", "300ms", "--out", out])
+            #expect(run.status == 0, "\(run.diagnosis)")
+            let row = try #require(try readCSV(out).rows.first, "\(run.diagnosis)")
+            #expect(row["requests"] == "0" && row["errors"] == "0", "\(row)")
+            for column in ["lat_mean_us", "lat_p50_us", "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us"] {
+                #expect(row[column] == "", "\(column) = '\(row[column] ?? "")' with no request in the window")
+            }
+        }
+
         static let badFlags: [(arguments: [String], names: String)] = [
             (["--connections", "10"], "--backend"),
             (["--backend", "kqueue"], "--backend"),
