@@ -74,6 +74,14 @@ public enum LoadCommand {
             guard let addresses = parseSourceAddresses(text) else {
                 throw bad("--source-addresses: expected a range such as 127.0.0.1-127.0.0.8 or a comma list, got '\(text)'")
             }
+            // Each must be an address of this machine: a foreign one fails every bind with
+            // EADDRNOTAVAIL, which mid-run reads as local ports exhausted.
+            for address in Set(addresses).sorted() {
+                if let problem = sourceAddressProblem(address) {
+                    throw bad("--source-addresses: \(address) \(problem); connections can only come from this machine's "
+                              + "addresses, e.g. 127.0.0.1-127.0.0.8")
+                }
+            }
             c.sourceAddresses = addresses
         }
         c.hgrmPath = parsed.string("hgrm")
@@ -182,6 +190,20 @@ public enum LoadCommand {
         deliver(report)
         if configuration.lingerSeconds > 0 { usleep(useconds_t(configuration.lingerSeconds * 1e6)) }
         return report
+    }
+}
+
+/// Why no connection can come from `address` (it is no address of this machine), or nil: a
+/// socket bound there on an ephemeral port tells, and is closed at once.
+func sourceAddressProblem(_ address: String) -> String? {
+    guard let local = try? SocketAddress(host: address, port: 0) else { return "is not an IPv4 address" }
+    let syscalls = Syscalls()
+    do {
+        let (fd, _) = try Socket.listen(on: local, backlog: 1, syscalls: syscalls)
+        syscalls.close(fd)
+        return nil
+    } catch {
+        return error.code == EADDRNOTAVAIL ? "is not an address of this machine (bind: EADDRNOTAVAIL)" : "cannot be bound (\(error))"
     }
 }
 

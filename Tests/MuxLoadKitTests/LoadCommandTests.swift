@@ -18,6 +18,8 @@ extension LoadProcessSuites {
             (["--port", "9", "--duration", "0s"], "--duration"),
             (["--port", "9", "--protocol", "gopher"], "--protocol"),
             (["--port", "9", "--source-addresses", "junk"], "--source-addresses"),
+            // TEST-NET-1 (RFC 5737): never an address of this machine; once "local ports exhausted".
+            (["--port", "9", "--source-addresses", "192.0.2.1-192.0.2.4"], "--source-addresses: 192.0.2.1 is not an address of this machine"),
             (["--port", "9", "--frobnicate"], "--frobnicate"),
             (["--port=9", "--pipeline=0"], "--pipeline"),
             (["--port", "70000"], "--port"),
