@@ -110,6 +110,11 @@ public enum LoadCommand {
             _ = try run(configuration, announce: { printLine($0) }) { report in
                 printLine(report.jsonLine())
                 printError(report.summaryText())
+                // Not a measurement: exit 1 with the reason (the result line stays, for the record).
+                if let reason = report.message().everyRequestFailed {
+                    printError("mux-load: \(reason)")
+                    status = ExitCode.failure.rawValue
+                }
                 if let path = configuration.hgrmPath {
                     do { try report.histogram.writePercentileDistribution(to: path) } catch {
                         printError("mux-load: --hgrm: \(error)")

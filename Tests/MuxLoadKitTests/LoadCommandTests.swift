@@ -75,6 +75,20 @@ extension LoadProcessSuites {
             #expect(Date().timeIntervalSince(started) < 10, "retries with backoff, then gives up")
         }
 
+        /// http load against an echo server: every reply is wrong. Not a measurement of 0 req/s
+        /// but a failed run: exit 1 with the reason, the result line kept for the record.
+        @Test(arguments: ["http", "redis"])
+        func aProtocolMismatchIsAFailedRun(_ wireProtocol: String) throws {
+            let server = try ServerProcess(["--backend", "epoll-lt", "--protocol", "echo"])
+            let run = try runLoad(["--port", "\(server.port)", "--protocol", wireProtocol, "--connections", "4",
+                                   "--warmup", "100ms", "--duration", "500ms"])
+            _ = try server.stop()
+            #expect(run.status == 1, "\(run.diagnosis)")
+            #expect(run.result != nil && run.requests == 0, "\(run.diagnosis)")
+            #expect(run.stderr.contains("mux-load: every request failed, none answered in the window ("), "\(run.diagnosis)")
+            #expect(run.stderr.contains("does it speak \(wireProtocol)?"), "\(run.diagnosis)")
+        }
+
         @Test func hgrmFileHoldsTheWindowsRequests() throws {
             let path = NSTemporaryDirectory() + "mux-load-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).hgrm"
             defer { unlink(path) }

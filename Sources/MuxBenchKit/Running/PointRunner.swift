@@ -229,6 +229,7 @@ public struct PointRunner {
             if Interruption.requested { return .interrupted }
             return .failed(reason: "mux-load gave no result within 10 s of the window's end: \(load.lastErrorLine())")
         }
+        if let reason = result.everyRequestFailed { return .failed(reason: reason) }
 
         let window = endCounters.syscalls.subtracting(startCounters.syscalls)
         if let verifier, let kernel = verifier.finish() {

@@ -188,6 +188,21 @@ extension BenchProcessSuites {
             }
         }
 
+        /// A server that answers another protocol (mux-server speaking echo, measured as an http
+        /// server): every request fails, so the run fails with that reason and exit 1, no row.
+        @Test func aProtocolMismatchFailsTheRun() throws {
+            let dir = try makeTemporaryDirectory("mismatch")
+            defer { removeDirectory(dir) }
+            let out = "\(dir)/m.csv"
+            let run = try runBench(["run", "--server-command", "\(executablePath("mux-server")) --protocol echo --port {port}",
+                                    "--server-name", "echoer", "--protocol", "http", "--connections", "4",
+                                    "--warmup", "200ms", "--duration", "500ms", "--out", out])
+            #expect(run.status == 1, "\(run.diagnosis)")
+            #expect(run.stderr.contains("failed: every request failed, none answered in the window ("), "\(run.diagnosis)")
+            #expect(run.stderr.contains("does it speak http?"), "\(run.diagnosis)")
+            #expect(((try? readCSV(out))?.rows ?? []).isEmpty, "no row for a run that measured nothing")
+        }
+
         static let badFlags: [(arguments: [String], names: String)] = [
             (["--connections", "10"], "--backend"),
             (["--backend", "kqueue"], "--backend"),
