@@ -67,7 +67,7 @@ public enum RunCommand {
         point.payloadBytes = try parsed.integer(NumberRules.payload) ?? 64
         point.protocolName = try parsed.choice("protocol", SweepSpec.protocolNames) ?? "echo"
         point.writeMode = try parsed.choice("mode", SweepSpec.writeModeNames) ?? "immediate"
-        if point.writeMode == "on-writable", let refusal = Backend(rawValue: backend)?.onWritableRefusal {
+        if point.writeMode == "on-writable", let refusal = ExternalServer.onWritableRefusal(for: backend) {
             throw bad("--mode: \(refusal)")
         }
         point.pipeline = try parsed.integer(NumberRules.pipeline) ?? 1

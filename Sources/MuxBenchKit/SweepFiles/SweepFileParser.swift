@@ -2,7 +2,6 @@
 // a comment, `KEY.BACKEND = values` replaces a dimension for one backend. Every mistake becomes
 // one SweepError naming the line, found before any value is used.
 import MuxCLI
-import MuxCore
 
 /// The keys a sweep file may set.
 enum SweepKey: String, CaseIterable {
@@ -127,7 +126,7 @@ struct SweepFileParser {
 
     /// Combinations no run could carry out, refused with the line that asked for them (never
     /// left out of the matrix unsaid): more active connections than connections, and on-writable
-    /// on a completion backend (its rows would say on-writable for a run that wrote at once).
+    /// where it does not apply (its rows would say on-writable for a run that wrote otherwise).
     private func checkPointsCanRun(backends: [String], dimensions: SweepDimensions,
                                    backendDimensions: [String: SweepDimensions], entries: [Entry]) throws(SweepError) {
         // The line that set `key` for `backend`: its own override, else the sweep-wide one.
@@ -143,7 +142,7 @@ struct SweepFileParser {
                                  message: "active \(active) is more than connections \(connections)\(connectionsLine) for \(backend): "
                                      + "a point cannot have more active connections than open ones (use 'all', or set 'active.\(backend)')")
             }
-            if values.writeModes.contains("on-writable"), let refusal = Backend(rawValue: backend)?.onWritableRefusal {
+            if values.writeModes.contains("on-writable"), let refusal = ExternalServer.onWritableRefusal(for: backend) {
                 throw SweepError(file: path, line: line(.mode, backend),
                                  message: "'mode': \(refusal); set 'mode.\(backend) = immediate'")
             }

@@ -211,6 +211,7 @@ extension BenchProcessSuites {
             (["--backend", "poll", "--frobnicate"], "--frobnicate"),
             (["--backend=poll", "--repetitions=0"], "--repetitions"),
             (["--backend", "io-uring", "--mode", "on-writable"], "--mode: io-uring is a completion backend"),
+            (["--server-command", "cat {port}", "--server-name", "echoer", "--mode", "on-writable"], "--mode: echoer is a server MuxBench did not write"),
         ]
 
         @Test(arguments: 0..<badFlags.count)

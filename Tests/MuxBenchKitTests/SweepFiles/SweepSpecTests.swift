@@ -187,6 +187,9 @@ private let minimal = "backends = epoll-et\nconnections = 100\n"
                 == "t.sweep:3: 'mode': \(refusal); set 'mode.io-uring = immediate'")
         #expect(errorLine("backends = poll io-uring\nconnections = 100\nmode = immediate on-writable\nmode.io-uring = immediate\n") == nil)
         #expect(errorLine("backends = io-uring-poll\nconnections = 100\nmode = on-writable\n") == nil, "a readiness backend")
+        #expect(errorLine("backends = poll redis\nconnections = 100\nmode = on-writable\nmode.redis = immediate\nserver.redis = redis-server --port {port}\n") == nil)
+        #expect(errorLine("backends = poll redis\nconnections = 100\nmode = on-writable\nserver.redis = redis-server --port {port}\n")
+                == "t.sweep:3: 'mode': redis is a server MuxBench did not write: its write path is its own, so the write mode on-writable does not apply (use immediate); set 'mode.redis = immediate'")
     }
 
     @Test func several_values_for_a_scalar() {
