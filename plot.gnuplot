@@ -106,7 +106,7 @@ color(s) = style_index(s) > 0 ? word(style_colours, style_index(s)) : \
 point(s) = style_index(s) > 0 ? int(word(style_points, style_index(s))) : 3 + 2 * place(s)
 dash(s) = split_of(s) eq '' ? 1 : (windex(split_of(s), split_values) > 0 ? windex(split_of(s), split_values) : 1)
 label(s) = split_of(s) eq '' ? backend_of(s) : backend_of(s).' ('.split_of(s).')'
-# A search's row is its answer, not a point of the matrix (gnuplot's ?: evaluates one branch, so
+# A search's row is its answer, not a point of the matrix (gnuplot's ?: computes one branch only, so
 # summaries without the column still read).
 not_search(unused) = searched ? strcol("max_sustainable_rps") eq '' : 1
 picked(s) = strcol("status") eq 'ok' && strcol("backend") eq backend_of(s) && \
@@ -130,10 +130,10 @@ xlabel = xcol eq 'connections' ? 'open connections' : xcol eq 'active' ? 'active
          xcol eq 'payload_bytes' ? 'payload (bytes per request)' : xcol eq 'mode' ? 'write mode' : \
          xcol eq 'protocol' ? 'protocol (http-close: one connection per request)' : \
          xcol eq 'rate_target_rps' ? 'offered rate (requests/s; blank: closed loop)' : xcol
-# Kept as a string: the multiplot legend resets the x axis, and this puts it back.
+# Nothing below runs a string as commands (nor expands macros): the sweep's name, paths and
+# conditions are only ever values, so no name can run as a command (a sweep file named
+# "a'.system('touch x').'" once did). Settings repeated after a multiplot are applied in place.
 if (categorical) {
-    x_setup = sprintf("unset logscale x; set xrange [-0.5:%g]; set xtics () scale 0; ", words(categories) - 0.5) . \
-              "do for [i = 1:words(categories)] { set xtics add (word(categories, i) i - 1) }; set grid noxtics"
     set boxwidth bar_width * 0.9 absolute
     set style fill solid 0.8 border -1
 } else {
@@ -147,25 +147,10 @@ if (categorical) {
     # border. One x value (every backend at one point): widen it, else gnuplot warns it is empty.
     x_log = STATS_min > 0 && STATS_max / STATS_min >= 10
     x_pad = (STATS_max - STATS_min) * 0.04
-    x_setup = x_log ? sprintf('set logscale x 10; set xrange [%.17g:%.17g]', STATS_min / 1.25, STATS_max * 1.25) : \
-              STATS_min != STATS_max ? sprintf('unset logscale x; set xrange [%.17g:%.17g]', STATS_min - x_pad, STATS_max + x_pad) : \
-              sprintf('unset logscale x; set xrange [%.17g:%.17g]', STATS_min - (STATS_min != 0 ? abs(STATS_min) / 2 : 1), \
-                                                                 STATS_max + (STATS_max != 0 ? abs(STATS_max) / 2 : 1))
+    x_lo = x_log ? STATS_min / 1.25 : STATS_min != STATS_max ? STATS_min - x_pad : STATS_min - (STATS_min != 0 ? abs(STATS_min) / 2 : 1)
+    x_hi = x_log ? STATS_max * 1.25 : STATS_min != STATS_max ? STATS_max + x_pad : STATS_max + (STATS_max != 0 ? abs(STATS_max) / 2 : 1)
 }
-eval x_setup
 set xlabel xlabel
-
-# Log y when the figure's ok values span more than a decade and a bit (and none is zero); never
-# under bars, whose length would then mean nothing.
-# One-column stats on the CSV itself: a two-column one fits a line and warns when there are
-# only 1-2 points, and on $YR `autotitle columnheader` would drop the first row as a header.
-set_yscale(f) = sprintf("set table $YR separator comma; plot data using (column('%s_%s')):(column('%s_%s')) with table if (ok_row(0)); unset table; if (|$YR| > 0) { unset logscale y; set yrange [*:*]; stats [*:*] data using (ok_row(0) ? column('%s_%s') : NaN) name 'YLO' nooutput; stats [*:*] data using (ok_row(0) ? column('%s_%s') : NaN) name 'YHI' nooutput; if (!categorical && YLO_min > 0 && YHI_max / YLO_min >= 20) { set logscale y 10; set yrange [*:*] } else { unset logscale y; if (YHI_max > 0) { set yrange [0:*] } else { set yrange [0:1] } } } else { unset logscale y; set yrange [*:*] }", f, lo_sfx, f, hi_sfx, f, lo_sfx, f, hi_sfx)
-
-# One chart panel for figure f: a line with min–max bars per series, or bars per cluster.
-# Saturated points get a white centre over their marker: hollow, on lines and bars alike.
-plot_figure(f) = categorical ? \
-    sprintf("plot for [s in fseries] data using (picked(s) ? xpos(s) : NaN):(column('%s_median')) with boxes lc rgb color(s) title label(s), for [s in fseries] data using (picked(s) ? xpos(s) : NaN):(column('%s_median')):(column('%s_%s')):(column('%s_%s')) with yerrorbars lc rgb '#333333' pt 0 notitle, for [s in fseries] data using (picked(s) ? xpos(s) : NaN):(column('%s_median')):(hollow_size(0.9)):(hollow_color(0)) with points pt 7 ps variable lc rgb variable notitle", f, f, f, lo_sfx, f, hi_sfx, f) : \
-    sprintf("plot for [s in fseries] data using (xpos(s)):(picked(s) ? column('%s_median') : NaN):(column('%s_%s')):(column('%s_%s')) with yerrorlines lc rgb color(s) pt point(s) ps 1.1 dt dash(s) title label(s), for [s in fseries] data using (xpos(s)):(picked(s) ? column('%s_median') : NaN):(hollow_size(0.6)):(hollow_color(0)) with points pt 7 ps variable lc rgb variable notitle", f, f, lo_sfx, f, hi_sfx, f)
 
 # The legend of a multiplot: one invisible full-page plot drawn last, so the key spans the page
 # (a panel's own key is as narrow as the panel and stacks into one column over the charts).
@@ -176,49 +161,15 @@ plot_figure(f) = categorical ? \
 legend_cols = split eq '' ? 6 : 4
 legend_rows = int(ceil(nseries / (1.0 * legend_cols)))
 legend_bottom(px) = (60.0 + 19.0 * legend_rows) / px
-legend_plot = categorical ? \
-    "plot for [s in series] '+' using (2):(2) with boxes lc rgb color(s) title label(s)" : \
-    "plot for [s in series] '+' using (2):(2):(2):(2) with yerrorlines lc rgb color(s) pt point(s) ps 1.1 dt dash(s) title label(s)"
-# Its points lie outside the range, so only the key is drawn (NaN points would make gnuplot warn).
-draw_legend = "set origin 0,0; set size 1,1; set margins 0,0,0,0; unset border; unset xtics; unset ytics; unset xlabel; unset ylabel; unset title; unset grid; " . \
-              "unset logscale; set xrange [0:1]; set yrange [0:1]; " . \
-              "set key at screen 0.5, 0.008 center bottom horizontal maxcols legend_cols maxrows auto; " . legend_plot
-restore_after_multiplot = "set margins -1,-1,-1,-1; set border 3; set xtics autofreq nomirror; set ytics autofreq nomirror; " . \
-                          "set grid xtics ytics mxtics mytics lc rgb '#e0e0e0' lw 0.8; set xlabel xlabel; " . \
-                          "set key outside right top vertical maxrows auto; " . x_setup
 
-# The tick format is set after the scan: `set table` writes values in the tick format.
-yformat = '%g'
-panel(f, heading, ylab) = sprintf("fseries = series_for_rec('%s', 1); if (words(fseries) == 0) { fseries = series }; set title '%s'; set ylabel '%s'; set format xy '%%.10g'; %s; set format x '%% h'; set format y '%s'; %s", \
-                                  f, heading, ylab, set_yscale(f), yformat, plot_figure(f))
 note = 'median of repetitions, bars: ' . (bars eq 'ci' ? 'confidence interval of the median' : 'min to max') . \
        '; hollow: saturated'
 # Two short lines under each title rather than one that a 1000-pixel chart cuts off.
 subtitle = '{/*0.8 (' . note . ')}' . (conditions ne '' ? "\n{/*0.8 " . conditions . '}' : '')
 
-# --- the charts ---------------------------------------------------------------------------
-set output out.'-throughput.png'
-yformat = '%.1s%c'    # 150k rather than 150000
-eval panel('throughput_rps', sprintf("%s: throughput\n%s", title, subtitle), 'throughput (requests/s)')
-yformat = '%g'
-
-set output out.'-latency.png'
-set terminal pngcairo size 1400,600
-set multiplot layout 1,2 title sprintf("%s: latency\n%s", title, subtitle) font ",13" margins 0.07,0.98,legend_bottom(600),0.80 spacing 0.08,0.1
-unset key
-eval panel('lat_p50_us', 'p50 (median request)', 'latency (µs)')
-eval panel('lat_p99_us', 'p99', 'latency (µs)')
-eval draw_legend
-unset multiplot
-eval restore_after_multiplot
-
-set output out.'-cpu.png'
-set terminal pngcairo size 1000,640
-eval panel('server_cpu_us_per_req', sprintf("%s: server CPU per request (user + sys)\n%s", title, subtitle), 'server CPU (µs per request)')
-
-set output out.'-syscalls.png'
-# A kind no backend made a call of (ctl without epoll, EAGAIN reads under io_uring) is left out:
-# a panel of zeros says nothing.
+# --- the charts: each a list of panels (figures), drawn by one loop -------------------------
+# A kind no backend made a call of (ctl without epoll, EAGAIN reads under io_uring) is left out
+# of the syscalls chart: a panel of zeros says nothing.
 syscall_figures = 'wait_per_req ctl_per_req read_per_req write_per_req read_eagain_per_req sc_per_req'
 array syscall_headings[6] = ['wait (select / poll / epoll\_wait / io\_uring\_enter)', 'ctl (epoll\_ctl)', 'read', \
                              'write', 'reads that found nothing (EAGAIN)', 'all syscalls']
@@ -227,25 +178,99 @@ do for [i = 1:words(syscall_figures)] {
     set table $NZ separator comma
     plot data using (column(word(syscall_figures, i) . '_median')) with table if (ok_row(0) && column(word(syscall_figures, i) . '_median') != 0)
     unset table
-    if (|$NZ| > 0) { syscall_panels = syscall_panels . ' ' . i }
+    if (|$NZ| > 0) { syscall_panels = syscall_panels . ' ' . word(syscall_figures, i) }
 }
-if (words(syscall_panels) == 0) { syscall_panels = '6' }
+if (words(syscall_panels) == 0) { syscall_panels = 'sc_per_req' }
 syscall_rows = (words(syscall_panels) + 2) / 3
 syscall_cols = words(syscall_panels) < 3 ? words(syscall_panels) : 3
-set terminal pngcairo size 560 * syscall_cols, 100 + 400 * syscall_rows + 19 * legend_rows
-set multiplot layout syscall_rows, syscall_cols title sprintf("%s: server syscalls per request by kind\n%s", title, subtitle) font ",13" \
-    margins 0.06,0.98,legend_bottom(100 + 400 * syscall_rows + 19 * legend_rows),(syscall_rows > 1 ? 0.86 : 0.76) spacing 0.06,0.12
-unset key
-do for [p in syscall_panels] {
-    eval panel(word(syscall_figures, int(p)), syscall_headings[int(p)], 'calls per request')
-}
-eval draw_legend
-unset multiplot
-eval restore_after_multiplot
 
-set output out.'-events.png'
-set terminal pngcairo size 1000,640
-eval panel('events_per_wait', sprintf("%s: ready events returned per wait call\n%s", title, subtitle), 'events per wait call')
+chart_panels(c) = c eq 'throughput' ? 'throughput_rps' : c eq 'latency' ? 'lat_p50_us lat_p99_us' : \
+                  c eq 'cpu' ? 'server_cpu_us_per_req' : c eq 'syscalls' ? syscall_panels : 'events_per_wait'
+# A one-panel chart's title; a multiplot's panels have a short heading under the page's title.
+chart_heading(c) = c eq 'throughput' ? 'throughput' : c eq 'latency' ? 'latency' : \
+                   c eq 'cpu' ? 'server CPU per request (user + sys)' : \
+                   c eq 'syscalls' ? 'server syscalls per request by kind' : 'ready events returned per wait call'
+panel_heading(f) = f eq 'lat_p50_us' ? 'p50 (median request)' : f eq 'lat_p99_us' ? 'p99' : \
+                   syscall_headings[windex(f, syscall_figures)]
+chart_ylabel(c) = c eq 'throughput' ? 'throughput (requests/s)' : c eq 'latency' ? 'latency (µs)' : \
+                  c eq 'cpu' ? 'server CPU (µs per request)' : c eq 'syscalls' ? 'calls per request' : 'events per wait call'
+do for [chart in 'throughput latency cpu syscalls events'] {
+    set output out.'-'.chart.'.png'
+    multi = chart eq 'latency' || chart eq 'syscalls'
+    if (chart eq 'latency') {
+        set terminal pngcairo size 1400,600
+        set multiplot layout 1,2 title sprintf("%s: latency\n%s", title, subtitle) font ",13" margins 0.07,0.98,legend_bottom(600),0.80 spacing 0.08,0.1
+    }
+    if (chart eq 'syscalls') {
+        set terminal pngcairo size 560 * syscall_cols, 100 + 400 * syscall_rows + 19 * legend_rows
+        set multiplot layout syscall_rows, syscall_cols title sprintf("%s: server syscalls per request by kind\n%s", title, subtitle) font ",13" \
+            margins 0.06,0.98,legend_bottom(100 + 400 * syscall_rows + 19 * legend_rows),(syscall_rows > 1 ? 0.86 : 0.76) spacing 0.06,0.12
+    }
+    if (!multi) { set terminal pngcairo size 1000,640 }
+    if (multi) { unset key }
+    do for [fig in chart_panels(chart)] {
+        # The x axis (the multiplot legend resets it).
+        if (categorical) {
+            unset logscale x; set xrange [-0.5:words(categories) - 0.5]; set xtics () scale 0
+            do for [i = 1:words(categories)] { set xtics add (word(categories, i) i - 1) }
+            set grid noxtics
+        } else {
+            if (x_log) { set logscale x 10 } else { unset logscale x }
+            set xrange [x_lo:x_hi]
+        }
+        # Series with no value of this figure are left out of its panel (gnuplot fails on them).
+        fseries = series_for_rec(fig, 1)
+        if (words(fseries) == 0) { fseries = series }
+        set title (multi ? panel_heading(fig) : sprintf("%s: %s\n%s", title, chart_heading(chart), subtitle))
+        set ylabel chart_ylabel(chart)
+        # Log y when the figure's ok values span more than a decade and a bit (and none is zero);
+        # never under bars, whose length would then mean nothing. The tick format is set after the
+        # scan: `set table` writes values in the tick format.
+        # One-column stats on the CSV itself: a two-column one fits a line and warns when there are
+        # only 1-2 points, and on $YR `autotitle columnheader` would drop the first row as a header.
+        set format xy '%.10g'
+        set table $YR separator comma
+        plot data using (column(fig.'_'.lo_sfx)):(column(fig.'_'.hi_sfx)) with table if (ok_row(0))
+        unset table
+        if (|$YR| > 0) {
+            unset logscale y; set yrange [*:*]
+            stats [*:*] data using (ok_row(0) ? column(fig.'_'.lo_sfx) : NaN) name 'YLO' nooutput
+            stats [*:*] data using (ok_row(0) ? column(fig.'_'.hi_sfx) : NaN) name 'YHI' nooutput
+            if (!categorical && YLO_min > 0 && YHI_max / YLO_min >= 20) { set logscale y 10; set yrange [*:*] } else {
+                unset logscale y
+                if (YHI_max > 0) { set yrange [0:*] } else { set yrange [0:1] }
+            }
+        } else { unset logscale y; set yrange [*:*] }
+        set format x '% h'
+        set format y (fig eq 'throughput_rps' ? '%.1s%c' : '%g')    # 150k rather than 150000
+        # A line with min–max bars per series, or bars per cluster; saturated points get a white
+        # centre over their marker: hollow, on lines and bars alike.
+        if (categorical) {
+            plot for [s in fseries] data using (picked(s) ? xpos(s) : NaN):(column(fig.'_median')) with boxes lc rgb color(s) title label(s), \
+                 for [s in fseries] data using (picked(s) ? xpos(s) : NaN):(column(fig.'_median')):(column(fig.'_'.lo_sfx)):(column(fig.'_'.hi_sfx)) with yerrorbars lc rgb '#333333' pt 0 notitle, \
+                 for [s in fseries] data using (picked(s) ? xpos(s) : NaN):(column(fig.'_median')):(hollow_size(0.9)):(hollow_color(0)) with points pt 7 ps variable lc rgb variable notitle
+        } else {
+            plot for [s in fseries] data using (xpos(s)):(picked(s) ? column(fig.'_median') : NaN):(column(fig.'_'.lo_sfx)):(column(fig.'_'.hi_sfx)) with yerrorlines lc rgb color(s) pt point(s) ps 1.1 dt dash(s) title label(s), \
+                 for [s in fseries] data using (xpos(s)):(picked(s) ? column(fig.'_median') : NaN):(hollow_size(0.6)):(hollow_color(0)) with points pt 7 ps variable lc rgb variable notitle
+        }
+    }
+    if (multi) {
+        # The legend; its points lie outside the range, so only the key is drawn (NaN points
+        # would make gnuplot warn).
+        set origin 0,0; set size 1,1; set margins 0,0,0,0; unset border; unset xtics; unset ytics; unset xlabel; unset ylabel; unset title; unset grid
+        unset logscale; set xrange [0:1]; set yrange [0:1]
+        set key at screen 0.5, 0.008 center bottom horizontal maxcols legend_cols maxrows auto
+        if (categorical) {
+            plot for [s in series] '+' using (2):(2) with boxes lc rgb color(s) title label(s)
+        } else {
+            plot for [s in series] '+' using (2):(2):(2):(2) with yerrorlines lc rgb color(s) pt point(s) ps 1.1 dt dash(s) title label(s)
+        }
+        unset multiplot
+        set margins -1,-1,-1,-1; set border 3; set xtics autofreq nomirror; set ytics autofreq nomirror
+        set grid xtics ytics mxtics mytics lc rgb '#e0e0e0' lw 0.8; set xlabel xlabel
+        set key outside right top vertical maxrows auto
+    }
+}
 
 # --- open loop: latency under offered load, CPU at equal load, max sustainable rate -------------
 open_row(b) = strcol("status") eq 'ok' && strcol("backend") eq b && strcol("rate_target_rps") ne '' && not_search(0)
@@ -253,7 +278,6 @@ commas_to_spaces(s) = strstrt(s, ',') ? s[1:strstrt(s, ',') - 1] . ' ' . commas_
 panel_backends(lists, i) = words(lists) >= i ? commas_to_spaces(word(lists, i)) : present
 bar_lo(f) = column(f . '_' . lo_sfx)
 bar_hi(f) = column(f . '_' . hi_sfx)
-reset_axes = "unset logscale; set xtics autofreq nomirror; set ytics autofreq nomirror; set xrange [*:*]; set yrange [*:*]; set format x '% h'; set format y '% h'; set key below horizontal maxcols 4 font ',9' nobox"
 
 if (openloop && words(conn_values) > 0) {
     set output out.'-latency-load.png'
@@ -262,7 +286,8 @@ if (openloop && words(conn_values) > 0) {
     do for [ci = 1:words(conn_values)] {
         c = word(conn_values, ci)
         pb = panel_backends(conn_backends, ci)
-        eval reset_axes
+        unset logscale; set xtics autofreq nomirror; set ytics autofreq nomirror; set xrange [*:*]; set yrange [*:*]
+        set format x '% h'; set format y '% h'; set key below horizontal maxcols 4 font ',9' nobox
         set logscale y 10
         set title sprintf('%s open connections', c)
         set xlabel 'achieved throughput (requests/s)'
@@ -288,7 +313,8 @@ if (openloop && words(rate_values) > 0) {
     do for [ri = 1:words(rate_values)] {
         r = word(rate_values, ri)
         pb = panel_backends(rate_backends, ri)
-        eval reset_axes
+        unset logscale; set xtics autofreq nomirror; set ytics autofreq nomirror; set xrange [*:*]; set yrange [*:*]
+        set format x '% h'; set format y '% h'; set key below horizontal maxcols 4 font ',9' nobox
         set title sprintf('offered %s requests/s', r)
         set xlabel 'open connections'
         set ylabel 'server CPU utilisation (% of one CPU)'
@@ -305,7 +331,8 @@ if (openloop && words(rate_values) > 0) {
 if (searched) {
     set output out.'-max-rate.png'
     set terminal pngcairo size 1000, 640
-    eval reset_axes
+    unset logscale; set xtics autofreq nomirror; set ytics autofreq nomirror; set xrange [*:*]; set yrange [*:*]
+    set format x '% h'; set format y '% h'; set key below horizontal maxcols 4 font ',9' nobox
     search_row(b) = strcol("status") eq 'ok' && strcol("backend") eq b && strcol("max_sustainable_rps") ne ''
     client_limited(unused) = strstrt(strcol("reason"), 'the load generator was the limit') > 0
     stats [*:*] data using ((strcol("status") eq 'ok' && strcol("max_sustainable_rps") ne '') ? column('connections') : NaN) name 'XS' nooutput

@@ -85,6 +85,15 @@ public enum Backend: String, CaseIterable, Sendable {
     public var unavailableReason: String? {
         traits.usesIOUring ? IOURing.unavailableReason : nil
     }
+
+    /// Why the server's on-writable write mode does not apply to this backend, or nil: every
+    /// entry point (server flag, run flag, sweep file) refuses the pair with these words, so no
+    /// row says on-writable for a run that did otherwise.
+    public var onWritableRefusal: String? {
+        traits.model == .completion
+            ? "\(rawValue) is a completion backend: it submits each reply and never waits for writability, so the write mode on-writable does not apply (use immediate)"
+            : nil
+    }
 }
 
 /// Receives a backend's multiplexer as its concrete type, so generic code over it (the server

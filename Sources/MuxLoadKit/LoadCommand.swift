@@ -52,37 +52,41 @@ public enum LoadCommand {
             }
             c.host = host
         }
-        guard let port = try parsed.int("port", in: 1...65535) else { throw bad("--port: required (the server's port)") }
+        guard let port = try parsed.integer(NumberRules.loadPort) else { throw bad("--port: required (the server's port)") }
         c.port = UInt16(port)
-        c.connections = try parsed.int("connections", in: 1...1_000_000) ?? c.connections
+        c.connections = try parsed.integer(NumberRules.connections) ?? c.connections
         if parsed.string("active") == "all" || parsed.string("active") == nil {
             c.active = c.connections
         } else {
-            c.active = try parsed.int("active", in: 0...1_000_000)!
+            c.active = try parsed.integer(NumberRules.active)!
             guard c.active <= c.connections else {
                 throw bad("--active: expected at most --connections (\(c.connections)), got '\(c.active)'")
             }
         }
-        c.payloadBytes = try parsed.int("payload", in: 1...(16 << 20)) ?? c.payloadBytes
+        c.payloadBytes = try parsed.integer(NumberRules.payload) ?? c.payloadBytes
         if let name = try parsed.choice("protocol", LoadProtocol.allCases.map(\.rawValue)) { c.wireProtocol = LoadProtocol(rawValue: name)! }
-        c.warmupSeconds = try parsed.duration("warmup") ?? c.warmupSeconds
-        c.durationSeconds = try parsed.duration("duration") ?? c.durationSeconds
-        guard c.durationSeconds > 0 else { throw bad("--duration: expected a duration above 0, got '\(parsed.string("duration")!)'") }
-        c.pipeline = try parsed.int("pipeline", in: 1...1024) ?? c.pipeline
-        if let rate = try parsed.double("rate", minimum: 0) {
-            guard rate > 0 else { throw bad("--rate: expected a rate above 0 requests/s, got '\(parsed.string("rate")!)'") }
-            c.rate = rate
-        }
-        c.threads = try parsed.int("threads", in: 1...256) ?? c.threads
+        c.warmupSeconds = try parsed.number(NumberRules.warmup) ?? c.warmupSeconds
+        c.durationSeconds = try parsed.number(NumberRules.duration) ?? c.durationSeconds
+        c.pipeline = try parsed.integer(NumberRules.pipeline) ?? c.pipeline
+        c.rate = try parsed.number(NumberRules.rate) ?? c.rate
+        c.threads = try parsed.integer(NumberRules.threads) ?? c.threads
         if let text = parsed.string("source-addresses") {
             guard let addresses = parseSourceAddresses(text) else {
                 throw bad("--source-addresses: expected a range such as 127.0.0.1-127.0.0.8 or a comma list, got '\(text)'")
             }
+            // Each must be an address of this machine: a foreign one fails every bind with
+            // EADDRNOTAVAIL, which mid-run reads as local ports exhausted.
+            for address in Set(addresses).sorted() {
+                if let problem = sourceAddressProblem(address) {
+                    throw bad("--source-addresses: \(address) \(problem); connections can only come from this machine's "
+                              + "addresses, e.g. 127.0.0.1-127.0.0.8")
+                }
+            }
             c.sourceAddresses = addresses
         }
         c.hgrmPath = parsed.string("hgrm")
-        c.requestTimeoutSeconds = try parsed.duration("timeout") ?? c.requestTimeoutSeconds
-        c.lingerSeconds = try parsed.duration("linger") ?? c.lingerSeconds
+        c.requestTimeoutSeconds = try parsed.number(NumberRules.requestTimeout) ?? c.requestTimeoutSeconds
+        c.lingerSeconds = try parsed.number(NumberRules.linger) ?? c.lingerSeconds
         if parsed.flags.contains("short-connections") {
             guard c.wireProtocol == .http, c.pipeline == 1, c.rate == nil else {
                 throw bad("--short-connections: needs --protocol http, --pipeline 1 and closed loop (no --rate)")
@@ -106,6 +110,11 @@ public enum LoadCommand {
             _ = try run(configuration, announce: { printLine($0) }) { report in
                 printLine(report.jsonLine())
                 printError(report.summaryText())
+                // Not a measurement: exit 1 with the reason (the result line stays, for the record).
+                if let reason = report.message().everyRequestFailed {
+                    printError("mux-load: \(reason)")
+                    status = ExitCode.failure.rawValue
+                }
                 if let path = configuration.hgrmPath {
                     do { try report.histogram.writePercentileDistribution(to: path) } catch {
                         printError("mux-load: --hgrm: \(error)")
@@ -186,6 +195,20 @@ public enum LoadCommand {
         deliver(report)
         if configuration.lingerSeconds > 0 { usleep(useconds_t(configuration.lingerSeconds * 1e6)) }
         return report
+    }
+}
+
+/// Why no connection can come from `address` (it is no address of this machine), or nil: a
+/// socket bound there on an ephemeral port tells, and is closed at once.
+func sourceAddressProblem(_ address: String) -> String? {
+    guard let local = try? SocketAddress(host: address, port: 0) else { return "is not an IPv4 address" }
+    let syscalls = Syscalls()
+    do {
+        let (fd, _) = try Socket.listen(on: local, backlog: 1, syscalls: syscalls)
+        syscalls.close(fd)
+        return nil
+    } catch {
+        return error.code == EADDRNOTAVAIL ? "is not an address of this machine (bind: EADDRNOTAVAIL)" : "cannot be bound (\(error))"
     }
 }
 

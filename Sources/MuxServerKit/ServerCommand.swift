@@ -53,20 +53,23 @@ public enum ServerCommand {
             }
             configuration.host = host
         }
-        if let port = try parsed.int("port", in: 0...65535) { configuration.port = UInt16(port) }
+        if let port = try parsed.integer(NumberRules.serverPort) { configuration.port = UInt16(port) }
         if let name = try parsed.choice("protocol", WireProtocol.allCases.map(\.rawValue)) {
             configuration.wireProtocol = WireProtocol(rawValue: name)!
         }
-        if let n = try parsed.int("max-events", in: 1...1_000_000) { configuration.maxEvents = n }
+        if let n = try parsed.integer(NumberRules.maxEvents) { configuration.maxEvents = n }
         if let mode = try parsed.choice("write-mode", WriteMode.allCases.map(\.rawValue)) {
             configuration.writeMode = WriteMode(rawValue: mode)!
+            if configuration.writeMode == .onWritable, let refusal = configuration.backend.onWritableRefusal {
+                throw UsageError(program: parser.program, message: "--write-mode: \(refusal)")
+            }
         }
-        if let n = try parsed.int("max-connections", in: 1...Int.max) { configuration.maxConnections = n }
-        if let t = try parsed.duration("idle-timeout") { configuration.idleTimeoutSeconds = t }
-        if let n = try parsed.int("send-buffer", in: 1024...(1 << 30)) { configuration.sendBufferBytes = Int32(n) }
-        if let n = try parsed.int("output-limit", in: 1024...Int.max) { configuration.outputHighWater = n }
-        if let n = try parsed.int("ring-entries", in: 1...32768) { configuration.ringEntries = UInt32(n) }
-        if let n = try parsed.int("ring-buffers", in: 1...32768) {
+        if let n = try parsed.integer(NumberRules.maxConnections) { configuration.maxConnections = n }
+        if let t = try parsed.number(NumberRules.idleTimeout) { configuration.idleTimeoutSeconds = t }
+        if let n = try parsed.integer(NumberRules.sendBuffer) { configuration.sendBufferBytes = Int32(n) }
+        if let n = try parsed.integer(NumberRules.outputLimit) { configuration.outputHighWater = n }
+        if let n = try parsed.integer(NumberRules.ringEntries) { configuration.ringEntries = UInt32(n) }
+        if let n = try parsed.integer(NumberRules.ringBuffers) {
             guard n & (n - 1) == 0 else {
                 throw UsageError(program: parser.program, message: "--ring-buffers: expected a power of two, got '\(n)'")
             }

@@ -18,6 +18,8 @@ extension LoadProcessSuites {
             (["--port", "9", "--duration", "0s"], "--duration"),
             (["--port", "9", "--protocol", "gopher"], "--protocol"),
             (["--port", "9", "--source-addresses", "junk"], "--source-addresses"),
+            // TEST-NET-1 (RFC 5737): never an address of this machine; once "local ports exhausted".
+            (["--port", "9", "--source-addresses", "192.0.2.1-192.0.2.4"], "--source-addresses: 192.0.2.1 is not an address of this machine"),
             (["--port", "9", "--frobnicate"], "--frobnicate"),
             (["--port=9", "--pipeline=0"], "--pipeline"),
             (["--port", "70000"], "--port"),
@@ -53,9 +55,11 @@ extension LoadProcessSuites {
             let (status, stdout, stderr) = try runToCompletion(
                 "/usr/bin/prlimit", ["--nofile=256:\(hard)", "--", executablePath("mux-load")] + arguments, timeout: 30)
             let run = LoadRun(arguments: arguments, status: status, stdout: stdout, stderr: stderr)
-            #expect(run.status == 1, "\(run.diagnosis)")
-            #expect(run.stderr.contains("\(hard)"), "names the limit \(hard): \(run.diagnosis)")
-            #expect(run.stderr.contains("--connections"), "\(run.diagnosis)")
+            // Bad input, refused at parse time with the connections rule's words (NumberRules).
+            #expect(run.status == 2, "\(run.diagnosis)")
+            #expect(run.stderr.contains("ulimit -Hn: \(hard)"), "names the limit \(hard): \(run.diagnosis)")
+            #expect(run.stderr.contains("from 1 to 1,984"), "the limit less 64: \(run.diagnosis)")
+            #expect(run.stderr.hasPrefix("mux-load: --connections: "), "\(run.diagnosis)")
             #expect(run.connected == nil && run.result == nil, "\(run.diagnosis)")
             #expect(server.acceptedConnections == 0, "refused before connecting")
         }
@@ -69,6 +73,20 @@ extension LoadProcessSuites {
             #expect(run.stderr.split(separator: "\n").count == 1, "\(run.diagnosis)")
             #expect(run.result == nil, "\(run.diagnosis)")
             #expect(Date().timeIntervalSince(started) < 10, "retries with backoff, then gives up")
+        }
+
+        /// http load against an echo server: every reply is wrong. Not a measurement of 0 req/s
+        /// but a failed run: exit 1 with the reason, the result line kept for the record.
+        @Test(arguments: ["http", "redis"])
+        func aProtocolMismatchIsAFailedRun(_ wireProtocol: String) throws {
+            let server = try ServerProcess(["--backend", "epoll-lt", "--protocol", "echo"])
+            let run = try runLoad(["--port", "\(server.port)", "--protocol", wireProtocol, "--connections", "4",
+                                   "--warmup", "100ms", "--duration", "500ms"])
+            _ = try server.stop()
+            #expect(run.status == 1, "\(run.diagnosis)")
+            #expect(run.result != nil && run.requests == 0, "\(run.diagnosis)")
+            #expect(run.stderr.contains("mux-load: every request failed, none answered in the window ("), "\(run.diagnosis)")
+            #expect(run.stderr.contains("does it speak \(wireProtocol)?"), "\(run.diagnosis)")
         }
 
         @Test func hgrmFileHoldsTheWindowsRequests() throws {

@@ -33,6 +33,8 @@ import Testing
         (["--idle-timeout", "soon"], "--idle-timeout"),
         (["--host", "example"], "--host"),
         (["--control", "pigeon"], "--control"),
+        (["--backend", "io-uring", "--write-mode", "on-writable"], "--write-mode: io-uring is a completion backend"),
+        (["--max-events", "1e9"], "--max-events: expected events per wait from 1 to 1,000,000"),
     ])
     func badArgumentsExit2WithOneLine(_ arguments: [String], _ named: String) throws {
         let result = try runToCompletion("mux-server", arguments, timeout: 10)
@@ -41,6 +43,19 @@ import Testing
         #expect(lines.count == 1, "\(result.stderr)")
         #expect(lines.first?.hasPrefix("mux-server: ") == true)
         #expect(lines.first?.contains(named) == true)
+    }
+
+    /// io-uring's loop never waits for writability: on-writable would be silently ignored while
+    /// the collector's row said on-writable, so the pair is refused whichever flag comes first.
+    @Test func onWritableIsRefusedForACompletionBackend() throws {
+        for arguments in [["--backend", "io-uring", "--write-mode", "on-writable"], ["--write-mode", "on-writable", "-b", "io-uring"]] {
+            #expect(throws: UsageError(program: "mux-server", message: "--write-mode: \(Backend.ioUring.onWritableRefusal!)")) {
+                try ServerCommand.configuration(from: arguments)
+            }
+        }
+        for backend in Backend.allCases where backend.traits.model == .readiness {
+            #expect(try ServerCommand.configuration(from: ["-b", backend.rawValue, "--write-mode", "on-writable"])?.writeMode == .onWritable)
+        }
     }
 
     @Test func helpExitsZero() throws {

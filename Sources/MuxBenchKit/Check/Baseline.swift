@@ -238,12 +238,28 @@ private func describe(_ error: Error, in text: String) -> String {
     switch decoding {
     case let .dataCorrupted(context):
         if context.codingPath.isEmpty { return "not valid JSON: " + syntaxDetail(context, in: text) }
+        // "Cannot initialize Kind from invalid String value zero" → the value, in the file's words.
+        if let value = context.debugDescription.range(of: "invalid String value ") {
+            return path(context.codingPath) + "unknown value '\(context.debugDescription[value.upperBound...])'"
+        }
         return path(context.codingPath) + context.debugDescription
     case let .keyNotFound(key, context):
         let why = context.debugDescription.hasPrefix("a ") ? context.debugDescription : "missing key \"\(key.stringValue)\""
         return path(context.codingPath) + why
     case let .typeMismatch(type, context):
-        return path(context.codingPath) + "expected \(type == String.self ? "a string" : type == Double.self || type == Int.self ? "a number" : "\(type)")"
+        // In JSON's words, never Swift's ("Dictionary<String, Any>"): what was expected, what was found.
+        let expected = type == String.self ? "a string" : type == Double.self || type == Int.self ? "a number"
+            : type == Bool.self ? "true or false" : "\(type)".hasPrefix("Dictionary") ? "an object" : "\(type)".hasPrefix("Array") ? "a list" : "another value"
+        let found = context.debugDescription.range(of: "but found ").flatMap { start in
+            context.debugDescription[start.upperBound...].range(of: " instead").map {
+                let what = context.debugDescription[start.upperBound..<$0.lowerBound]
+                    .replacingOccurrences(of: "dictionary", with: "object").replacingOccurrences(of: "array", with: "list")
+                    .replacingOccurrences(of: "an ", with: "").replacingOccurrences(of: "a ", with: "")
+                return ", found " + ("aeiou".contains(what.first ?? "x") ? "an " : "a ") + what
+            }
+        } ?? ""
+        let place = context.codingPath.isEmpty ? "the file: " : path(context.codingPath)
+        return place + "expected \(expected)\(found)" + (context.codingPath.isEmpty ? " (a baseline is an object with \"checks\")" : "")
     case let .valueNotFound(_, context):
         return path(context.codingPath) + "value is null"
     @unknown default:

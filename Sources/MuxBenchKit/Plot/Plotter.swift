@@ -79,8 +79,20 @@ public func gnuplotPath() -> String? {
     return directories.map { "\($0)/gnuplot" }.first { FileManager.default.isExecutableFile(atPath: $0) }
 }
 
-/// A gnuplot single-quoted string literal ('' stands for one quote inside).
+/// A gnuplot single-quoted string literal ('' stands for one quote inside). Only a value: the
+/// script never runs a string as commands, and the literal goes in as one argument, no shell.
 func gnuplotString(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
+
+/// `text` drawn as written in a title: gnuplot's enhanced-text markup characters (_ ^ @ & ~ { } and backslash)
+/// escaped with a backslash, so a sweep named `a_{b}` is not drawn as `a` with a subscript.
+func gnuplotEnhancedLiteral(_ text: String) -> String {
+    var escaped = ""
+    for character in text {
+        if "\\_^@&~{}".contains(character) { escaped.append("\\") }
+        escaped.append(character)
+    }
+    return escaped
+}
 
 /// Colours and point types for servers MuxBench did not write (nginx, redis), none of them a
 /// backend's: an external server never looks like one of ours. Points are solid (1 +, 2 ×, 3 *),
@@ -143,7 +155,7 @@ public func renderCharts(summaryPath: String, outputPrefix: String, sweepName: S
     let open = openLoopCharts(for: table)
     var settings = [
         "data=\(gnuplotString(summaryPath))", "out=\(gnuplotString(outputPrefix))",
-        "title=\(gnuplotString(sweepName))", "x=\(gnuplotString(layout.x))",
+        "title=\(gnuplotString(gnuplotEnhancedLiteral(sweepName)))", "x=\(gnuplotString(layout.x))",
         "series=\(gnuplotString(layout.series.joined(separator: " ")))",
     ] + chartStyleSettings(externalServers: externalServerNames(in: table))
     settings.append("absent=\(gnuplotString(absentFigures(in: table, layout: layout).joined(separator: " ")))")

@@ -25,6 +25,7 @@ extension PointRunner {
             if Interruption.requested { return .interrupted }
             return .failed(reason: "mux-load gave no result within 10 s of the window's end: \(load.lastErrorLine())")
         }
+        if let reason = result.everyRequestFailed { return .failed(reason: reason) }
         var row = loadColumns(result: result, started: started)
         row.merge(external.columns(requests: Double(result.requests))) { $1 }
         row["server_cpus"] = serverCPUs

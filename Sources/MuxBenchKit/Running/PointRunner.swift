@@ -229,6 +229,7 @@ public struct PointRunner {
             if Interruption.requested { return .interrupted }
             return .failed(reason: "mux-load gave no result within 10 s of the window's end: \(load.lastErrorLine())")
         }
+        if let reason = result.everyRequestFailed { return .failed(reason: reason) }
 
         let window = endCounters.syscalls.subtracting(startCounters.syscalls)
         if let verifier, let kernel = verifier.finish() {
@@ -330,7 +331,8 @@ public struct PointRunner {
     /// The columns that do not depend on which server ran: the point, the load generator's
     /// figures (latency, its CPU) and the machine.
     func loadColumns(result: ResultMessage, started: String) -> [String: String] {
-        func lat(_ value: Double?) -> String { formatCompactNumber(value ?? 0) }
+        // No reply in the window, no latency: empty (not applicable), never a 0 that reads as fast.
+        func lat(_ value: Double?) -> String { value.map(formatCompactNumber) ?? "" }
         let requests = Double(result.requests)
         var row = point.rowParameters
         row["rep"] = "\(repetition)"

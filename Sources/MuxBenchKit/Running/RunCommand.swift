@@ -54,27 +54,29 @@ public enum RunCommand {
             }
             backend = name
         }
-        let connections = try parsed.int("connections", in: 1...1_000_000) ?? 100
+        let connections = try parsed.integer(NumberRules.connections) ?? 100
         var active = connections
         if let text = parsed.string("active"), text != "all" {
-            active = try parsed.int("active", in: 0...connections)!
+            active = try parsed.integer(NumberRules.active)!
+            guard active <= connections else {
+                throw bad("--active: expected at most --connections (\(connections)), got '\(text)'")
+            }
         }
         var point = SweepPoint(sweep: parsed.string("sweep") ?? "run", backend: backend, connections: connections, active: active)
         point.server = server
-        point.payloadBytes = try parsed.int("payload", in: 1...(16 << 20)) ?? 64
+        point.payloadBytes = try parsed.integer(NumberRules.payload) ?? 64
         point.protocolName = try parsed.choice("protocol", SweepSpec.protocolNames) ?? "echo"
         point.writeMode = try parsed.choice("mode", SweepSpec.writeModeNames) ?? "immediate"
-        point.pipeline = try parsed.int("pipeline", in: 1...1024) ?? 1
-        if let rate = try parsed.double("rate", minimum: 0) {
-            guard rate > 0 else { throw bad("--rate: expected a rate above 0 requests/s, got '\(parsed.string("rate")!)'") }
-            point.rate = .perSecond(rate)
+        if point.writeMode == "on-writable", let refusal = ExternalServer.onWritableRefusal(for: backend) {
+            throw bad("--mode: \(refusal)")
         }
-        point.threads = try parsed.int("threads", in: 1...256) ?? 1
-        point.maxEvents = try parsed.int("max-events", in: 1...1_000_000) ?? SweepPoint.defaultMaxEvents
-        point.warmup = try parsed.duration("warmup") ?? 1
-        point.duration = try parsed.duration("duration") ?? 5
-        guard point.duration > 0 else { throw bad("--duration: expected a duration above 0, got '\(parsed.string("duration")!)'") }
-        let repetitions = try parsed.int("repetitions", in: 1...1000) ?? 1
+        point.pipeline = try parsed.integer(NumberRules.pipeline) ?? 1
+        if let rate = try parsed.number(NumberRules.rate) { point.rate = .perSecond(rate) }
+        point.threads = try parsed.integer(NumberRules.threads) ?? 1
+        point.maxEvents = try parsed.integer(NumberRules.maxEvents) ?? SweepPoint.defaultMaxEvents
+        point.warmup = try parsed.number(NumberRules.warmup) ?? 1
+        point.duration = try parsed.number(NumberRules.duration) ?? 5
+        let repetitions = try parsed.integer(NumberRules.repetitions) ?? 1
         return (point, repetitions, parsed.string("out") ?? "results/run.csv")
     }
 
@@ -95,8 +97,7 @@ public enum RunCommand {
         }
         if let problem = ExternalServer.problem(withName: name) { throw bad("--server-name: \(problem)") }
         if let problem = ExternalServer.problem(withCommand: command, name: name) { throw bad("--server-command: \(problem)") }
-        let timeout = try parsed.duration("server-timeout") ?? ExternalServer.defaultStartTimeout
-        guard timeout > 0 else { throw bad("--server-timeout: expected a duration above 0, got '\(parsed.string("server-timeout")!)'") }
+        let timeout = try parsed.number(NumberRules.serverTimeout) ?? ExternalServer.defaultStartTimeout
         return ExternalServer(name: name, command: command, origin: "--server-command", startTimeout: timeout)
     }
 }

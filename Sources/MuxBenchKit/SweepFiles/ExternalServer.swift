@@ -29,6 +29,16 @@ public struct ExternalServer: Hashable, Sendable {
         self.startTimeout = startTimeout
     }
 
+    /// Why the write mode on-writable does not apply to backend or server `name`, or nil: a
+    /// completion backend never waits for writability, and a server MuxBench did not write has its
+    /// own write path. Refused, so no row says on-writable for a run that did otherwise.
+    public static func onWritableRefusal(for name: String) -> String? {
+        guard let backend = Backend(rawValue: name) else {
+            return "\(name) is a server MuxBench did not write: its write path is its own, so the write mode on-writable does not apply (use immediate)"
+        }
+        return backend.onWritableRefusal
+    }
+
     /// Why `name` cannot name a server, or nil: a short lowercase word (it goes in point ids and
     /// CSV fields) that is not one of MuxBench's own backends.
     public static func problem(withName name: String) -> String? {

@@ -72,19 +72,13 @@ struct SweepFileParser {
                 let expected = "one of \(knownBackends.joined(separator: ", ")), or a name given a 'server.NAME = COMMAND' line"
                 backends = try values(entry, expected: expected) { knownBackends.contains($0) ? $0 : nil }
             case .serverTimeout:
-                serverTimeout = try single(entry, expected: "a duration above 0 up to 10m (e.g. 15s)") {
-                    parseDuration($0).flatMap { $0 > 0 && $0 <= 600 ? $0 : nil }
-                }
+                serverTimeout = try single(entry, rule: NumberRules.serverTimeout)
             case .warmup:
-                warmup = try single(entry, expected: "a duration from 0 to 24h (e.g. 500ms, 1s)") {
-                    parseDuration($0).flatMap { $0 <= maximumSeconds ? $0 : nil }
-                }
+                warmup = try single(entry, rule: NumberRules.warmup)
             case .duration:
-                duration = try single(entry, expected: "a duration above 0 up to 24h (e.g. 5s, 2m)") {
-                    parseDuration($0).flatMap { $0 > 0 && $0 <= maximumSeconds ? $0 : nil }
-                }
+                duration = try single(entry, rule: NumberRules.duration)
             case .repetitions:
-                repetitions = try single(entry, expected: "an integer ≥ 1", parse: positiveCount)
+                repetitions = Int(try single(entry, rule: NumberRules.repetitions))
             case .search:
                 guard let spec = SearchSpec.parse(entry.words) else {
                     throw SweepError(file: path, line: entry.line,
@@ -92,10 +86,7 @@ struct SweepFileParser {
                 }
                 search = spec
             case .searchStart:
-                searchStart = try single(entry, expected: "requests per second ≥ 100 (e.g. 5k)") { word in
-                    guard let rps = parseCount(word).map(Double.init) ?? parseNumber(word), rps >= 100, rps.isFinite else { return nil }
-                    return rps
-                }
+                searchStart = try single(entry, rule: NumberRules.searchStart)
             case .loadHosts, .loadBinary, .serverListen, .serverHost, .serverBinary:
                 loadHostEntries[entry.key] = entry
             default: try apply(entry, to: &dimensions)
@@ -111,6 +102,7 @@ struct SweepFileParser {
             try apply(entry, to: &overridden)
             backendDimensions[backend] = overridden
         }
+        try checkPointsCanRun(backends: backends, dimensions: dimensions, backendDimensions: backendDimensions, entries: entries)
         // Last, so a line-level mistake in a required key is reported with its line.
         for required in [SweepKey.backends, .connections] where !sweepWide.contains(where: { $0.key == required }) {
             throw SweepError(file: path, message: "missing required key '\(required.rawValue)'")
@@ -130,6 +122,31 @@ struct SweepFileParser {
                          backendDimensions: backendDimensions, warmup: warmup, duration: duration,
                          repetitions: repetitions, search: search, servers: timedServers, loadHosts: loadHosts,
                          serverHost: serverHost)
+    }
+
+    /// Combinations no run could carry out, refused with the line that asked for them (never
+    /// left out of the matrix unsaid): more active connections than connections, and on-writable
+    /// where it does not apply (its rows would say on-writable for a run that wrote otherwise).
+    private func checkPointsCanRun(backends: [String], dimensions: SweepDimensions,
+                                   backendDimensions: [String: SweepDimensions], entries: [Entry]) throws(SweepError) {
+        // The line that set `key` for `backend`: its own override, else the sweep-wide one.
+        func line(_ key: SweepKey, _ backend: String) -> Int? {
+            (entries.first { $0.key == key && $0.backend == backend } ?? entries.first { $0.key == key && $0.backend == nil })?.line
+        }
+        for backend in backends {
+            let values = backendDimensions[backend] ?? dimensions
+            for case let .count(active) in values.active {
+                guard let connections = values.connections.first(where: { active > $0 }) else { continue }
+                let connectionsLine = line(.connections, backend).map { " (line \($0))" } ?? ""
+                throw SweepError(file: path, line: line(.active, backend),
+                                 message: "active \(active) is more than connections \(connections)\(connectionsLine) for \(backend): "
+                                     + "a point cannot have more active connections than open ones (use 'all', or set 'active.\(backend)')")
+            }
+            if values.writeModes.contains("on-writable"), let refusal = ExternalServer.onWritableRefusal(for: backend) {
+                throw SweepError(file: path, line: line(.mode, backend),
+                                 message: "'mode': \(refusal); set 'mode.\(backend) = immediate'")
+            }
+        }
     }
 
     /// The `server.NAME = COMMAND` lines, each command checked (`{port}`, known placeholders).
@@ -284,16 +301,13 @@ struct SweepFileParser {
 
     /// Parses a dimension entry's values into `dimensions`, replacing that dimension's list.
     private func apply(_ entry: Entry, to dimensions: inout SweepDimensions) throws(SweepError) {
-        let integer = "an integer ≥ 1"
         switch entry.key {
-        case .connections:
-            dimensions.connections = try values(entry, expected: "\(integer) (e.g. 1000, 10k)", parse: positiveCount)
+        case .connections: dimensions.connections = try values(entry, rule: NumberRules.connections)
         case .active:
-            dimensions.active = try values(entry, expected: "\(integer) or 'all'") {
-                $0 == "all" ? .all : positiveCount($0).map(ActiveConnections.count)
+            dimensions.active = try values(entry, expected: "'all' or \(NumberRules.active.expectation)") {
+                $0 == "all" ? .all : NumberRules.active.integer($0).map(ActiveConnections.count)
             }
-        case .payload:
-            dimensions.payloadBytes = try values(entry, expected: "a byte count ≥ 1 (e.g. 64, 16KiB)", parse: positiveCount)
+        case .payload: dimensions.payloadBytes = try values(entry, rule: NumberRules.payload)
         case .wireProtocol:
             dimensions.protocols = try values(entry, expected: "one of \(SweepSpec.protocolNames.joined(separator: ", "))") {
                 SweepSpec.protocolNames.contains($0) ? $0 : nil
@@ -302,15 +316,13 @@ struct SweepFileParser {
             dimensions.writeModes = try values(entry, expected: "one of \(SweepSpec.writeModeNames.joined(separator: ", "))") {
                 SweepSpec.writeModeNames.contains($0) ? $0 : nil
             }
-        case .pipeline: dimensions.pipeline = try values(entry, expected: integer, parse: positiveCount)
+        case .pipeline: dimensions.pipeline = try values(entry, rule: NumberRules.pipeline)
         case .rate:
-            dimensions.rates = try values(entry, expected: "requests per second > 0 or 'closed'") { word in
-                if word == "closed" { return .closedLoop }
-                guard let rps = parseCount(word).map(Double.init) ?? parseNumber(word), rps > 0, rps.isFinite else { return nil }
-                return .perSecond(rps)
+            dimensions.rates = try values(entry, expected: "'closed' or \(NumberRules.rate.expectation)") { word in
+                word == "closed" ? .closedLoop : NumberRules.rate.value(word).map(RequestRate.perSecond)
             }
-        case .threads: dimensions.threads = try values(entry, expected: integer, parse: positiveCount)
-        case .maxEvents: dimensions.maxEvents = try values(entry, expected: integer, parse: positiveCount)
+        case .threads: dimensions.threads = try values(entry, rule: NumberRules.threads)
+        case .maxEvents: dimensions.maxEvents = try values(entry, rule: NumberRules.maxEvents)
         case .backends, .warmup, .duration, .repetitions, .search, .searchStart, .server, .serverTimeout, .loadHosts, .loadBinary,
              .serverListen, .serverHost, .serverBinary:
             preconditionFailure("\(entry.key) is not a dimension")
@@ -334,6 +346,16 @@ struct SweepFileParser {
         return result
     }
 
+    /// Whole numbers checked against their rule (NumberRules): the words every entry point uses.
+    private func values(_ entry: Entry, rule: NumberRule) throws(SweepError) -> [Int] {
+        try values(entry, expected: rule.expectation, parse: rule.integer)
+    }
+
+    /// The one value of a sweep-wide number, checked against its rule.
+    private func single(_ entry: Entry, rule: NumberRule) throws(SweepError) -> Double {
+        try single(entry, expected: rule.expectation, parse: rule.value)
+    }
+
     /// The one value of a sweep-wide setting.
     private func single<Value: Hashable>(_ entry: Entry, expected: String,
                                          parse: (String) -> Value?) throws(SweepError) -> Value {
@@ -343,16 +365,6 @@ struct SweepFileParser {
         }
         return try values(entry, expected: expected, parse: parse)[0]
     }
-}
-
-/// Longest warm-up or window accepted: a bound that keeps a typo (`5000m`) from hanging a sweep
-/// and keeps later conversions to integer nanoseconds far from overflow.
-private let maximumSeconds = 24.0 * 3600
-
-/// An integer ≥ 1, with the `10k` / `64KiB` suffixes of parseCount.
-private func positiveCount(_ text: String) -> Int? {
-    guard let n = parseCount(text), n >= 1 else { return nil }
-    return n
 }
 
 /// File text quoted in a message, with control and line-breaking characters escaped (`\u{B}`),

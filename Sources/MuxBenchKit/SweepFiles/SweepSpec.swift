@@ -97,8 +97,8 @@ public struct SweepSpec: Equatable, Sendable {
     }
 
     /// Every point of the matrix: backend outermost, then connections, active, payload, protocol,
-    /// mode, pipeline, rate, threads, max-events. Points with more active connections than
-    /// connections are left out, as are repeats (`active = 1000 all` at 1000 connections).
+    /// mode, pipeline, rate, threads, max-events. Repeats (`active = 1000 all` at 1000
+    /// connections) are left out; more active connections than connections the parser refuses.
     public func points() -> [SweepPoint] {
         var result: [SweepPoint] = []
         var seenIDs = Set<String>()

@@ -275,7 +275,11 @@ import Testing
 
     @Test(arguments: [
         ("{\"checks\": [\n  {\"kind\": \"max\", \"figure\": \"errors\", \"max\": zero}\n]}", "b.json: not valid JSON: line 2"),
-        ("{\"checks\": [{\"kind\": \"maximum\", \"figure\": \"errors\", \"max\": 0}]}", "b.json: checks[0].kind"),
+        ("{\"checks\": [{\"kind\": \"maximum\", \"figure\": \"errors\", \"max\": 0}]}", "b.json: checks[0].kind: unknown value 'maximum'"),
+        // In JSON's words, never the decoder's ("expected Dictionary<String, Any>").
+        ("[1, 2]", "b.json: the file: expected an object, found a list (a baseline is an object with \"checks\")"),
+        ("{\"checks\": {\"a\": 1}}", "b.json: checks: expected a list, found an object"),
+        ("{\"checks\": [{\"kind\": 1, \"figure\": \"errors\", \"max\": 0}]}", "b.json: checks[0].kind: expected a string, found a number"),
         ("{\"checks\": [{\"kind\": \"max\", \"figure\": \"erors\", \"max\": 0}]}", "b.json: checks[0].figure: unknown figure 'erors'"),
         ("{\"checks\": [{\"kind\": \"value\", \"figure\": \"read_per_req\", \"where\": {\"backend\": \"poll\"}, \"expected\": 1}]}",
          "b.json: checks[0]: a value check needs \"tolerance\""),
@@ -289,6 +293,9 @@ import Testing
         } catch {
             #expect(error.description.hasPrefix(expected), "\(error.description)")
             #expect(!error.description.contains("\n"))
+            for jargon in ["Dictionary<", "Array<", "Swift.", "Cannot initialize", "CodingKeys"] {
+                #expect(!error.description.contains(jargon), "\(error.description)")
+            }
         }
     }
 

@@ -170,4 +170,36 @@ import Testing
         #expect(runPlot(arguments: ["--results", SummaryFixture.directory(), "nothing"]) == 1)
         #expect(runPlot(arguments: []) == 2)
     }
+
+    /// A sweep's name is only ever a value: names that would run commands as gnuplot or shell
+    /// code (a sweep file named `a'.system('touch x').'` once ran `touch x` in the chart step)
+    /// render every chart and create no marker file, in gnuplot's working directory (this one) or
+    /// anywhere the name says.
+    @Test(.enabled(if: hasGnuplot, "gnuplot is not installed (apt-get install gnuplot-nox)"),
+          arguments: ["q'.system('touch MARK').'", "d\"; system(\"touch MARK\"); \"", "b`touch MARK`",
+                      "c$(touch MARK)", "one quote ' only", "markup_{^@&~}\\"])
+    func aSweepNamedLikeCodeRendersAndRunsNothing(template: String) throws {
+        let dir = SummaryFixture.directory()
+        let marker = "mux-plot-marker-\(UUID().uuidString)"
+        let name = template.replacingOccurrences(of: "MARK", with: marker)
+        let summary = "\(dir)/\(name)-summary.csv"
+        try SummaryFixture.table(connections: [100, 1000]).write(to: summary)
+        let paths = try renderCharts(summaryPath: summary, outputPrefix: "\(dir)/\(name)", sweepName: name)
+        #expect(paths.count == 5)
+        for path in paths {
+            let bytes = try #require(FileManager.default.contents(atPath: path), "\(path) was not written")
+            #expect(bytes.count > 1000, "\(path) is too small")
+            #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "\(path) is not a PNG")
+        }
+        for place in [FileManager.default.currentDirectoryPath, dir] {
+            #expect(!FileManager.default.fileExists(atPath: "\(place)/\(marker)"), "the name ran a command in \(place)")
+            try? FileManager.default.removeItem(atPath: "\(place)/\(marker)")
+        }
+    }
+
+    @Test func titlesEscapeEnhancedTextMarkup() {
+        #expect(gnuplotEnhancedLiteral("c10k") == "c10k")
+        #expect(gnuplotEnhancedLiteral("a_{b}^c") == "a\\_\\{b\\}\\^c")
+        #expect(gnuplotEnhancedLiteral("x\\y@z&w~v") == "x\\\\y\\@z\\&w\\~v")
+    }
 }

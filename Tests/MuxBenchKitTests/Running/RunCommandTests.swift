@@ -1,5 +1,6 @@
 import Foundation
 import MuxCore
+import MuxCLI
 import MuxMetrics
 import MuxTestSupport
 import Testing
@@ -170,6 +171,38 @@ extension BenchProcessSuites {
             #expect(try String(contentsOfFile: out, encoding: .utf8) == old, "file unchanged byte for byte")
         }
 
+        /// A window with no reply has no latency: its columns are empty (not applicable), not a
+        /// 0 µs that a summary or chart would read as the fastest run. One connection at 1 request/s
+        /// sends at the start of the warm-up and next after the window, so the window has none.
+        @Test func aWindowWithoutRequestsHasEmptyLatency() throws {
+            let dir = try makeTemporaryDirectory("empty")
+            defer { removeDirectory(dir) }
+            let out = "\(dir)/e.csv"
+            let run = try runBench(["run", "--backend", "epoll-lt", "--connections", "1", "--rate", "1",
+                                    "--warmup", "200ms", "--duration", "300ms", "--out", out])
+            #expect(run.status == 0, "\(run.diagnosis)")
+            let row = try #require(try readCSV(out).rows.first, "\(run.diagnosis)")
+            #expect(row["requests"] == "0" && row["errors"] == "0", "\(row)")
+            for column in ["lat_mean_us", "lat_p50_us", "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us"] {
+                #expect(row[column] == "", "\(column) = '\(row[column] ?? "")' with no request in the window")
+            }
+        }
+
+        /// A server that answers another protocol (mux-server speaking echo, measured as an http
+        /// server): every request fails, so the run fails with that reason and exit 1, no row.
+        @Test func aProtocolMismatchFailsTheRun() throws {
+            let dir = try makeTemporaryDirectory("mismatch")
+            defer { removeDirectory(dir) }
+            let out = "\(dir)/m.csv"
+            let run = try runBench(["run", "--server-command", "\(executablePath("mux-server")) --protocol echo --port {port}",
+                                    "--server-name", "echoer", "--protocol", "http", "--connections", "4",
+                                    "--warmup", "200ms", "--duration", "500ms", "--out", out])
+            #expect(run.status == 1, "\(run.diagnosis)")
+            #expect(run.stderr.contains("failed: every request failed, none answered in the window ("), "\(run.diagnosis)")
+            #expect(run.stderr.contains("does it speak http?"), "\(run.diagnosis)")
+            #expect(((try? readCSV(out))?.rows ?? []).isEmpty, "no row for a run that measured nothing")
+        }
+
         static let badFlags: [(arguments: [String], names: String)] = [
             (["--connections", "10"], "--backend"),
             (["--backend", "kqueue"], "--backend"),
@@ -177,6 +210,8 @@ extension BenchProcessSuites {
             (["--backend", "poll", "--connections", "10", "--active", "11"], "--active"),
             (["--backend", "poll", "--frobnicate"], "--frobnicate"),
             (["--backend=poll", "--repetitions=0"], "--repetitions"),
+            (["--backend", "io-uring", "--mode", "on-writable"], "--mode: io-uring is a completion backend"),
+            (["--server-command", "cat {port}", "--server-name", "echoer", "--mode", "on-writable"], "--mode: echoer is a server MuxBench did not write"),
         ]
 
         @Test(arguments: 0..<badFlags.count)
@@ -236,6 +271,45 @@ extension BenchProcessSuites {
                 #expect(line.contains("kernel (perf)") && line.contains(": agree within"), "server and perf agree on \(kind): \(line)")
             }
             #expect(try readCSV(out).rows.count == 1)
+        }
+    }
+}
+
+/// One rule for every typed number: mux-bench run, a sweep file, mux-load and mux-server refuse
+/// the same out-of-range value, however it is written, with the same words and exit status 2,
+/// before anything starts.
+extension BenchProcessSuites {
+    @Suite struct TypedNumberRulesTests {
+        @Test(arguments: [("rate", "-r", "1e12"), ("rate", "-r", "1000000000000"), ("payload", "--payload", "100MiB"),
+                          ("threads", "-t", "300"), ("connections", "-c", "99999999999999999999")])
+        func everyEntryPointRefusesWithTheSameWords(key: String, flag: String, text: String) throws {
+            let rule = try #require(NumberRules.all.first { $0.name == key })
+            let dir = try makeTemporaryDirectory("numbers")
+            defer { removeDirectory(dir) }
+            let sweep = try writeSweep(dir, "bad", "backends = poll\n\(key == "connections" ? "" : "connections = 100")\n\(key) = \(text)\n")
+            let runs: [(program: String, arguments: [String], prefix: String)] = [
+                ("mux-bench", ["run", "-b", "poll", flag, text, "--out", "\(dir)/x.csv"], "mux-bench run: \(flag.count == 2 ? "--\(key)" : flag): "),
+                ("mux-bench", ["sweep", sweep, "--results", dir], "\(sweep):3: bad value '\(text)' for '\(key)': "),
+                ("mux-load", ["-p", "9", flag, text], "mux-load: \(flag.count == 2 ? "--\(key)" : flag): "),
+            ]
+            for (program, arguments, prefix) in runs {
+                let (status, stdout, stderr) = try runToCompletion(program, arguments, timeout: 30)
+                let lines = stderr.split(separator: "\n")
+                #expect(status == 2, "\(program) \(arguments): \(stderr)")
+                #expect(lines.count == 1 && stdout.isEmpty, "\(program) \(arguments): \(stderr)")
+                #expect(lines.first?.contains(prefix) == true, "\(program) \(arguments): \(stderr)")
+                #expect(lines.first?.contains("expected \(rule.expectation)") == true
+                        || lines.first?.contains("expected 'closed' or \(rule.expectation)") == true, "\(program) \(arguments): \(stderr)")
+            }
+            #expect(!FileManager.default.fileExists(atPath: "\(dir)/x.csv"), "nothing ran")
+        }
+
+        @Test func theServerRefusesWithTheSameWords() throws {
+            for text in ["1e9", "1000000000"] {
+                let (status, _, stderr) = try runToCompletion("mux-server", ["--max-events", text], timeout: 30)
+                #expect(status == 2, "\(stderr)")
+                #expect(stderr == "mux-server: --max-events: expected \(NumberRules.maxEvents.expectation), got '\(text)'\n", "\(stderr)")
+            }
         }
     }
 }

@@ -1,5 +1,7 @@
 import Testing
 import MuxMetrics
+import MuxCLI
+import MuxCore
 @testable import MuxBenchKit
 
 /// Parses `text` as if it were the file `t.sweep`.
@@ -155,7 +157,11 @@ private let minimal = "backends = epoll-et\nconnections = 100\n"
         ("duration = 25h", "duration", "25h"),
         ("warmup = 9999999999999999999999999", "warmup", "9999999999999999999999999"),
         ("repetitions = 0", "repetitions", "0"),
-        ("connections.select = 1e3", "connections.select", "1e3"),
+        ("connections.select = 1e3x", "connections.select", "1e3x"),
+        ("rate = 1e12", "rate", "1e12"),
+        ("rate = 1000000000000", "rate", "1000000000000"),
+        ("payload = 100MiB", "payload", "100MiB"),
+        ("threads = 300", "threads", "300"),
     ])
     func bad_value(line: String, key: String, word: String) {
         // The bad line is always line 3, after whichever required keys it does not set itself.
@@ -163,6 +169,27 @@ private let minimal = "backends = epoll-et\nconnections = 100\n"
         let text = preamble + line + "\n"
         let message = errorLine(text)
         #expect(message?.hasPrefix("t.sweep:3: bad value '\(word)' for '\(key)': expected ") == true, "\(message ?? "no error")")
+    }
+
+    /// Points no run could carry out are refused with the line that asked for them, never left
+    /// out of the matrix unsaid (a sweep of only such points once said "0 runs to do", exit 0).
+    @Test func more_active_than_connections_is_refused_with_its_line() {
+        #expect(errorLine("backends = poll\nconnections = 10 100\nactive = 50\n")
+                == "t.sweep:3: active 50 is more than connections 10 (line 2) for poll: a point cannot have more active connections than open ones (use 'all', or set 'active.poll')")
+        #expect(errorLine("backends = poll select\nconnections = 100\nconnections.select = 10\n\nactive.select = 20\nactive = 50\n")?
+                    .hasPrefix("t.sweep:5: active 20 is more than connections 10 (line 3) for select") == true)
+        #expect(errorLine("backends = poll\nconnections = 100 1000\nactive = 100 all\n") == nil, "active = connections is a point")
+    }
+
+    @Test func on_writable_is_refused_for_a_completion_backend() {
+        let refusal = Backend.ioUring.onWritableRefusal!
+        #expect(errorLine("backends = poll io-uring\nconnections = 100\nmode = immediate on-writable\n")
+                == "t.sweep:3: 'mode': \(refusal); set 'mode.io-uring = immediate'")
+        #expect(errorLine("backends = poll io-uring\nconnections = 100\nmode = immediate on-writable\nmode.io-uring = immediate\n") == nil)
+        #expect(errorLine("backends = io-uring-poll\nconnections = 100\nmode = on-writable\n") == nil, "a readiness backend")
+        #expect(errorLine("backends = poll redis\nconnections = 100\nmode = on-writable\nmode.redis = immediate\nserver.redis = redis-server --port {port}\n") == nil)
+        #expect(errorLine("backends = poll redis\nconnections = 100\nmode = on-writable\nserver.redis = redis-server --port {port}\n")
+                == "t.sweep:3: 'mode': redis is a server MuxBench did not write: its write path is its own, so the write mode on-writable does not apply (use immediate); set 'mode.redis = immediate'")
     }
 
     @Test func several_values_for_a_scalar() {
@@ -245,9 +272,10 @@ private let minimal = "backends = epoll-et\nconnections = 100\n"
         #expect(points.allSatisfy { $0.sweep == "t" && $0.warmup == 1 && $0.duration == 5 })
     }
 
-    @Test func active_above_connections_is_left_out_and_all_follows_connections() throws {
-        let spec = try parse("backends = poll\nconnections = 10 1000\nactive = 1 100 all\n")
-        #expect(spec.points().map { "\($0.connections)/\($0.active)" } == ["10/1", "10/10", "1000/1", "1000/100", "1000/1000"])
+    @Test func all_follows_connections_and_active_above_them_is_refused() throws {
+        let spec = try parse("backends = poll\nconnections = 10 1000\nactive = 1 10 all\n")
+        #expect(spec.points().map { "\($0.connections)/\($0.active)" } == ["10/1", "10/10", "1000/1", "1000/10", "1000/1000"])
+        #expect(errorLine("backends = poll\nconnections = 10 1000\nactive = 1 100 all\n")?.hasPrefix("t.sweep:3: active 100 is more than connections 10") == true)
     }
 
     @Test func active_equal_to_all_is_one_point() throws {
@@ -329,8 +357,12 @@ private let minimal = "backends = epoll-et\nconnections = 100\n"
         #expect(message?.unicodeScalars.contains { $0.properties.generalCategory == .control } == false)
     }
 
-    @Test func tiny_and_huge_rates_expand_without_crashing() throws {
-        let spec = try parse("backends = poll\nconnections = 1\nrate = 0.\(String(repeating: "0", count: 300))1 1\(String(repeating: "0", count: 300))\n")
+    @Test func tiny_and_huge_rates_are_refused_with_the_rate_rule() throws {
+        for rate in ["0.\(String(repeating: "0", count: 300))1", "1\(String(repeating: "0", count: 300))"] {
+            let message = errorLine("backends = poll\nconnections = 1\nrate = \(rate)\n")
+            #expect(message == "t.sweep:3: bad value '\(rate)' for 'rate': expected 'closed' or \(NumberRules.rate.expectation)")
+        }
+        let spec = try parse("backends = poll\nconnections = 1\nrate = 1 10M\n")
         #expect(spec.points().count == 2)
         #expect(spec.points().allSatisfy { !$0.id.isEmpty && $0.rowParameters["rate_target_rps"] != "" })
     }
