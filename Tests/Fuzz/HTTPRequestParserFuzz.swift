@@ -1,8 +1,9 @@
-// libFuzzer entry point for HTTPRequestParser, built by run-fuzz.sh together with
-// Sources/MuxServerKit/HTTPRequestParser.swift alone (no SwiftPM: it has no fuzzer support).
+// libFuzzer entry point for HTTPRequestParser, linked by run-fuzz.sh against MuxServerKit and its
+// dependencies as SwiftPM builds them (fuzzer coverage, ASan, -enable-testing).
 //
 // Besides "never crash, never read out of bounds" (AddressSanitizer watches that), it checks
 // the properties the server loop relies on when it slices pipelined requests off its buffer.
+@testable import MuxServerKit
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -1,13 +1,11 @@
-// libFuzzer entry point for the sweep-file parser, built by run-fuzz.sh from the parser's own
-// source files (import lines stripped, compiled as one module) plus this file. readTextFile is
-// stubbed below: the fuzzer feeds text, never paths.
+// libFuzzer entry point for the sweep-file parser, linked by run-fuzz.sh against MuxBenchKit and
+// its dependencies as SwiftPM builds them (with fuzzer coverage and ASan, -enable-testing for the
+// internal parser): no list of the parser's files to keep up to date.
 //
 // Invariants: parsing never crashes; an accepted spec expands to points without crashing (when
 // its matrix is small enough to expand at all); an error is one line, free of control characters,
 // that starts with the file name, and names a line of the input (LF/CRLF-counted) when it has one.
-
-struct FileError: Error { let code: Int32 }
-func readTextFile(_ path: String) throws(FileError) -> String { throw FileError(code: 2) }
+@testable import MuxBenchKit
 
 private let path = "fuzz.sweep"
 

@@ -2,9 +2,12 @@
 # Fuzzes a parser with libFuzzer + AddressSanitizer.
 # Usage: Tests/Fuzz/run-fuzz.sh [http|sweep] [seconds]   (default: http, 60 s; run from anywhere)
 #        Tests/Fuzz/run-fuzz.sh SECONDS                  (http, as before)
-# Builds into .build-fuzz/, keeps each target's corpus in .build-fuzz/corpus-TARGET (seeded from a
-# few valid inputs) and saves crashing inputs to Tests/Fuzz/crashes/, where they belong in the
-# unit tests. Extra arguments after the seconds go to libFuzzer (e.g. -jobs=2).
+# SwiftPM builds the parser's target and everything it depends on (found in the package's own
+# description, so files may move and gain dependencies) with fuzzer coverage and ASan into
+# .build-fuzz/spm; the fuzz target is then linked against those objects. Each target's corpus is
+# kept in .build-fuzz/corpus-TARGET (seeded from a few valid inputs); crashing inputs are saved
+# to Tests/Fuzz/crashes/, where they belong in the unit tests. Extra arguments after the seconds
+# go to libFuzzer (e.g. -jobs=2). Needs jq.
 set -euo pipefail
 
 target=http
@@ -13,6 +16,8 @@ seconds="${1:-60}"
 [[ $# -gt 0 ]] && shift
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
+export PATH="/opt/swift/usr/bin:$PATH"
+command -v jq >/dev/null || { echo "run-fuzz.sh: jq is needed to read the package's description" >&2; exit 1; }
 
 build=.build-fuzz
 corpus="$build/corpus-$target"
@@ -22,14 +27,8 @@ seed() { printf '%b' "$2" > "$corpus/seed-$1"; }
 
 case "$target" in
 http)
-    binary="$build/http-request-parser-fuzz"
-    # swiftc directly: SwiftPM has no fuzzer mode, and the parser file needs nothing else.
-    swiftc -sanitize=fuzzer,address -parse-as-library -O \
-        -module-name HTTPRequestParserFuzz \
-        Sources/MuxServerKit/HTTPRequestParser.swift \
-        Tests/Fuzz/HTTPRequestParserFuzz.swift \
-        -o "$binary" 2>"$build/compile.log" || { cat "$build/compile.log" >&2; exit 1; }
-    # (The log is kept aside: ld.gold warns about every ASan symbol it cannot export, harmlessly.)
+    module=MuxServerKit
+    harness=HTTPRequestParserFuzz
     seed wrk 'GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n'
     seed curl 'GET /index.html HTTP/1.1\r\nHost: localhost:8080\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n\r\n'
     seed http10 'GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n'
@@ -41,22 +40,8 @@ http)
     options=(-max_len=9000 -dict=Tests/Fuzz/http.dict)
     ;;
 sweep)
-    binary="$build/sweep-file-parser-fuzz"
-    # The parser's files import MuxCLI and MuxMetrics; compiled here as one module with those
-    # imports stripped, together with the few helpers they use (readTextFile is stubbed by the
-    # fuzz target: it never reads files).
-    sources="$build/sweep-sources"
-    rm -rf "$sources"; mkdir -p "$sources"
-    # Found by name, so the files may move between folders of their targets.
-    for name in SweepFileParser SweepSpec SweepError SweepPoint CompactNumber Units LoadHost LoadHostSetup; do
-        file=$(find Sources/MuxBenchKit Sources/MuxCLI -name "$name.swift" | head -n 1)
-        [[ -n "$file" ]] || { echo "run-fuzz.sh: $name.swift not found under Sources/" >&2; exit 1; }
-        sed -e '/^import Mux/d' "$file" > "$sources/$(basename "$file")"
-    done
-    swiftc -sanitize=fuzzer,address -parse-as-library -O \
-        -module-name SweepFileParserFuzz \
-        "$sources"/*.swift Tests/Fuzz/SweepFileParserFuzz.swift \
-        -o "$binary" 2>"$build/compile-sweep.log" || { cat "$build/compile-sweep.log" >&2; exit 1; }
+    module=MuxBenchKit
+    harness=SweepFileParserFuzz
     for file in Benchmarks/*.sweep; do [[ -f "$file" ]] && cp "$file" "$corpus/seed-$(basename "$file")"; done
     seed minimal 'backends = epoll-et\nconnections = 100\n'
     seed full 'backends = select poll epoll-lt epoll-et  # all four\nconnections = 10 1k\nactive = 1 all\npayload = 64 16KiB\nprotocol = echo http\nmode = immediate on-writable\npipeline = 1 8\nrate = closed 1000 2.5k\nthreads = 1 2\nmax-events = 64 1024\nwarmup = 500ms\nduration = 2m\nrepetitions = 3\n'
@@ -65,6 +50,28 @@ sweep)
     ;;
 *) echo "run-fuzz.sh: unknown target '$target' (expected http or sweep)" >&2; exit 2 ;;
 esac
+
+# The target and its dependencies, instrumented; -enable-testing lets the harness reach the
+# parser's internal API through @testable import.
+spm="$build/spm"
+swift build -c release --sanitize=fuzzer --sanitize=address -Xswiftc -enable-testing \
+    --scratch-path "$spm" --target "$module" >"$build/build-$target.log" 2>&1 || { cat "$build/build-$target.log" >&2; exit 1; }
+bin="$spm/release"
+objects=() clang_modules=()
+targets=$(swift package describe --type json | jq -r --arg t "$module" '
+    (.targets | map({key: .name, value: .}) | from_entries) as $all
+    | [$t | recurse($all[.].target_dependencies // [] | .[])] | unique | .[] | $all[.].c99name')
+for name in $targets; do
+    objects+=("$bin/$name.build"/*.o)
+    if [[ -f "$bin/$name.build/module.modulemap" ]]; then
+        clang_modules+=(-Xcc "-fmodule-map-file=$bin/$name.build/module.modulemap")
+    fi
+done
+binary="$build/$target-fuzz"
+swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name "$harness" \
+    -I "$bin/Modules" "${clang_modules[@]}" "Tests/Fuzz/$harness.swift" "${objects[@]}" \
+    -o "$binary" 2>"$build/link-$target.log" || { cat "$build/link-$target.log" >&2; exit 1; }
+# (The link log is kept aside: ld.gold warns about every ASan symbol it cannot export, harmlessly.)
 
 exec "$binary" "$corpus" \
     -max_total_time="$seconds" \
