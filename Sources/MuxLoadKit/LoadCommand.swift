@@ -104,14 +104,16 @@ public enum LoadCommand {
         do {
             var status = ExitCode.success.rawValue
             _ = try run(configuration, announce: { printLine($0) }) { report in
-                printLine(report.jsonLine())
-                printError(report.summaryText())
+                // The histogram file first: a collector may end this process once it has read
+                // the result line. A file that cannot be written still leaves the result line.
                 if let path = configuration.hgrmPath {
                     do { try report.histogram.writePercentileDistribution(to: path) } catch {
                         printError("mux-load: --hgrm: \(error)")
                         status = ExitCode.failure.rawValue
                     }
                 }
+                printLine(report.jsonLine())
+                printError(report.summaryText())
             }
             return status
         } catch {

@@ -25,11 +25,15 @@ extension PointRunner {
             if Interruption.requested { return .interrupted }
             return .failed(reason: "mux-load gave no result within 10 s of the window's end: \(load.lastErrorLine())")
         }
+        var exitNotes: [String] = []
+        if !load.awaitExit(timeout: Self.lingerSeconds + 5) {
+            exitNotes.append("mux-load did not exit within \(formatCompactNumber(Self.lingerSeconds + 5)) s of its result; ended")
+        }
         var row = loadColumns(result: result, started: started)
         row.merge(external.columns(requests: Double(result.requests))) { $1 }
         row["server_cpus"] = serverCPUs
         row["load_cpus"] = loadCPUs
-        var notes = notes + external.notes
+        var notes = notes + exitNotes + external.notes
         stealWindow.record(steal, into: &row, notes: &notes)
         row["saturated_by"] = Saturation.column(Saturation.limit(saturationInput(of: row)))
         return .measured(row: row, notes: notes)

@@ -26,6 +26,9 @@ protocol LoadSide: AnyObject {
     func awaitResult(until deadline: UInt64, shouldStop: () -> Bool) -> ResultMessage?
     /// Ends every load process (SIGTERM, SIGKILL after `grace` s) and reaps it.
     func end(grace: Double)
+    /// Waits up to `timeout` s for every load process to exit by itself after its result (it
+    /// writes its files first, then lingers); false if one is still running.
+    func awaitExit(timeout: Double) -> Bool
 }
 
 extension Subprocess: LoadSide {
@@ -37,6 +40,7 @@ extension Subprocess: LoadSide {
         readMessage(ResultMessage.self, until: deadline, shouldStop: shouldStop)
     }
     func end(grace: Double) { stop(grace: grace) }
+    func awaitExit(timeout: Double) -> Bool { waitForExit(timeout: timeout) }
 }
 
 final class LoadHostGroup: LoadSide {
@@ -164,6 +168,14 @@ final class LoadHostGroup: LoadSide {
         } catch {
             failure = "the load hosts' results cannot be merged: \(error)"
             return nil
+        }
+    }
+
+    func awaitExit(timeout: Double) -> Bool {
+        let deadline = monotonicNanoseconds() + UInt64(timeout * 1e9)
+        return members.allSatisfy { member in
+            let now = monotonicNanoseconds()
+            return member.process.waitForExit(timeout: now < deadline ? Double(deadline - now) / 1e9 : 0)
         }
     }
 

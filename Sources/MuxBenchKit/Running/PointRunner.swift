@@ -159,7 +159,7 @@ public struct PointRunner {
                              "--pipeline", "\(point.pipeline)", "--threads", "\(point.threads)",
                              // Connections stay open a moment past the window, so the end snapshot
                              // sees traffic, not teardown.
-                             "--linger", "500ms"]
+                             "--linger", "\(Int(Self.lingerSeconds * 1000))ms"]
         if case let .perSecond(rate) = point.rate { loadArguments += ["--rate", "\(rate)"] }
         if point.protocolName == "http-close" { loadArguments.append("--short-connections") }
         if let hgrmPath { loadArguments += ["--hgrm", hgrmPath] }
@@ -229,6 +229,10 @@ public struct PointRunner {
             if Interruption.requested { return .interrupted }
             return .failed(reason: "mux-load gave no result within 10 s of the window's end: \(load.lastErrorLine())")
         }
+        // It writes --hgrm before its result line, lingers and exits: ended only if it does not.
+        if !load.awaitExit(timeout: Self.lingerSeconds + 5) {
+            notes.append("mux-load did not exit within \(formatCompactNumber(Self.lingerSeconds + 5)) s of its result; ended")
+        }
 
         let window = endCounters.syscalls.subtracting(startCounters.syscalls)
         if let verifier, let kernel = verifier.finish() {
@@ -250,6 +254,9 @@ public struct PointRunner {
         }
         return .measured(row: row, notes: notes)
     }
+
+    /// How long mux-load keeps its connections open after the window.
+    static let lingerSeconds = 0.5
 
     /// Sleeps until `deadline` (monotonic ns), noticing within 100 ms a child that dies or an interruption.
     func watch(_ server: Subprocess, _ load: any LoadSide, until deadline: UInt64) -> RunOutcome? {
