@@ -20,6 +20,8 @@ protocol LoadSide: AnyObject {
     var pids: [Int32] { get }
     /// Why the load side failed, naming the host: the last thing a failing process said.
     func lastErrorLine() -> String
+    /// Who ended the load side and how (signal or exit status, last stderr line), naming the host.
+    func endReason() -> String
     /// The window's edges on this machine's monotonic clock, once traffic is about to start.
     func awaitConnected(until deadline: UInt64, shouldStop: () -> Bool) -> ConnectedMessage?
     /// The result over the window (merged, for several hosts).
@@ -105,6 +107,13 @@ final class LoadHostGroup: LoadSide {
 
     var isRunning: Bool { members.allSatisfy { $0.process.isRunning } }
     var pids: [Int32] { members.map(\.process.pid) }
+
+    func endReason() -> String {
+        if let dead = members.first(where: { !$0.process.isRunning }) {
+            return "\(dead.label) ended early: \(dead.process.endReason())"
+        }
+        return lastErrorLine()
+    }
 
     func lastErrorLine() -> String {
         if let failure { return failure }

@@ -155,6 +155,34 @@ final class Subprocess {
         standardError().split(separator: "\n").last.map(String.init) ?? ""
     }
 
+    /// Who ended the child and what it last said, for a failure reason: "killed by SIGKILL; it
+    /// said nothing on stderr", "exit status 1: mux-server: ..."; a child that has not exited is
+    /// "still running (state: stopped)" (slow is not dead).
+    func endReason() -> String {
+        let said = lastErrorLine()
+        let how = isRunning ? "still running (state: \(ProcessStats.schedulingState(pid: pid) ?? "unknown"))"
+                            : Self.describe(status: exitStatus ?? 0)
+        return said.isEmpty ? "\(how); it said nothing on stderr" : "\(how): \(said)"
+    }
+
+    /// A wait status in words: "exit status 1", "killed by SIGKILL".
+    static func describe(status: Int32) -> String {
+        let signal = status & 0x7f
+        if signal == 0 { return "exit status \((status >> 8) & 0xff)" }
+        return "killed by \(signalName(signal))"
+    }
+
+    /// "SIGKILL"; "signal 40" for one without a name here.
+    static func signalName(_ signal: Int32) -> String {
+        let names: [Int32: String] = [
+            SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP",
+            SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGUSR1: "SIGUSR1",
+            SIGSEGV: "SIGSEGV", SIGUSR2: "SIGUSR2", SIGPIPE: "SIGPIPE", SIGALRM: "SIGALRM", SIGTERM: "SIGTERM",
+            SIGXCPU: "SIGXCPU", SIGXFSZ: "SIGXFSZ", SIGSYS: "SIGSYS",
+        ]
+        return names[signal] ?? "signal \(signal)"
+    }
+
     /// Waits up to `timeout` seconds for the child to exit by itself.
     func waitForExit(timeout: Double) -> Bool {
         let deadline = monotonicNanoseconds() + UInt64(timeout * 1e9)
