@@ -108,18 +108,20 @@ public enum LoadCommand {
         do {
             var status = ExitCode.success.rawValue
             _ = try run(configuration, announce: { printLine($0) }) { report in
+                // The histogram file first: a collector may end this process once it has read
+                // the result line. A file that cannot be written still leaves the result line.
+                if let path = configuration.hgrmPath {
+                    do { try report.histogram.writePercentileDistribution(to: path) } catch {
+                        printError("mux-load: --hgrm: \(error)")
+                        status = ExitCode.failure.rawValue
+                    }
+                }
                 printLine(report.jsonLine())
                 printError(report.summaryText())
                 // Not a measurement: exit 1 with the reason (the result line stays, for the record).
                 if let reason = report.message().everyRequestFailed {
                     printError("mux-load: \(reason)")
                     status = ExitCode.failure.rawValue
-                }
-                if let path = configuration.hgrmPath {
-                    do { try report.histogram.writePercentileDistribution(to: path) } catch {
-                        printError("mux-load: --hgrm: \(error)")
-                        status = ExitCode.failure.rawValue
-                    }
                 }
             }
             return status

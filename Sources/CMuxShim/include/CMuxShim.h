@@ -139,6 +139,24 @@ int mux_current_cpu(void);
 /// The calling thread's timer slack (PR_SET_TIMERSLACK): how late the kernel may end its sleeps.
 int mux_set_timer_slack(unsigned long nanoseconds);
 
+// ---- children that die with the collector (spawn.c) -----------------------------------
+/// fork + exec of one of the collector's children. The child leads its own process group (so
+/// its whole tree can be ended at once), gets PR_SET_PDEATHSIG(SIGKILL) with a getppid()
+/// re-check (it dies with the collector, however that ends: the death signal follows the
+/// forking thread, so spawn from a thread that outlives the child), an empty signal mask and
+/// default dispositions, and fds 0, 1, 2 from `stdin_fd` (-1: /dev/null), `stdout_fd`,
+/// `stderr_fd`; then execve, or a PATH search when `path` has no slash. Returns the child's PID,
+/// or -errno when the fork or the exec failed (the child is then reaped).
+pid_t mux_spawn(const char *path, char *const argv[], char *const envp[], int stdin_fd, int stdout_fd, int stderr_fd);
+
+/// Hands process group `group` to the guard: one process per collector, started on first use,
+/// that SIGKILLs every group still handed to it when the collector's end of their socket closes
+/// (the collector exited, crashed or was SIGKILLed), so grandchildren (nginx's workers) go too.
+/// Returns 0 or -errno (no guard: the children's death signal still ends the direct children).
+int mux_guard_hold(pid_t group);
+/// Takes `group` back from the guard once the collector has ended it itself.
+void mux_guard_release(pid_t group);
+
 // ---- errno ----------------------------------------------------------------------------
 /// "ECONNRESET" for ECONNRESET: readable names in typed errors.
 const char *mux_errno_name(int code);

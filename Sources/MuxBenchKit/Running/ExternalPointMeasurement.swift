@@ -12,25 +12,29 @@ extension PointRunner {
         if let failure = watch(server, load, until: connected.warmupEndNs) { return failure }
         let stealWindow = StealWindow(pids: [server.pid] + load.pids)
         guard external.beginWindow() else {
-            return .failed(reason: "\(name) was gone at the window's start: \(server.lastErrorLine())")
+            return .failed(reason: "\(name) was gone at the window's start: \(server.endReason())")
         }
         if let failure = watch(server, load, until: connected.endNs) { return failure }
         guard external.endWindow() else {
-            return .failed(reason: "\(name) died during the window: \(server.lastErrorLine())")
+            return .failed(reason: "\(name) died during the window: \(server.endReason())")
         }
         let steal = stealWindow.stealPercent()
         // The load generator finishes on its own right after the window's end.
         guard let result = load.awaitResult(until: connected.endNs + 10_000_000_000,
                                             shouldStop: { Interruption.requested }) else {
             if Interruption.requested { return .interrupted }
-            return .failed(reason: "mux-load gave no result within 10 s of the window's end: \(load.lastErrorLine())")
+            return .failed(reason: "mux-load gave no result within 10 s of the window's end: \(load.endReason())")
+        }
+        var exitNotes: [String] = []
+        if !load.awaitExit(timeout: Self.lingerSeconds + 5) {
+            exitNotes.append("mux-load did not exit within \(formatCompactNumber(Self.lingerSeconds + 5)) s of its result; ended")
         }
         if let reason = result.everyRequestFailed { return .failed(reason: reason) }
         var row = loadColumns(result: result, started: started)
         row.merge(external.columns(requests: Double(result.requests))) { $1 }
         row["server_cpus"] = serverCPUs
         row["load_cpus"] = loadCPUs
-        var notes = notes + external.notes
+        var notes = notes + exitNotes + external.notes
         stealWindow.record(steal, into: &row, notes: &notes)
         row["saturated_by"] = Saturation.column(Saturation.limit(saturationInput(of: row)))
         return .measured(row: row, notes: notes)

@@ -100,7 +100,7 @@ final class ExternalServerRun {
             if !process.isRunning {
                 let said = process.lastErrorLine()
                 throw .failed("\(definition.name) (\(definition.origin)) exited before accepting on port \(port) "
-                    + "(\(Self.describe(status: process.stop()))): \(said.isEmpty ? "it said nothing on stderr" : said)")
+                    + "(\(Subprocess.describe(status: process.stop()))): \(said.isEmpty ? "it said nothing on stderr" : said)")
             }
             if Self.accepts(address) { return }
             if monotonicNanoseconds() >= deadline {
@@ -133,12 +133,6 @@ final class ExternalServerRun {
             let now = ServerProcessTree.allThreads(root: process.pid)
             if now != last { last = now; stableSince = monotonicNanoseconds() }
         }
-    }
-
-    static func describe(status: Int32) -> String {
-        let signal = status & 0x7f
-        if signal == 0 { return "exit status \((status >> 8) & 0xff)" }
-        return "killed by signal \(signal)"
     }
 
     /// perf on the tree's processes, disabled until the window starts. Its start and stop take

@@ -9,8 +9,9 @@ let interruptionFlag = Atomic<Int32>(0)
 
 public enum Interruption {
     public static func install() {
-        signal(SIGINT) { _ in interruptionFlag.store(1, ordering: .relaxed) }
-        signal(SIGTERM) { _ in interruptionFlag.store(1, ordering: .relaxed) }
+        // The signal's number, so the run can say who ended it.
+        signal(SIGINT) { number in interruptionFlag.store(number, ordering: .relaxed) }
+        signal(SIGTERM) { number in interruptionFlag.store(number, ordering: .relaxed) }
         // The signal mask is inherited: a mux-bench spawned from a thread that blocks signals
         // (a dispatch worker, some CI runners) would never see Ctrl-C or SIGTERM at all.
         var mask = sigset_t()
@@ -21,4 +22,10 @@ public enum Interruption {
     }
 
     public static var requested: Bool { interruptionFlag.load(ordering: .relaxed) != 0 }
+
+    /// "by SIGTERM": who interrupted the run, for its last words.
+    public static var cause: String {
+        let number = interruptionFlag.load(ordering: .relaxed)
+        return number == 0 ? "" : "by \(Subprocess.signalName(number))"
+    }
 }

@@ -20,12 +20,17 @@ protocol LoadSide: AnyObject {
     var pids: [Int32] { get }
     /// Why the load side failed, naming the host: the last thing a failing process said.
     func lastErrorLine() -> String
+    /// Who ended the load side and how (signal or exit status, last stderr line), naming the host.
+    func endReason() -> String
     /// The window's edges on this machine's monotonic clock, once traffic is about to start.
     func awaitConnected(until deadline: UInt64, shouldStop: () -> Bool) -> ConnectedMessage?
     /// The result over the window (merged, for several hosts).
     func awaitResult(until deadline: UInt64, shouldStop: () -> Bool) -> ResultMessage?
     /// Ends every load process (SIGTERM, SIGKILL after `grace` s) and reaps it.
     func end(grace: Double)
+    /// Waits up to `timeout` s for every load process to exit by itself after its result (it
+    /// writes its files first, then lingers); false if one is still running.
+    func awaitExit(timeout: Double) -> Bool
 }
 
 extension Subprocess: LoadSide {
@@ -37,6 +42,7 @@ extension Subprocess: LoadSide {
         readMessage(ResultMessage.self, until: deadline, shouldStop: shouldStop)
     }
     func end(grace: Double) { stop(grace: grace) }
+    func awaitExit(timeout: Double) -> Bool { waitForExit(timeout: timeout) }
 }
 
 final class LoadHostGroup: LoadSide {
@@ -102,6 +108,13 @@ final class LoadHostGroup: LoadSide {
     var isRunning: Bool { members.allSatisfy { $0.process.isRunning } }
     var pids: [Int32] { members.map(\.process.pid) }
 
+    func endReason() -> String {
+        if let dead = members.first(where: { !$0.process.isRunning }) {
+            return "\(dead.label) ended early: \(dead.process.endReason())"
+        }
+        return lastErrorLine()
+    }
+
     func lastErrorLine() -> String {
         if let failure { return failure }
         if let dead = members.first(where: { !$0.process.isRunning }) {
@@ -164,6 +177,14 @@ final class LoadHostGroup: LoadSide {
         } catch {
             failure = "the load hosts' results cannot be merged: \(error)"
             return nil
+        }
+    }
+
+    func awaitExit(timeout: Double) -> Bool {
+        let deadline = monotonicNanoseconds() + UInt64(timeout * 1e9)
+        return members.allSatisfy { member in
+            let now = monotonicNanoseconds()
+            return member.process.waitForExit(timeout: now < deadline ? Double(deadline - now) / 1e9 : 0)
         }
     }
 

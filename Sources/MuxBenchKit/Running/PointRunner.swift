@@ -140,7 +140,7 @@ public struct PointRunner {
             guard let ready = server.readMessage(ReadyMessage.self, until: monotonicNanoseconds() + readyBudget,
                                                  shouldStop: { Interruption.requested }) else {
                 if Interruption.requested { return .interrupted }
-                return .failed(reason: "\(server.name) did not become ready: \(server.lastErrorLine())")
+                return .failed(reason: "\(server.name) did not become ready: \(server.endReason())")
             }
             port = ready.port
             // perf takes a while to attach its counters: before any traffic, not inside the window.
@@ -159,7 +159,7 @@ public struct PointRunner {
                              "--pipeline", "\(point.pipeline)", "--threads", "\(point.threads)",
                              // Connections stay open a moment past the window, so the end snapshot
                              // sees traffic, not teardown.
-                             "--linger", "500ms"]
+                             "--linger", "\(Int(Self.lingerSeconds * 1000))ms"]
         if case let .perSecond(rate) = point.rate { loadArguments += ["--rate", "\(rate)"] }
         if point.protocolName == "http-close" { loadArguments.append("--short-connections") }
         if let hgrmPath { loadArguments += ["--hgrm", hgrmPath] }
@@ -180,7 +180,7 @@ public struct PointRunner {
         guard let connected = load.awaitConnected(until: monotonicNanoseconds() + connectBudget,
                                                   shouldStop: { Interruption.requested || !server.isRunning }) else {
             if Interruption.requested { return .interrupted }
-            if !server.isRunning { return .failed(reason: "mux-server died while the load connected: \(server.lastErrorLine())") }
+            if !server.isRunning { return .failed(reason: "\(server.name) died while the load connected: \(server.endReason())") }
             load.end(grace: 1)
             return .failed(reason: "mux-load did not start traffic: \(load.lastErrorLine())")
         }
@@ -196,10 +196,15 @@ public struct PointRunner {
         // Steal over the CPUs the two children may run on (read now, outside the window).
         let stealWindow = StealWindow(pids: (serverHost == nil ? [server.pid] : []) + load.pids)
         // Context switches from /proc: this machine's server only (nil for a remote one).
-        let startCounters = snapshot(server)
+        let startCounters: CountersMessage
+        switch windowSnapshot(server, at: "window-start", notes: &notes) {
+        case let .counters(counters): startCounters = counters
+        case let .failed(reason): return .failed(reason: reason)
+        case .interrupted: return .interrupted
+        }
         let serverStart = serverHost == nil ? ProcessStats.read(pid: server.pid) : nil
-        guard let startCounters, serverHost != nil || serverStart != nil else {
-            return .failed(reason: "\(server.name) stopped answering at the window's start: \(server.lastErrorLine())")
+        guard serverHost != nil || serverStart != nil else {
+            return .failed(reason: "\(server.name) was gone at the window's start: \(server.endReason())")
         }
         // perf is switched on and off a moment after the window's edges (a FIFO round trip, long
         // on a busy machine), so a second snapshot on each side brackets what perf saw:
@@ -211,10 +216,15 @@ public struct PointRunner {
         }
 
         if let failure = watch(server, load, until: end) { return failure }
-        let endCounters = snapshot(server)
+        let endCounters: CountersMessage
+        switch windowSnapshot(server, at: "window-end", notes: &notes) {
+        case let .counters(counters): endCounters = counters
+        case let .failed(reason): return .failed(reason: reason)
+        case .interrupted: return .interrupted
+        }
         let serverEnd = serverHost == nil ? ProcessStats.read(pid: server.pid) : nil
-        guard let endCounters, serverHost != nil || serverEnd != nil else {
-            return .failed(reason: "\(server.name) died during the window: \(server.lastErrorLine())")
+        guard serverHost != nil || serverEnd != nil else {
+            return .failed(reason: "\(server.name) died during the window: \(server.endReason())")
         }
         let steal = stealWindow.stealPercent()
         var afterDisable: CountersMessage?
@@ -227,7 +237,11 @@ public struct PointRunner {
         let margin: UInt64 = 10_000_000_000
         guard let result = load.awaitResult(until: end + margin, shouldStop: { Interruption.requested }) else {
             if Interruption.requested { return .interrupted }
-            return .failed(reason: "mux-load gave no result within 10 s of the window's end: \(load.lastErrorLine())")
+            return .failed(reason: "mux-load gave no result within 10 s of the window's end: \(load.endReason())")
+        }
+        // It writes --hgrm before its result line, lingers and exits: ended only if it does not.
+        if !load.awaitExit(timeout: Self.lingerSeconds + 5) {
+            notes.append("mux-load did not exit within \(formatCompactNumber(Self.lingerSeconds + 5)) s of its result; ended")
         }
         if let reason = result.everyRequestFailed { return .failed(reason: reason) }
 
@@ -252,12 +266,15 @@ public struct PointRunner {
         return .measured(row: row, notes: notes)
     }
 
+    /// How long mux-load keeps its connections open after the window.
+    static let lingerSeconds = 0.5
+
     /// Sleeps until `deadline` (monotonic ns), noticing within 100 ms a child that dies or an interruption.
     func watch(_ server: Subprocess, _ load: any LoadSide, until deadline: UInt64) -> RunOutcome? {
         while true {
             if Interruption.requested { return .interrupted }
-            if !server.isRunning { return .failed(reason: "\(server.name) died during the run: \(server.lastErrorLine())") }
-            if !load.isRunning { return .failed(reason: "mux-load ended early: \(load.lastErrorLine())") }
+            if !server.isRunning { return .failed(reason: "\(server.name) died during the run: \(server.endReason())") }
+            if !load.isRunning { return .failed(reason: "mux-load ended early: \(load.endReason())") }
             let now = monotonicNanoseconds()
             if now >= deadline { return nil }
             let step = min(deadline - now, 100_000_000)
@@ -267,18 +284,69 @@ public struct PointRunner {
     }
 
     private func snapshot(_ server: Subprocess) -> CountersMessage? {
-        // A server behind a launcher is asked on its stdin (--control stdin); a round trip there
-        // may cross a network.
-        if serverHost != nil {
-            guard server.send(line: "snapshot") else { return nil }
-        } else {
-            server.signal(SIGUSR1)
-        }
-        let budget: UInt64 = serverHost == nil ? 2_000_000_000 : 5_000_000_000
+        guard askForSnapshot(server) else { return nil }
+        return awaitCounters(from: server, until: monotonicNanoseconds() + snapshotBudget)
+    }
+
+    /// A server behind a launcher is asked on its stdin (--control stdin); a round trip there
+    /// may cross a network.
+    private func askForSnapshot(_ server: Subprocess) -> Bool {
+        if serverHost != nil { return server.send(line: "snapshot") }
+        server.signal(SIGUSR1)
+        return true
+    }
+
+    /// How long a snapshot normally takes at most.
+    private var snapshotBudget: UInt64 { serverHost == nil ? 2_000_000_000 : 5_000_000_000 }
+
+    /// How long a server that is still alive may take to answer a window snapshot (stopped,
+    /// starved of CPU) before the point fails; bounded, so a hung server still ends the point.
+    var snapshotPatienceSeconds: Double { serverHost == nil ? 10 : 30 }
+
+    private func awaitCounters(from server: Subprocess, until deadline: UInt64,
+                               shouldStop: () -> Bool = { false }) -> CountersMessage? {
         // A "final" line means the server is exiting: no snapshot.
-        guard let counters = server.readMessage(CountersMessage.self, until: monotonicNanoseconds() + budget),
+        guard let counters = server.readMessage(CountersMessage.self, until: deadline, shouldStop: shouldStop),
               !counters.isFinal else { return nil }
         return counters
+    }
+
+    enum WindowSnapshot {
+        case counters(CountersMessage)
+        case failed(String)
+        case interrupted
+    }
+
+    /// The counters at a window's edge (`edge`: "window-start" or "window-end"). A server that
+    /// misses the usual budget but has not exited is slow, not dead: it is waited for up to
+    /// `snapshotPatienceSeconds`, and a late answer is a note. Failing, it says which it was.
+    private func windowSnapshot(_ server: Subprocess, at edge: String, notes: inout [String]) -> WindowSnapshot {
+        let asked = monotonicNanoseconds()
+        guard askForSnapshot(server) else {
+            return .failed("\(server.name) could not be asked for the \(edge) snapshot: \(server.endReason())")
+        }
+        if let counters = awaitCounters(from: server, until: asked + snapshotBudget) { return .counters(counters) }
+        guard server.isRunning else {
+            return .failed("\(server.name) died before the \(edge) snapshot: \(server.endReason())")
+        }
+        // Through a launcher, the local process is the launcher, not the server.
+        let whose = serverHost == nil ? "state" : "launcher's state"
+        let stateThen = ProcessStats.schedulingState(pid: server.pid) ?? "unknown"
+        let patience = UInt64(snapshotPatienceSeconds * 1e9)
+        if let counters = awaitCounters(from: server, until: asked + patience,
+                                        shouldStop: { Interruption.requested || !server.isRunning }) {
+            let late = formatCompactNumber((Double(monotonicNanoseconds() - asked) / 1e8).rounded() / 10)
+            notes.append("\(server.name) answered the \(edge) snapshot after \(late) s, not within the usual "
+                         + "\(snapshotBudget / 1_000_000_000) s (\(whose): \(stateThen)); its counters reach that far past the edge")
+            return .counters(counters)
+        }
+        if Interruption.requested { return .interrupted }
+        if !server.isRunning {
+            return .failed("\(server.name) died before answering the \(edge) snapshot: \(server.endReason())")
+        }
+        let stateNow = ProcessStats.schedulingState(pid: server.pid) ?? "unknown"
+        return .failed("\(server.name) did not answer the \(edge) snapshot within "
+                       + "\(formatCompactNumber(snapshotPatienceSeconds)) s (\(whose): \(stateNow))")
     }
 
     /// What decides whether a row measured the server (Saturation): offered and achieved rates,

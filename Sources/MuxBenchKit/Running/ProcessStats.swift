@@ -39,6 +39,15 @@ public struct ProcessStats: Equatable, Sendable {
         return stats
     }
 
+    /// The scheduler's state of `pid` in words ("stopped", "running", "sleeping", ...), nil when gone.
+    public static func schedulingState(pid: Int32) -> String? {
+        guard let stat = try? readTextFile("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")"),
+              let letter = stat[stat.index(after: close)...].split(separator: " ").first?.first else { return nil }
+        let words: [Character: String] = ["R": "running", "S": "sleeping", "D": "disk sleep", "T": "stopped",
+                                          "t": "stopped by a tracer", "Z": "zombie", "X": "dead", "I": "idle"]
+        return words[letter] ?? String(letter)
+    }
+
     public func subtracting(_ earlier: ProcessStats) -> ProcessStats {
         var d = ProcessStats()
         d.userSeconds = userSeconds - earlier.userSeconds

@@ -149,7 +149,7 @@ public func runPoint(arguments: [String]) -> Int32 {
             printError("mux-bench run: \(point.id) rep \(rep) failed: \(reason)")
             return ExitCode.failure.rawValue
         case .interrupted:
-            printError("mux-bench run: interrupted; rows measured so far are in \(out)")
+            printError("mux-bench run: interrupted \(Interruption.cause); rows measured so far are in \(out)")
             return 130
         }
     }

@@ -1,5 +1,7 @@
 // A child process of the collector: started, read line by line with deadlines, watched for
-// death, and always ended (by its PID) before the collector moves on.
+// death, and always ended (by its PID, then its process group) before the collector moves on.
+// It dies with the collector however that ends (spawn.c: death signal, guard).
+import CMuxShim
 import Foundation
 import MuxCore
 import MuxMessages
@@ -14,10 +16,12 @@ final class Subprocess {
     private let stderrFD: Int32      // owned: read end of the child's stderr
     private let stdinFD: Int32       // owned: our end of the child's stdin socket (`input`), else -1
     private var exitStatus: Int32?
+    private var reaped = false
     private var pending: [UInt8] = []
     private var stderrText: [UInt8] = []
 
-    /// posix_spawn with an empty signal mask and default dispositions: a child must not inherit
+    /// mux_spawn (CMuxShim/spawn.c): its own process group, held by the guard, killed if the
+    /// collector dies; an empty signal mask and default dispositions: a child must not inherit
     /// a mask in which SIGINT/SIGTERM are blocked (perf would never write its counts).
     /// An `executable` without a slash is looked up in PATH (a launcher such as ssh). With
     /// `input`, the child's stdin is a socket that `send(line:)` writes to (a socket, not a pipe:
@@ -42,40 +46,19 @@ final class Subprocess {
         // The read ends stay in this process only.
         _ = fcntl(out[0], F_SETFD, FD_CLOEXEC)
         _ = fcntl(err[0], F_SETFD, FD_CLOEXEC)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        if input {
-            posix_spawn_file_actions_adddup2(&actions, inSocket[1], 0)
-        } else {
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        }
-        posix_spawn_file_actions_adddup2(&actions, out[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, err[1], 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for arg in argv { free(arg) } }
-        var child: pid_t = 0
-        let rc = executable.contains("/")
-            ? posix_spawn(&child, executable, &actions, &attributes, argv, environ)
-            : posix_spawnp(&child, executable, &actions, &attributes, argv, environ)
+        let child = mux_spawn(executable, argv, environ, input ? inSocket[1] : -1, out[1], err[1])
         close(out[1])
         close(err[1])
         if input { close(inSocket[1]) }
-        guard rc == 0 else {
+        guard child > 0 else {
             close(out[0]); close(err[0])
             if input { close(inSocket[0]) }
-            throw SyscallError("posix_spawn \(executable)", rc)
+            throw SyscallError("spawn \(executable)", -child)
         }
+        // Its group outlives it only if the collector dies first: then the guard ends the group.
+        _ = mux_guard_hold(child)
         pid = child
         stdoutFD = out[0]
         stderrFD = err[0]
@@ -84,12 +67,27 @@ final class Subprocess {
         Socket.setNonBlocking(stderrFD)
     }
 
+    /// Whether the child has not exited (a stopped child is running). An exited child is left
+    /// a zombie until `stop()`, so its PID, which names its process group, cannot be reused
+    /// before the group's stragglers are killed.
     var isRunning: Bool {
         if exitStatus != nil { return false }
-        var status: Int32 = 0
-        let rc = waitpid(pid, &status, WNOHANG)
-        if rc == pid { exitStatus = status; return false }
-        return rc == 0
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) < 0 {
+            if errno != EINTR { return false }
+        }
+        guard info._sifields._sigchld.si_pid == pid else { return true }
+        exitStatus = Self.waitStatus(code: info.si_code, status: info._sifields._sigchld.si_status)
+        return false
+    }
+
+    /// waitid's code and status as a wait status (WIFEXITED, WTERMSIG), as `describe` reads it.
+    private static func waitStatus(code: Int32, status: Int32) -> Int32 {
+        switch code {
+        case Int32(CLD_EXITED): return (status & 0xff) << 8
+        case Int32(CLD_DUMPED): return (status & 0x7f) | 0x80
+        default: return status & 0x7f
+        }
     }
 
     /// The next stdout line, nil when `deadline` (monotonic ns) passes, the child exits, or
@@ -155,6 +153,34 @@ final class Subprocess {
         standardError().split(separator: "\n").last.map(String.init) ?? ""
     }
 
+    /// Who ended the child and what it last said, for a failure reason: "killed by SIGKILL; it
+    /// said nothing on stderr", "exit status 1: mux-server: ..."; a child that has not exited is
+    /// "still running (state: stopped)" (slow is not dead).
+    func endReason() -> String {
+        let said = lastErrorLine()
+        let how = isRunning ? "still running (state: \(ProcessStats.schedulingState(pid: pid) ?? "unknown"))"
+                            : Self.describe(status: exitStatus ?? 0)
+        return said.isEmpty ? "\(how); it said nothing on stderr" : "\(how): \(said)"
+    }
+
+    /// A wait status in words: "exit status 1", "killed by SIGKILL".
+    static func describe(status: Int32) -> String {
+        let signal = status & 0x7f
+        if signal == 0 { return "exit status \((status >> 8) & 0xff)" }
+        return "killed by \(signalName(signal))"
+    }
+
+    /// "SIGKILL"; "signal 40" for one without a name here.
+    static func signalName(_ signal: Int32) -> String {
+        let names: [Int32: String] = [
+            SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP",
+            SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGUSR1: "SIGUSR1",
+            SIGSEGV: "SIGSEGV", SIGUSR2: "SIGUSR2", SIGPIPE: "SIGPIPE", SIGALRM: "SIGALRM", SIGTERM: "SIGTERM",
+            SIGXCPU: "SIGXCPU", SIGXFSZ: "SIGXFSZ", SIGSYS: "SIGSYS",
+        ]
+        return names[signal] ?? "signal \(signal)"
+    }
+
     /// Waits up to `timeout` seconds for the child to exit by itself.
     func waitForExit(timeout: Double) -> Bool {
         let deadline = monotonicNanoseconds() + UInt64(timeout * 1e9)
@@ -197,10 +223,15 @@ final class Subprocess {
             kill(pid, SIGCONT)  // a stopped (hung) child acts on its SIGTERM only once continued
             if !waitForExit(timeout: grace) { kill(pid, SIGKILL) }
         }
-        if exitStatus == nil {
+        if !reaped {
+            // Whatever it started and left in its group (nginx's workers), while its zombie still
+            // holds the group's number; then reaped, and taken back from the guard.
+            kill(-pid, SIGKILL)
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-            exitStatus = status
+            if exitStatus == nil { exitStatus = status }
+            reaped = true
+            mux_guard_release(pid)
         }
         drainStderr()
         return exitStatus ?? 0

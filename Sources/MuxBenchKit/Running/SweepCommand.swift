@@ -226,7 +226,7 @@ public func runSweep(arguments: [String]) -> Int32 {
     printError("rows:    \(csvPath)")
     printError("summary: \(summaryPath)")
     if interrupted {
-        printError("interrupted: every finished row is in \(csvPath); continue with: \(resumeCommand(arguments, order: order))")
+        printError("interrupted \(Interruption.cause): every finished row is in \(csvPath); continue with: \(resumeCommand(arguments, order: order))")
         return 130
     }
     if !parsed.flags.contains("no-plot") {

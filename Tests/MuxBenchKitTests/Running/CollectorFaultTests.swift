@@ -39,12 +39,15 @@ extension BenchProcessSuites {
             let stderr = bench.standardError()
             #expect(status == 1, "a failed point fails the sweep at its end: \(stderr)")
             #expect(stderr.contains("FAILED: mux-server died"), "\(stderr)")
+            // Who ended it and how, in what the user reads and in the summary.
+            #expect(stderr.contains("mux-server died during the run: killed by SIGKILL; it said nothing on stderr"), "\(stderr)")
             #expect(stderr.contains("[2/2] epoll-et"), "the sweep went on: \(stderr)")
             let rows = try readCSV("\(results)/die.csv").rows
             #expect(rows.map { $0["backend"] } == ["epoll-et"], "\(stderr)")
             let summary = try readCSV("\(results)/die-summary.csv").rows
             #expect(summary.map { $0["status"] } == ["failed", "ok"], "\(summary)")
             #expect(summary.first?["reason"]?.contains("mux-server died") == true, "\(summary)")
+            #expect(summary.first?["reason"]?.contains("killed by SIGKILL") == true, "\(summary)")
         }
 
         @Test func loadGeneratorDeathFailsTheRun() throws {
@@ -62,7 +65,7 @@ extension BenchProcessSuites {
             let stderr = bench.standardError()
             #expect(Date().timeIntervalSince(killed) < 2, "noticed within a second or so: \(stderr)")
             #expect(status == 1, "\(stderr)")
-            #expect(stderr.contains("failed: mux-load ended early"), "\(stderr)")
+            #expect(stderr.contains("failed: mux-load ended early: killed by SIGKILL"), "\(stderr)")
             #expect(waitForProcessGone(server.pid, timeout: 3), "the server is ended")
             let rowCount: Int = (try? readCSV(out).rows.count) ?? 0
             #expect(rowCount == 0, "no row for a failed run")

@@ -96,7 +96,7 @@ extension BenchProcessSuites {
             let shell = try Subprocess(name: "sh", executable: "/bin/sh", arguments: ["-c", "sleep 30 & sleep 30 & wait"])
             var tree: [Int32] = []
             defer {
-                // sleep outlives a killed shell: each is ended by its own PID.
+                // Ending the shell ends its group; a sleep left over is ended by its own PID.
                 for pid in tree.dropFirst() { kill(pid, SIGKILL) }
                 shell.stop(grace: 1)
             }

@@ -1,0 +1,86 @@
+import Foundation
+import MuxMetrics
+import MuxTestSupport
+import Testing
+@testable import MuxBenchKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// PointRunner's ends of a repetition on real processes: the load generator's files are complete
+/// before it is ended, and a server that is slow (stopped) is told from one that died.
+extension BenchProcessSuites {
+    @Suite struct PointRunnerTests {
+        /// mux-load writes --hgrm; the collector used to end it (SIGTERM) as soon as it read the
+        /// result line, before the file was written, and still exit 0. Every run must leave it.
+        @Test func hgrmFileIsThereAfterEveryRun() throws {
+            let dir = try makeTemporaryDirectory("hgrm")
+            defer { removeDirectory(dir) }
+            let hgrm = "\(dir)/l.hgrm"
+            for attempt in 1...5 {
+                unlink(hgrm)
+                let run = try runBench(["run", "--backend", "epoll-lt", "--connections", "10", "--active", "5",
+                                        "--warmup", "200ms", "--duration", "300ms", "--out", "\(dir)/r.csv", "--hgrm", hgrm])
+                #expect(run.status == 0, "\(run.diagnosis)")
+                let text = try #require(try? String(contentsOfFile: hgrm, encoding: .utf8), "run \(attempt): \(run.diagnosis)")
+                let rows = try LatencyHistogram.parsePercentileDistribution(text)
+                #expect(rows.last?.percentile == 1.0, "run \(attempt): \(text)")
+                #expect((rows.last?.totalCount ?? 0) > 0, "run \(attempt): \(text)")
+            }
+        }
+
+        /// A running point's mux-server, once its traffic flows and the window has begun (the
+        /// warm-up is 200 ms; a second later the window-start snapshot is long answered).
+        static func serverInItsWindow(of bench: ChildProcess) throws -> (server: ProcessEntry, load: ProcessEntry) {
+            let (server, load) = try CollectorFaultTests.children(of: bench)
+            #expect(trafficHasBegun(server: server, load: load), "20 connections open")
+            usleep(1_000_000)
+            return (server, load)
+        }
+
+        /// Issue 24 item 6: a server stopped (SIGSTOP) across the window's end, for longer than
+        /// the first 2 s a snapshot is given, was reported dead and the repetition thrown away.
+        /// Alive, it is waited for: the row is measured and says the snapshot came late.
+        @Test func serverStoppedAcrossTheWindowsEndIsMeasured() throws {
+            let dir = try makeTemporaryDirectory("stopped")
+            defer { removeDirectory(dir) }
+            let out = "\(dir)/s.csv"
+            let bench = try ChildProcess("mux-bench", ["run", "--backend", "poll", "--connections", "20", "--active", "5",
+                                                       "--warmup", "200ms", "--duration", "3s", "--out", out])
+            let (server, load) = try Self.serverInItsWindow(of: bench)
+            defer { endLeftover(server); endLeftover(load) }
+            kill(server.pid, SIGSTOP)
+            // Stopped past the window's end (2.2 s at most from here) by more than 2 s.
+            usleep(6_000_000)
+            #expect(processEntry(server.pid)?.state == "T", "still stopped, not ended")
+            kill(server.pid, SIGCONT)
+            let status = bench.wait(timeout: 40)
+            let stderr = bench.standardError()
+            #expect(status == 0, "\(stderr)")
+            #expect(stderr.contains("mux-server answered the window-end snapshot"), "\(stderr)")
+            #expect(stderr.contains("(state: stopped)"), "\(stderr)")
+            let rowCount: Int = (try? readCSV(out).rows.count) ?? 0
+            #expect(rowCount == 1, "\(stderr)")
+        }
+
+        /// Stopped for good: not "died" either, but exactly what happened, once its bounded wait is over.
+        @Test func serverThatNeverAnswersIsSaidToBeStoppedNotDead() throws {
+            let dir = try makeTemporaryDirectory("neveranswers")
+            defer { removeDirectory(dir) }
+            let out = "\(dir)/n.csv"
+            let bench = try ChildProcess("mux-bench", ["run", "--backend", "poll", "--connections", "20", "--active", "5",
+                                                       "--warmup", "200ms", "--duration", "3s", "--out", out])
+            let (server, load) = try Self.serverInItsWindow(of: bench)
+            defer { endLeftover(server); endLeftover(load) }
+            kill(server.pid, SIGSTOP)
+            let status = bench.wait(timeout: 60)
+            let stderr = bench.standardError()
+            #expect(status == 1, "\(stderr)")
+            #expect(stderr.contains("failed: mux-server did not answer the window-end snapshot within 10 s (state: stopped)"), "\(stderr)")
+            #expect(!stderr.contains("died"), "\(stderr)")
+            #expect(waitForProcessGone(server.pid, timeout: 5), "the stopped server is ended")
+            let rowCount: Int = (try? readCSV(out).rows.count) ?? 0
+            #expect(rowCount == 0, "\(stderr)")
+        }
+    }
+}
