@@ -9,7 +9,8 @@ public struct LoadReport: Sendable {
     public var totalRequests: UInt64 = 0
     public var sent: UInt64 = 0
     public var errors = RequestErrors()
-    /// Open loop: requests due in the window, unanswered at its end, in the histogram up to the end.
+    /// Requests due (open loop) or sent (closed loop) in the window, unanswered at its end, in the
+    /// histogram up to the end.
     public var unfinished: UInt64 = 0
     /// The window really measured: the configured duration, unless every worker stopped early.
     public var windowSeconds: Double

@@ -34,7 +34,7 @@ public struct WorkerResult: Sendable {
     public var totalRequests: UInt64 = 0
     public var errors = RequestErrors()
     public var sent: UInt64 = 0
-    /// Open loop: requests due in the window and unanswered at its end, recorded up to the end.
+    /// Requests due (open loop) or sent (closed loop) in the window and unanswered at its end, recorded up to the end.
     public var unfinished: UInt64 = 0
     /// Why the worker stopped before the window's end (its wait call failed), if it did.
     public var failure: String?
@@ -182,19 +182,19 @@ final class LoadWorker: @unchecked Sendable {
         }
         let stopped = min(now, end)
         result.windowNanoseconds = stopped > warmupEnd ? stopped - warmupEnd : 0
-        if openLoopInterval > 0 { recordUnfinished(at: stopped) }
+        recordUnfinished(at: stopped)
     }
 
-    /// Open loop: requests due inside the window and still unanswered when it ends (in flight, or
-    /// queued behind a full pipeline) are recorded as having waited until the end: a lower bound
-    /// of their latency, so that a stall at the end of the window shows like one in the middle.
-    /// Once per connection at the end of the run, not per request.
+    /// Requests due (open loop) or sent (closed loop) inside the window and still unanswered when
+    /// it ends (in flight, or queued behind a full pipeline) are recorded as having waited until
+    /// the end: a lower bound of their latency, so that a stall at the end of the window shows like
+    /// one in the middle. Once per connection at the end of the run, not per request.
     private func recordUnfinished(at stop: UInt64) {
         for slot in activeSlots where connections[slot].isOpen {
             connections[slot].times.forEach { recordUnfinished(intended: $0, at: stop) }
         }
-        // Due before the end but never sent: the last wait woke up past the end.
-        while nextDue < Double(stop) {
+        // Open loop: due before the end but never sent: the last wait woke up past the end.
+        while openLoopInterval > 0, nextDue < Double(stop) {
             let slot = activeSlots[nextActive]
             nextActive = nextActive + 1 == activeSlots.count ? 0 : nextActive + 1
             if connections[slot].isOpen {
@@ -432,7 +432,7 @@ final class LoadWorker: @unchecked Sendable {
             result.windowRequests += 1
             result.histogram.record(now > sent ? now - sent : 0)
             if isOpenLoop { result.sentHistogram.record(now > actuallySent ? now - actuallySent : 0) }
-        } else if isOpenLoop, now >= end, sent >= warmupEnd, sent < end {
+        } else if now >= end, sent >= warmupEnd, sent < end {
             // Answered, but after the window: it was unanswered at the end (see recordUnfinished).
             recordUnfinished(intended: sent, at: end)
         }

@@ -59,7 +59,8 @@ public struct ResultMessage: JSONLineMessage, Equatable {
     public var latency: Latency
     public var cpuUserMicroseconds: UInt64
     public var cpuSystemMicroseconds: UInt64
-    /// Open loop: requests due in the window and unanswered at its end (in the histogram up to the end).
+    /// Requests due (open loop) or sent (closed loop) in the window and unanswered at its end (in
+    /// the histogram up to the end).
     public var unfinished: UInt64
     /// The window really measured: the configured duration, unless every worker stopped early.
     public var windowSeconds: Double

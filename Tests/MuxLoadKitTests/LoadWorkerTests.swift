@@ -52,5 +52,28 @@ extension LoadProcessSuites {
             #expect(report.jsonLine().contains("\"wait\":1"), "\(report.jsonLine())")
             #expect(report.summaryText().contains("EBADF"), "\(report.summaryText())")
         }
+    
+        /// Issue 24 item 5: a real mux-server stopped (SIGSTOP) for the last 1.2 s of a 2 s closed-loop
+        /// window. Every connection's one request is in flight when the window closes; each is
+        /// recorded as having waited until the end (a lower bound), so max covers the stall.
+        @Test func closedLoopRecordsRequestsInFlightAtTheWindowsEnd() throws {
+            let server = try ServerProcess(["--backend", "epoll-et"])
+            let run = try runLoad(["--port", "\(server.port)", "--connections", "20", "--warmup", "200ms", "--duration", "2s"]) { connected in
+                guard let end = numeric(connected["end_ns"]) else { return }
+                let stallFrom = end - 1_200_000_000
+                usleep(useconds_t(max(0, stallFrom - Double(monotonicNanoseconds())) / 1000))
+                server.child.signal(SIGSTOP)
+                // Resumed only after the window: every request sent before the stop is unanswered at its end.
+                usleep(useconds_t(max(0, end - Double(monotonicNanoseconds())) / 1000) + 200_000)
+                server.child.signal(SIGCONT)
+            }
+            #expect(try server.stop().status == 0)
+            #expect(run.status == 0, "\(run.diagnosis)")
+            #expect(run.errors == 0, "\(run.diagnosis)")
+            #expect(numeric(run.result?["unfinished"]) == 20, "the 20 requests in flight are recorded: \(run.diagnosis)")
+            // The stop came 1.2 s before the end (later if the test's own wake-up was late, never earlier).
+            #expect(run.latency("max") >= 900_000, "max must cover the stall: \(run.diagnosis)")
+            #expect(run.stderr.contains("unanswered at its end"), "\(run.stderr)")
+        }
     }
 }
