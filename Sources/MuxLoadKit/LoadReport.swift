@@ -23,6 +23,14 @@ public struct LoadReport: Sendable {
     public var sendLateness = LatencyHistogram()
     /// Open loop: the hiccup meter's overshoots over the window.
     public var hiccups: HiccupSummary?
+    /// Open loop: how the threads waited (nil in closed loop).
+    public var pacing: Pacing?
+    /// Open loop: the busiest thread's share of the window spent sending, receiving and recording.
+    public var busyShare: Double?
+    /// Open loop, exponential arrivals: how well the actual send gaps fit the schedule's exponential.
+    public var gapFit: ExponentialFit?
+    /// The same test on the schedule's own gaps (intended send times): the draw, not the sends.
+    public var scheduleFit: ExponentialFit?
 
     public init(configuration: LoadConfiguration, results: [WorkerResult]) {
         self.configuration = configuration
@@ -38,6 +46,14 @@ public struct LoadReport: Sendable {
             sendLateness.merge(r.sendLateness)
             if let failure = r.failure {
                 failures.append("thread \(index + 1) stopped \(format(Double(r.windowNanoseconds) / 1e9)) s into the window: \(failure)")
+            }
+        }
+        if configuration.rate != nil {
+            busyShare = results.filter { $0.windowNanoseconds > 0 }
+                .map { Double($0.busyNanoseconds) / Double($0.windowNanoseconds) }.max()
+            if configuration.arrivals == .exponential {
+                gapFit = KolmogorovSmirnov.exponentialFit(results.flatMap(\.gapSample))
+                scheduleFit = KolmogorovSmirnov.exponentialFit(results.flatMap(\.scheduleSample))
             }
         }
         // One worker that ran to the end covers the whole window; when all stopped early, the
@@ -65,6 +81,15 @@ public struct LoadReport: Sendable {
         if configuration.rate != nil {
             message.latencySent = distribution(sentHistogram)
             message.sendLateness = distribution(sendLateness)
+            message.pacing = pacing?.rawValue
+            message.arrivals = configuration.arrivals.rawValue
+            message.seed = configuration.arrivals == .exponential ? configuration.seed : nil
+            message.busyShare = busyShare
+            message.gapKS = gapFit?.statistic
+            message.gapKSCritical = gapFit?.critical
+            message.gapSampleCount = gapFit?.count
+            message.scheduleKS = scheduleFit?.statistic
+            message.scheduleKSCritical = scheduleFit?.critical
         }
         if let hiccups {
             message.hiccup = distribution(hiccups.histogram)
@@ -88,7 +113,9 @@ public struct LoadReport: Sendable {
     public func summaryText() -> String {
         let s = histogram.summary()
         var lines: [String] = []
-        let mode = configuration.rate.map { "open loop, target \(format($0)) req/s" } ?? "closed loop"
+        let mode = configuration.rate.map {
+            "open loop, target \(format($0)) req/s, \(configuration.arrivals.rawValue) arrivals, pacing \(pacing?.rawValue ?? "?")"
+        } ?? "closed loop"
         lines.append("mux-load: \(configuration.connections) connections (\(configuration.active) active), \(configuration.wireProtocol.rawValue), \(configuration.payloadBytes) B, pipeline \(configuration.pipeline), \(configuration.threads) thread(s), \(mode)")
         lines.append("  \(windowRequests) requests in \(format(windowSeconds)) s after \(format(configuration.warmupSeconds)) s warm-up: \(format(throughput)) req/s")
         if let rate = configuration.rate {
@@ -102,6 +129,14 @@ public struct LoadReport: Sendable {
             let sent = sentHistogram.summary(), late = sendLateness.summary()
             lines.append("  from actual send µs: p50 \(format(sent.p50))  p99 \(format(sent.p99))  max \(format(sent.max))   "
                 + "send lateness µs: p50 \(format(late.p50))  p99 \(format(late.p99))  max \(format(late.max))")
+        }
+        if let busyShare {
+            lines.append("  busiest load thread: \(format(busyShare * 100))% of the window sending, receiving and recording")
+        }
+        if let gapFit {
+            lines.append("  send gaps against the exponential schedule: KS D \(format(gapFit.statistic)) over \(gapFit.count) gaps, "
+                + "critical \(format(gapFit.critical)): " + (gapFit.fits ? "fit" : "DO NOT FIT")
+                + (scheduleFit.map { "  (the schedule's own gaps: D \(format($0.statistic)))" } ?? ""))
         }
         if let hiccups {
             let h = hiccups.histogram.summary()

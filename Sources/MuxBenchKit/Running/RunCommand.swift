@@ -24,6 +24,9 @@ public enum RunCommand {
             OptionSpec("pipeline", value: "P", default: "1", help: "requests in flight per active connection"),
             OptionSpec("rate", short: "r", value: "R", default: "closed loop", help: "open loop at R requests/s"),
             OptionSpec("threads", short: "t", value: "T", default: "1", help: "load-generator threads"),
+            OptionSpec("pacing", value: "HOW", default: "spin if each load thread has a CPU of its own, else sleep",
+                       help: "open loop: spin (busy-poll, never sleep) or sleep"),
+            OptionSpec("arrivals", value: "SCHEDULE", default: "constant", help: "open loop: constant or exponential (Poisson)"),
             OptionSpec("max-events", value: "N", default: "1024", help: "the server's epoll batch"),
             OptionSpec("warmup", short: "w", value: "DURATION", default: "1s", help: "traffic before the window"),
             OptionSpec("duration", short: "d", value: "DURATION", default: "5s", help: "the measured window"),
@@ -70,6 +73,8 @@ public enum RunCommand {
             point.rate = .perSecond(rate)
         }
         point.threads = try parsed.int("threads", in: 1...256) ?? 1
+        point.pacing = try parsed.choice("pacing", SweepSpec.pacingNames)
+        point.arrivals = try parsed.choice("arrivals", SweepSpec.arrivalNames) ?? "constant"
         point.maxEvents = try parsed.int("max-events", in: 1...1_000_000) ?? SweepPoint.defaultMaxEvents
         point.warmup = try parsed.duration("warmup") ?? 1
         point.duration = try parsed.duration("duration") ?? 5
@@ -130,8 +135,10 @@ public func runPoint(arguments: [String]) -> Int32 {
         return ExitCode.failure.rawValue
     }
     guard let (system, binaries) = prepareToMeasure(serverHost: serverHost) else { return ExitCode.failure.rawValue }
+    let floor = LoopbackFloor.once(for: [point], elsewhere: serverHost != nil || loadHosts != nil)
     for rep in 1...repetitions {
         var runner = PointRunner(point: point, repetition: rep, system: system, binaries: binaries)
+        runner.floorMicroseconds = floor
         runner.verifySyscalls = parsed.flags.contains("verify-syscalls")
         runner.hgrmPath = rep == repetitions ? parsed.string("hgrm") : nil
         runner.loadHosts = loadHosts?.recording(to: LoadHostRecords.csvPath(besides: out))
