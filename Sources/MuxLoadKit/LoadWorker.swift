@@ -50,6 +50,10 @@ public struct WorkerResult: Sendable {
     /// Open loop: time inside the window spent sending, receiving and recording (not waiting or
     /// polling and finding nothing), in ns: a spinning thread's CPU is always 100%, this is not.
     public var busyNanoseconds: UInt64 = 0
+    /// Open loop: the thread's own CPU time over the window, in ns: the time it ran. Busy time is
+    /// judged against it, since time the thread was not running (another process had its CPU) is
+    /// the machine's, not a sign that the load generator could not keep up.
+    public var runningNanoseconds: UInt64 = 0
     /// Open loop, exponential arrivals: a uniform sample of the gaps between consecutive on-time
     /// sends, in units of the schedule's mean gap (GapSample).
     public var gapSample: [Double] = []
@@ -173,7 +177,9 @@ final class LoadWorker: @unchecked Sendable {
         let isOpenLoop = openLoopInterval > 0
         // Spinning: never block, so a send goes out within one turn of this loop of its time.
         let spins = isOpenLoop && pacing == .spin
+        var cpuAtWindowStart: UInt64?
         while now < end {
+            if isOpenLoop, cpuAtWindowStart == nil, now >= warmupEnd { cpuAtWindowStart = threadCPUNanoseconds() }
             let turnStart = now
             if isOpenLoop, sendDue(now), turnStart >= warmupEnd {
                 result.busyNanoseconds &+= monotonicNanoseconds() &- turnStart
@@ -215,6 +221,7 @@ final class LoadWorker: @unchecked Sendable {
         let stopped = min(now, end)
         result.windowNanoseconds = stopped > warmupEnd ? stopped - warmupEnd : 0
         recordUnfinished(at: stopped)
+        if let cpuAtWindowStart { result.runningNanoseconds = threadCPUNanoseconds() &- cpuAtWindowStart }
         if exponentialArrivals {
             result.gapSample = gaps.values
             result.scheduleSample = scheduleGaps.values
@@ -240,6 +247,13 @@ final class LoadWorker: @unchecked Sendable {
             }
             nextDue += nextGap()
         }
+    }
+
+    /// This thread's CPU time (CLOCK_THREAD_CPUTIME_ID, a vDSO-less syscall: twice a run).
+    private func threadCPUNanoseconds() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 
     /// The gap to the next intended send: fixed, or drawn from Exp(mean = the interval).
