@@ -25,8 +25,8 @@ public struct LoadReport: Sendable {
     public var hiccups: HiccupSummary?
     /// Open loop: how the threads waited (nil in closed loop).
     public var pacing: Pacing?
-    /// Open loop: the busiest thread's share of the time it ran in the window spent sending,
-    /// receiving and recording.
+    /// Open loop: the busiest thread's share of its time spent sending, receiving and recording
+    /// (WorkerResult.busyShare: of the time it ran when spinning, of the window when sleeping).
     public var busyShare: Double?
     /// Open loop, exponential arrivals: how well the actual send gaps fit the schedule's exponential.
     public var gapFit: ExponentialFit?
@@ -50,8 +50,7 @@ public struct LoadReport: Sendable {
             }
         }
         if configuration.rate != nil {
-            busyShare = results.filter { $0.runningNanoseconds > 0 }
-                .map { min(1, Double($0.busyNanoseconds) / Double($0.runningNanoseconds)) }.max()
+            busyShare = results.compactMap(\.busyShare).max()
             if configuration.arrivals == .exponential {
                 gapFit = KolmogorovSmirnov.exponentialFit(results.flatMap(\.gapSample))
                 scheduleFit = KolmogorovSmirnov.exponentialFit(results.flatMap(\.scheduleSample))
@@ -132,7 +131,7 @@ public struct LoadReport: Sendable {
                 + "send lateness µs: p50 \(format(late.p50))  p99 \(format(late.p99))  max \(format(late.max))")
         }
         if let busyShare {
-            lines.append("  busiest load thread: \(format(busyShare * 100))% of the time it ran sending, receiving and recording")
+            lines.append("  busiest load thread: \(format(busyShare * 100))% of its time sending, receiving and recording")
         }
         if let gapFit {
             lines.append("  send gaps against the exponential schedule: KS D \(format(gapFit.statistic)) over \(gapFit.count) gaps, "

@@ -54,6 +54,10 @@ public struct WorkerResult: Sendable {
     /// judged against it, since time the thread was not running (another process had its CPU) is
     /// the machine's, not a sign that the load generator could not keep up.
     public var runningNanoseconds: UInt64 = 0
+    /// Open loop: busy time over the time the thread ran when it spins (a spinning thread's CPU
+    /// time is all of its running time: work or polling), over the window when it sleeps (a
+    /// sleeping thread's CPU time is nearly all work, so the window is the measure of its load).
+    public var busyShare: Double?
     /// Open loop, exponential arrivals: a uniform sample of the gaps between consecutive on-time
     /// sends, in units of the schedule's mean gap (GapSample).
     public var gapSample: [Double] = []
@@ -222,6 +226,8 @@ final class LoadWorker: @unchecked Sendable {
         result.windowNanoseconds = stopped > warmupEnd ? stopped - warmupEnd : 0
         recordUnfinished(at: stopped)
         if let cpuAtWindowStart { result.runningNanoseconds = threadCPUNanoseconds() &- cpuAtWindowStart }
+        let base = spins ? result.runningNanoseconds : result.windowNanoseconds
+        if isOpenLoop, base > 0 { result.busyShare = min(1, Double(result.busyNanoseconds) / Double(base)) }
         if exponentialArrivals {
             result.gapSample = gaps.values
             result.scheduleSample = scheduleGaps.values

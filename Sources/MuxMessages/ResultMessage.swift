@@ -80,8 +80,9 @@ public struct ResultMessage: JSONLineMessage, Equatable {
     public var cpus: [Int]?
     public var bootID: String?
     /// Open loop only: how the load threads waited (`spin`, `sleep`), the schedule (`constant`,
-    /// `exponential`) and its seed (exponential only), the busiest thread's share of the window
-    /// spent sending, receiving and recording (0…1), and for exponential arrivals the
+    /// `exponential`) and its seed (exponential only), the busiest thread's share of its time
+    /// (spinning: the time it ran; sleeping: the window) spent sending, receiving and recording
+    /// (0…1), and for exponential arrivals the
     /// Kolmogorov–Smirnov distance of the actual send gaps from the schedule, its critical value
     /// and how many gaps it is over.
     public var pacing: String?
