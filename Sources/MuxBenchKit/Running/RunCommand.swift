@@ -225,7 +225,11 @@ func warnings(for row: [String: String]) -> [String] {
     var lines: [String] = []
     if let errors = Double(row["errors"] ?? ""), errors > 0 { lines.append("WARNING: \(formatCompactNumber(errors)) request errors in this run") }
     guard let side = row["saturated_by"].flatMap(SaturationLimit.init(rawValue:)) else { return lines }
-    let util = SweepSummary.figureValue("load_cpu_util", in: row).map { " (load generator at \(Int($0 * 100))% of the CPUs it could use)" } ?? ""
+    var util = SweepSummary.figureValue("load_cpu_util", in: row).map { " (load generator at \(Int($0 * 100))% of the CPUs it could use)" } ?? ""
+    // A spinning client's CPU is always full: its busy share is what judged it (Saturation.swift).
+    if row["pacing"] == "spin", let busy = Double(row["load_busy_share"] ?? "") {
+        util = " (spinning load generator busy \(Int(busy * 100))% of the time it ran)"
+    }
     var delivered = ""
     if let target = Double(row["rate_target_rps"] ?? ""), let achieved = Double(row["throughput_rps"] ?? "") {
         delivered = ", delivered \(formatCompactNumber(achieved)) of \(formatCompactNumber(target)) req/s"

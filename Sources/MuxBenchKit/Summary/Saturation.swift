@@ -6,7 +6,8 @@
 
 /// Which side ran out, for a saturated run.
 public enum SaturationLimit: String, Sendable, CaseIterable {
-    /// The load generator was at ≥ 90% of the CPUs its threads can use; the server was not pegged.
+    /// The load generator was at ≥ 90% of the CPUs its threads can use (spinning: busy ≥ 90% of the
+    /// time it ran, or a whole mean gap late at the median); the server was not pegged.
     case client
     /// An open loop fell short with the server pegged and the load generator not.
     case server
