@@ -113,7 +113,9 @@ picked(s) = strcol("status") eq 'ok' && strcol("backend") eq backend_of(s) && \
             (split_of(s) eq '' || strcol(split) eq split_of(s)) && not_search(0)
 ok_row(unused) = strcol("status") eq 'ok' && not_search(0)
 if (!exists("satcol")) { satcol = 1 }
-saturated(unused) = satcol ? column("saturated_reps") > 0 : 0   # summaries from before the column: none
+if (!exists("chkcol")) { chkcol = 0 }   # 1 when the summary has failed_check_reps (OpenLoopChecks.swift)
+# A point whose reps failed one of their own checks (rate, lateness, gap) is drawn like a saturated one.
+saturated(unused) = (satcol ? column("saturated_reps") > 0 : 0) || (chkcol ? column("failed_check_reps") > 0 : 0)
 # The hollow overlay draws a white centre on saturated points and an invisible (size 0, fully
 # transparent) one on the others: every point of a series stays valid, so no series is ever
 # empty (gnuplot warns on those).
@@ -163,7 +165,7 @@ legend_rows = int(ceil(nseries / (1.0 * legend_cols)))
 legend_bottom(px) = (60.0 + 19.0 * legend_rows) / px
 
 note = 'median of repetitions, bars: ' . (bars eq 'ci' ? 'confidence interval of the median' : 'min to max') . \
-       '; hollow: saturated'
+       '; hollow: saturated' . (chkcol ? ' or a failed check' : '')
 # Two short lines under each title rather than one that a 1000-pixel chart cuts off.
 subtitle = '{/*0.8 (' . note . ')}' . (conditions ne '' ? "\n{/*0.8 " . conditions . '}' : '')
 
@@ -344,6 +346,39 @@ if (searched) {
     set ylabel 'max sustainable rate (requests/s)'
     plot for [b in searched_backends] data using (search_row(b) ? column('connections') : NaN):(column('max_sustainable_rps')) with linespoints lc rgb color(b) pt point(b) ps 1.3 title b, \
          for [b in searched_backends] data using (search_row(b) ? column('connections') : NaN):(column('max_sustainable_rps')):(client_limited(0) ? 0.7 : 0):(client_limited(0) ? 0xFFFFFF : 0xFF000000) with points pt 7 ps variable lc rgb variable notitle
+}
+
+# --- the floor: p50 against achieved throughput, over the loopback round trip ---------------
+# OUT-latency-floor.png, one panel per `conn_values`: each backend's p50 from intended send time
+# against what it achieved, and a horizontal line at `floor_us`, the sweep's loopback round trip
+# with nothing else going on (one connection, both ends busy-polling): what no backend can beat
+# on this machine. `mux-bench plot` passes floor_us from the summary's floor_rtt_us_median.
+if (!exists("floor_us")) { floor_us = '' }
+if (openloop && words(conn_values) > 0 && floor_us ne '') {
+    floor_value = floor_us + 0.0   # a string in arithmetic is read as a number
+    set output out.'-latency-floor.png'
+    set terminal pngcairo size 700 * words(conn_values) + 200, 640
+    set multiplot layout 1, words(conn_values) title sprintf("%s: p50 latency against the loopback floor\n%s", title, subtitle) font ",13"
+    do for [ci = 1:words(conn_values)] {
+        c = word(conn_values, ci)
+        pb = panel_backends(conn_backends, ci)
+        unset logscale
+        set logscale y 10
+        set xtics autofreq nomirror
+        set ytics autofreq nomirror
+        set xrange [0:*]
+        set yrange [floor_value / 2 : *]
+        set format x '%.0s%c'
+        set format y '% h'
+        set key below horizontal maxcols 4 font ',9' nobox
+        set title sprintf('%s open connections', c)
+        set xlabel 'achieved throughput (requests/s)'
+        set ylabel 'p50 latency (µs, log)'
+        plot for [b in pb] data using (open_row(b) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('lat_p50_us_median')):(bar_lo('lat_p50_us')):(bar_hi('lat_p50_us')) with yerrorlines lc rgb color(b) pt point(b) ps 1.0 title b, \
+             for [b in pb] data using (open_row(b) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('lat_p50_us_median')):(hollow_size(0.55)):(hollow_color(0)) with points pt 7 ps variable lc rgb variable notitle, \
+             floor_value with lines dt 3 lw 2 lc rgb '#000000' title sprintf("loopback floor p50 %.1f µs", floor_value)
+    }
+    unset multiplot
 }
 
 set output

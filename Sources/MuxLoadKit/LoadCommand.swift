@@ -27,6 +27,11 @@ public enum LoadCommand {
             OptionSpec("pipeline", value: "P", default: "1", help: "requests in flight per active connection"),
             OptionSpec("rate", short: "r", value: "R", default: "closed loop",
                        help: "open loop: R requests/s in total, latency measured from each request's intended send time"),
+            OptionSpec("pacing", value: "HOW", default: "spin if each thread and a server can have a CPU of their own, else sleep",
+                       help: "open loop: spin (poll without blocking, never sleep) or sleep (block until the next send is due)"),
+            OptionSpec("arrivals", value: "SCHEDULE", default: "constant",
+                       help: "open loop: constant gaps (wrk2) or exponential ones (a Poisson process, mutilate's and Lancet's default)"),
+            OptionSpec("seed", value: "N", default: "1", help: "seeds the exponential schedule"),
             OptionSpec("threads", short: "t", value: "T", default: "1", help: "threads, each with its own epoll"),
             OptionSpec("source-addresses", value: "RANGE",
                        help: "local addresses to spread connections over, e.g. 127.0.0.1-127.0.0.8"),
@@ -70,6 +75,9 @@ public enum LoadCommand {
         c.pipeline = try parsed.integer(NumberRules.pipeline) ?? c.pipeline
         c.rate = try parsed.number(NumberRules.rate) ?? c.rate
         c.threads = try parsed.integer(NumberRules.threads) ?? c.threads
+        if let name = try parsed.choice("pacing", Pacing.allCases.map(\.rawValue)) { c.pacing = Pacing(rawValue: name)! }
+        if let name = try parsed.choice("arrivals", Arrivals.allCases.map(\.rawValue)) { c.arrivals = Arrivals(rawValue: name)! }
+        if let seed = try parsed.int("seed", in: 0...Int.max) { c.seed = UInt64(seed) }
         if let text = parsed.string("source-addresses") {
             guard let addresses = parseSourceAddresses(text) else {
                 throw bad("--source-addresses: expected a range such as 127.0.0.1-127.0.0.8 or a comma list, got '\(text)'")
@@ -152,6 +160,10 @@ public enum LoadCommand {
             for fd in fds { close(fd) }
             throw error
         }
+        // Open loop: spin only where no thread takes another's (or the server's) CPU; say why not.
+        let pacing = PacingChoice.choose(requested: configuration.pacing, threads: threads,
+                                         allowedCPUs: RunningPlace.allowedCPUs())
+        if configuration.rate != nil, let note = pacing.note { printError(note) }
         // Several load generators start together: the collector's go line says when.
         var startDelay: UInt64 = 2_000_000
         if configuration.waitForGo {
@@ -179,7 +191,8 @@ public enum LoadCommand {
         for (index, worker) in workers.enumerated() {
             group.enter()
             let thread = Thread {
-                worker.run(start: start, warmupEnd: warmupEnd, end: end, workerIndex: index, workerCount: threads)
+                worker.run(start: start, warmupEnd: warmupEnd, end: end, workerIndex: index, workerCount: threads,
+                           pacing: pacing.pacing)
                 group.leave()
             }
             thread.stackSize = 1 << 20
@@ -192,6 +205,7 @@ public enum LoadCommand {
         let cpuAtEnd = ProcessCPUTime.now()
         group.wait()
         var report = LoadReport(configuration: configuration, results: workers.map(\.result))
+        if configuration.rate != nil { report.pacing = pacing.pacing }
         report.windowCPU = cpuAtEnd.since(cpuAtStart)
         if let meter { report.hiccups = HiccupSummary(histogram: meter.histogram, scheduling: meter.scheduling, cpu: Int(meter.cpu)) }
         deliver(report)

@@ -37,8 +37,29 @@ public struct LoadConfiguration: Sendable {
     /// Start the traffic only on the collector's go line on stdin (StartHandshake.swift), so that
     /// several load generators start their windows together.
     public var waitForGo = false
+    /// Open loop: how a load thread waits for its next send; nil: chosen at run time (PacingChoice).
+    public var pacing: Pacing?
+    /// Open loop: the schedule of intended send times.
+    public var arrivals = Arrivals.constant
+    /// Seeds the exponential schedule (each thread draws from its own stream of it).
+    public var seed: UInt64 = 1
 
     public init() {}
+}
+
+/// How an open-loop load thread waits: `spin` polls its sockets without blocking and never
+/// sleeps (Lancet, mutilate, Treadmill), so a send goes out within a loop turn of its time;
+/// `sleep` blocks in epoll until the next send is due, late by the kernel's wake-up.
+public enum Pacing: String, CaseIterable, Sendable {
+    case spin
+    case sleep
+}
+
+/// Open-loop schedule: `constant` gaps (wrk2) or `exponential` ones, a Poisson process (mutilate,
+/// Lancet).
+public enum Arrivals: String, CaseIterable, Sendable {
+    case constant
+    case exponential
 }
 
 /// "127.0.0.1-127.0.0.8" or "127.0.0.1,127.0.0.2": the local addresses connections are spread over.

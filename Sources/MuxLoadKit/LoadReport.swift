@@ -9,7 +9,8 @@ public struct LoadReport: Sendable {
     public var totalRequests: UInt64 = 0
     public var sent: UInt64 = 0
     public var errors = RequestErrors()
-    /// Open loop: requests due in the window, unanswered at its end, in the histogram up to the end.
+    /// Requests due (open loop) or sent (closed loop) in the window, unanswered at its end, in the
+    /// histogram up to the end.
     public var unfinished: UInt64 = 0
     /// The window really measured: the configured duration, unless every worker stopped early.
     public var windowSeconds: Double
@@ -22,6 +23,15 @@ public struct LoadReport: Sendable {
     public var sendLateness = LatencyHistogram()
     /// Open loop: the hiccup meter's overshoots over the window.
     public var hiccups: HiccupSummary?
+    /// Open loop: how the threads waited (nil in closed loop).
+    public var pacing: Pacing?
+    /// Open loop: the busiest thread's share of its time spent sending, receiving and recording
+    /// (WorkerResult.busyShare: of the time it ran when spinning, of the window when sleeping).
+    public var busyShare: Double?
+    /// Open loop, exponential arrivals: how well the actual send gaps fit the schedule's exponential.
+    public var gapFit: ExponentialFit?
+    /// The same test on the schedule's own gaps (intended send times): the draw, not the sends.
+    public var scheduleFit: ExponentialFit?
 
     public init(configuration: LoadConfiguration, results: [WorkerResult]) {
         self.configuration = configuration
@@ -37,6 +47,13 @@ public struct LoadReport: Sendable {
             sendLateness.merge(r.sendLateness)
             if let failure = r.failure {
                 failures.append("thread \(index + 1) stopped \(format(Double(r.windowNanoseconds) / 1e9)) s into the window: \(failure)")
+            }
+        }
+        if configuration.rate != nil {
+            busyShare = results.compactMap(\.busyShare).max()
+            if configuration.arrivals == .exponential {
+                gapFit = KolmogorovSmirnov.exponentialFit(results.flatMap(\.gapSample))
+                scheduleFit = KolmogorovSmirnov.exponentialFit(results.flatMap(\.scheduleSample))
             }
         }
         // One worker that ran to the end covers the whole window; when all stopped early, the
@@ -64,6 +81,15 @@ public struct LoadReport: Sendable {
         if configuration.rate != nil {
             message.latencySent = distribution(sentHistogram)
             message.sendLateness = distribution(sendLateness)
+            message.pacing = pacing?.rawValue
+            message.arrivals = configuration.arrivals.rawValue
+            message.seed = configuration.arrivals == .exponential ? configuration.seed : nil
+            message.busyShare = busyShare
+            message.gapKS = gapFit?.statistic
+            message.gapKSCritical = gapFit?.critical
+            message.gapSampleCount = gapFit?.count
+            message.scheduleKS = scheduleFit?.statistic
+            message.scheduleKSCritical = scheduleFit?.critical
         }
         if let hiccups {
             message.hiccup = distribution(hiccups.histogram)
@@ -87,7 +113,9 @@ public struct LoadReport: Sendable {
     public func summaryText() -> String {
         let s = histogram.summary()
         var lines: [String] = []
-        let mode = configuration.rate.map { "open loop, target \(format($0)) req/s" } ?? "closed loop"
+        let mode = configuration.rate.map {
+            "open loop, target \(format($0)) req/s, \(configuration.arrivals.rawValue) arrivals, pacing \(pacing?.rawValue ?? "?")"
+        } ?? "closed loop"
         lines.append("mux-load: \(configuration.connections) connections (\(configuration.active) active), \(configuration.wireProtocol.rawValue), \(configuration.payloadBytes) B, pipeline \(configuration.pipeline), \(configuration.threads) thread(s), \(mode)")
         lines.append("  \(windowRequests) requests in \(format(windowSeconds)) s after \(format(configuration.warmupSeconds)) s warm-up: \(format(throughput)) req/s")
         if let rate = configuration.rate {
@@ -101,6 +129,14 @@ public struct LoadReport: Sendable {
             let sent = sentHistogram.summary(), late = sendLateness.summary()
             lines.append("  from actual send µs: p50 \(format(sent.p50))  p99 \(format(sent.p99))  max \(format(sent.max))   "
                 + "send lateness µs: p50 \(format(late.p50))  p99 \(format(late.p99))  max \(format(late.max))")
+        }
+        if let busyShare {
+            lines.append("  busiest load thread: \(format(busyShare * 100))% of its time sending, receiving and recording")
+        }
+        if let gapFit {
+            lines.append("  send gaps against the exponential schedule: KS D \(format(gapFit.statistic)) over \(gapFit.count) gaps, "
+                + "critical \(format(gapFit.critical)): " + (gapFit.fits ? "fit" : "DO NOT FIT")
+                + (scheduleFit.map { "  (the schedule's own gaps: D \(format($0.statistic)))" } ?? ""))
         }
         if let hiccups {
             let h = hiccups.histogram.summary()

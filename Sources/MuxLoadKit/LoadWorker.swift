@@ -34,7 +34,7 @@ public struct WorkerResult: Sendable {
     public var totalRequests: UInt64 = 0
     public var errors = RequestErrors()
     public var sent: UInt64 = 0
-    /// Open loop: requests due in the window and unanswered at its end, recorded up to the end.
+    /// Requests due (open loop) or sent (closed loop) in the window and unanswered at its end, recorded up to the end.
     public var unfinished: UInt64 = 0
     /// Why the worker stopped before the window's end (its wait call failed), if it did.
     public var failure: String?
@@ -47,6 +47,23 @@ public struct WorkerResult: Sendable {
     /// intended send time). Requests held back by a full pipeline wait for the server, not for
     /// us, and are left out: this is the load generator's own pacing error.
     public var sendLateness = LatencyHistogram()
+    /// Open loop: time inside the window spent sending, receiving and recording (not waiting or
+    /// polling and finding nothing), in ns: a spinning thread's CPU is always 100%, this is not.
+    public var busyNanoseconds: UInt64 = 0
+    /// Open loop: the thread's own CPU time over the window, in ns: the time it ran. Busy time is
+    /// judged against it, since time the thread was not running (another process had its CPU) is
+    /// the machine's, not a sign that the load generator could not keep up.
+    public var runningNanoseconds: UInt64 = 0
+    /// Open loop: busy time over the time the thread ran when it spins (a spinning thread's CPU
+    /// time is all of its running time: work or polling), over the window when it sleeps (a
+    /// sleeping thread's CPU time is nearly all work, so the window is the measure of its load).
+    public var busyShare: Double?
+    /// Open loop, exponential arrivals: a uniform sample of the gaps between consecutive on-time
+    /// sends, in units of the schedule's mean gap (GapSample).
+    public var gapSample: [Double] = []
+    /// The same for the schedule's own gaps (intended times): whether the draw itself is right,
+    /// whatever the machine did to the sends.
+    public var scheduleSample: [Double] = []
     public init() {}
 }
 
@@ -78,6 +95,11 @@ final class LoadWorker: @unchecked Sendable {
     private var openLoopInterval: Double = 0   // ns between this worker's requests (open loop)
     private var nextDue: Double = 0
     private var nextActive = 0
+    private var exponentialArrivals = false
+    private var schedule = SplitMix64(seed: 0)
+    private var gaps: GapSample
+    private var scheduleGaps: GapSample
+    private var lastOnTimeSend: UInt64 = 0   // actual time of the previous due request sent at once; 0: none
 
     init(configuration: LoadConfiguration, fds: [Int32], ids: [UInt32], syscalls: Syscalls = Syscalls()) throws {
         self.configuration = configuration
@@ -97,6 +119,8 @@ final class LoadWorker: @unchecked Sendable {
         sourceAddresses = configuration.sourceAddresses.compactMap { try? SocketAddress(host: $0, port: 0) }
         httpRequest = .allocate(byteCount: request.count, alignment: 1)
         httpRequest.copyBytes(from: request)
+        gaps = GapSample(seed: configuration.seed)
+        scheduleGaps = GapSample(seed: configuration.seed)
         scratch = .allocate(byteCount: scratchSize, alignment: 16)
         outgoing = .allocate(byteCount: payload, alignment: 16)
         for (slot, fd) in fds.enumerated() {
@@ -122,11 +146,14 @@ final class LoadWorker: @unchecked Sendable {
         scratch.deallocate()
         outgoing.deallocate()
         httpRequest.deallocate()
+        gaps.deallocate()
+        scheduleGaps.deallocate()
     }
 
     /// Traffic from `start` to `end` (monotonic ns); only replies completing in [warmupEnd, end)
-    /// are counted and recorded. `workerIndex`/`workerCount` stagger open-loop schedules.
-    func run(start: UInt64, warmupEnd: UInt64, end: UInt64, workerIndex: Int, workerCount: Int) {
+    /// are counted and recorded. `workerIndex`/`workerCount` stagger open-loop schedules; `pacing`
+    /// says how an open-loop thread waits (closed loop always blocks until a reply comes).
+    func run(start: UInt64, warmupEnd: UInt64, end: UInt64, workerIndex: Int, workerCount: Int, pacing: Pacing = .sleep) {
         self.warmupEnd = warmupEnd
         self.end = end
         while monotonicNanoseconds() < start {}
@@ -139,6 +166,11 @@ final class LoadWorker: @unchecked Sendable {
             // The pacing timeout must end when asked.
             _ = mux_set_timer_slack(1)
             nextDue = Double(start) + openLoopInterval * Double(workerIndex) / Double(max(1, workerCount))
+            // Each thread its own stream of the run's seed, so a seeded run repeats its schedule.
+            exponentialArrivals = configuration.arrivals == .exponential
+            schedule = SplitMix64(seed: configuration.seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(workerIndex))
+            gaps.reseed(configuration.seed &+ 0x5EED &+ UInt64(workerIndex))
+            scheduleGaps.reseed(configuration.seed &+ 0x5EED &+ UInt64(workerIndex))
         } else {
             for slot in activeSlots {
                 for _ in 0..<pipeline where connections[slot].isOpen { sendNew(slot, at: start) }
@@ -146,11 +178,19 @@ final class LoadWorker: @unchecked Sendable {
         }
         var nextTimeoutCheck = start + 100_000_000
         var now = monotonicNanoseconds()
+        let isOpenLoop = openLoopInterval > 0
+        // Spinning: never block, so a send goes out within one turn of this loop of its time.
+        let spins = isOpenLoop && pacing == .spin
+        var cpuAtWindowStart: UInt64?
         while now < end {
-            if openLoopInterval > 0 { sendDue(now) }
+            if isOpenLoop, cpuAtWindowStart == nil, now >= warmupEnd { cpuAtWindowStart = threadCPUNanoseconds() }
+            let turnStart = now
+            if isOpenLoop, sendDue(now), turnStart >= warmupEnd {
+                result.busyNanoseconds &+= monotonicNanoseconds() &- turnStart
+            }
             var wakeAt = min(end, nextTimeoutCheck)
-            if openLoopInterval > 0 { wakeAt = min(wakeAt, UInt64(nextDue)) }
-            let timeout = wakeAt > now ? Int64(wakeAt - now) : 0
+            if isOpenLoop { wakeAt = min(wakeAt, UInt64(nextDue)) }
+            let timeout = spins ? 0 : wakeAt > now ? Int64(wakeAt - now) : 0
             let ready: Int
             do { ready = try mux.wait(timeoutNanoseconds: timeout) } catch {
                 // This worker can wait no more: say so, and let the report divide by the part of
@@ -160,6 +200,7 @@ final class LoadWorker: @unchecked Sendable {
                 now = monotonicNanoseconds()
                 break
             }
+            let woke = isOpenLoop && ready > 0 ? monotonicNanoseconds() : 0
             for i in 0..<ready {
                 let event = mux.event(at: i)
                 // A handler earlier in this batch may have closed this event's connection and a
@@ -175,6 +216,7 @@ final class LoadWorker: @unchecked Sendable {
                 if connections[slot].isOpen, event.flags.contains(.writable) { flushOutput(slot) }
             }
             now = monotonicNanoseconds()
+            if woke >= warmupEnd, woke > 0 { result.busyNanoseconds &+= now &- woke }
             if now >= nextTimeoutCheck {
                 checkTimeouts(now)
                 nextTimeoutCheck = now + 100_000_000
@@ -182,19 +224,26 @@ final class LoadWorker: @unchecked Sendable {
         }
         let stopped = min(now, end)
         result.windowNanoseconds = stopped > warmupEnd ? stopped - warmupEnd : 0
-        if openLoopInterval > 0 { recordUnfinished(at: stopped) }
+        recordUnfinished(at: stopped)
+        if let cpuAtWindowStart { result.runningNanoseconds = threadCPUNanoseconds() &- cpuAtWindowStart }
+        let base = spins ? result.runningNanoseconds : result.windowNanoseconds
+        if isOpenLoop, base > 0 { result.busyShare = min(1, Double(result.busyNanoseconds) / Double(base)) }
+        if exponentialArrivals {
+            result.gapSample = gaps.values
+            result.scheduleSample = scheduleGaps.values
+        }
     }
 
-    /// Open loop: requests due inside the window and still unanswered when it ends (in flight, or
-    /// queued behind a full pipeline) are recorded as having waited until the end: a lower bound
-    /// of their latency, so that a stall at the end of the window shows like one in the middle.
-    /// Once per connection at the end of the run, not per request.
+    /// Requests due (open loop) or sent (closed loop) inside the window and still unanswered when
+    /// it ends (in flight, or queued behind a full pipeline) are recorded as having waited until
+    /// the end: a lower bound of their latency, so that a stall at the end of the window shows like
+    /// one in the middle. Once per connection at the end of the run, not per request.
     private func recordUnfinished(at stop: UInt64) {
         for slot in activeSlots where connections[slot].isOpen {
             connections[slot].times.forEach { recordUnfinished(intended: $0, at: stop) }
         }
-        // Due before the end but never sent: the last wait woke up past the end.
-        while nextDue < Double(stop) {
+        // Open loop: due before the end but never sent: the last wait woke up past the end.
+        while openLoopInterval > 0, nextDue < Double(stop) {
             let slot = activeSlots[nextActive]
             nextActive = nextActive + 1 == activeSlots.count ? 0 : nextActive + 1
             if connections[slot].isOpen {
@@ -202,8 +251,24 @@ final class LoadWorker: @unchecked Sendable {
             } else {
                 result.errors.dropped += 1
             }
-            nextDue += openLoopInterval
+            nextDue += nextGap()
         }
+    }
+
+    /// This thread's CPU time (CLOCK_THREAD_CPUTIME_ID, a vDSO-less syscall: twice a run).
+    private func threadCPUNanoseconds() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+
+    /// The gap to the next intended send: fixed, or drawn from Exp(mean = the interval).
+    @inline(__always)
+    private func nextGap() -> Double {
+        guard exponentialArrivals else { return openLoopInterval }
+        let units = -log(1 - schedule.nextUnit())
+        if nextDue >= Double(warmupEnd) { scheduleGaps.offer(units) }
+        return openLoopInterval * units
     }
 
     @inline(__always)
@@ -225,9 +290,12 @@ final class LoadWorker: @unchecked Sendable {
 
     /// Open loop: every request whose intended time has come, round-robin over the active
     /// connections. A connection whose pipeline is full queues it, keeping its intended time,
-    /// so a stalled server shows in the latencies (no coordinated omission).
-    private func sendDue(_ now: UInt64) {
+    /// so a stalled server shows in the latencies (no coordinated omission). True if any came due.
+    @discardableResult
+    private func sendDue(_ now: UInt64) -> Bool {
+        var any = false
         while nextDue <= Double(now), nextDue < Double(end) {
+            any = true
             let slot = activeSlots[nextActive]
             nextActive = nextActive + 1 == activeSlots.count ? 0 : nextActive + 1
             if connections[slot].isOpen {
@@ -237,19 +305,28 @@ final class LoadWorker: @unchecked Sendable {
                     connections[slot].outstanding += 1
                     // The clock once more per request (vDSO, no syscall): when it really went out.
                     let actual = monotonicNanoseconds()
-                    if intended >= warmupEnd { result.sendLateness.record(actual > intended ? actual - intended : 0) }
+                    if intended >= warmupEnd {
+                        result.sendLateness.record(actual > intended ? actual - intended : 0)
+                        if exponentialArrivals, lastOnTimeSend > 0 {
+                            gaps.offer(Double(actual &- lastOnTimeSend) / openLoopInterval)
+                        }
+                    }
+                    lastOnTimeSend = actual
                     connections[slot].sentTimes.push(actual)
                     transmit(slot)
                 } else {
                     connections[slot].times.push(UInt64(nextDue))
                     connections[slot].queued += 1
+                    lastOnTimeSend = 0  // a gap across a held-back request is not one of the schedule's
                 }
             } else {
                 // Due on a connection that is gone: never sent, never answered, counted.
                 result.errors.dropped += 1
+                lastOnTimeSend = 0
             }
-            nextDue += openLoopInterval
+            nextDue += nextGap()
         }
+        return any
     }
 
     /// Writes the connection's next request (or queues its bytes behind pending output).
@@ -432,7 +509,7 @@ final class LoadWorker: @unchecked Sendable {
             result.windowRequests += 1
             result.histogram.record(now > sent ? now - sent : 0)
             if isOpenLoop { result.sentHistogram.record(now > actuallySent ? now - actuallySent : 0) }
-        } else if isOpenLoop, now >= end, sent >= warmupEnd, sent < end {
+        } else if now >= end, sent >= warmupEnd, sent < end {
             // Answered, but after the window: it was unanswered at the end (see recordUnfinished).
             recordUnfinished(intended: sent, at: end)
         }

@@ -59,7 +59,8 @@ public struct ResultMessage: JSONLineMessage, Equatable {
     public var latency: Latency
     public var cpuUserMicroseconds: UInt64
     public var cpuSystemMicroseconds: UInt64
-    /// Open loop: requests due in the window and unanswered at its end (in the histogram up to the end).
+    /// Requests due (open loop) or sent (closed loop) in the window and unanswered at its end (in
+    /// the histogram up to the end).
     public var unfinished: UInt64
     /// The window really measured: the configured duration, unless every worker stopped early.
     public var windowSeconds: Double
@@ -78,6 +79,22 @@ public struct ResultMessage: JSONLineMessage, Equatable {
     /// one kernel share its CPUs, whatever their launcher.
     public var cpus: [Int]?
     public var bootID: String?
+    /// Open loop only: how the load threads waited (`spin`, `sleep`), the schedule (`constant`,
+    /// `exponential`) and its seed (exponential only), the busiest thread's share of its time
+    /// (spinning: the time it ran; sleeping: the window) spent sending, receiving and recording
+    /// (0…1), and for exponential arrivals the
+    /// Kolmogorov–Smirnov distance of the actual send gaps from the schedule, its critical value
+    /// and how many gaps it is over.
+    public var pacing: String?
+    public var arrivals: String?
+    public var seed: UInt64?
+    public var busyShare: Double?
+    public var gapKS: Double?
+    public var gapKSCritical: Double?
+    public var gapSampleCount: Int?
+    /// The same test on the schedule's intended gaps: whether the draw itself is exponential.
+    public var scheduleKS: Double?
+    public var scheduleKSCritical: Double?
 
     /// Every bucket of the distributions above (nil where the line has none).
     public struct Histograms: Codable, Equatable, Sendable {
@@ -137,5 +154,7 @@ public struct ResultMessage: JSONLineMessage, Equatable {
         case latencySent = "latency_sent_us", sendLateness = "send_lateness_us", hiccup = "hiccup_us"
         case hiccupScheduling = "hiccup_sched", hiccupCPU = "hiccup_cpu"
         case histograms, cpus, bootID = "boot_id"
+        case pacing, arrivals, seed, busyShare = "busy_share", gapKS = "gap_ks_d", gapKSCritical = "gap_ks_critical"
+        case gapSampleCount = "gap_sample_count", scheduleKS = "schedule_ks_d", scheduleKSCritical = "schedule_ks_critical"
     }
 }

@@ -16,6 +16,13 @@ public enum ResultsSchema {
         // io_uring's work per request instead of syscalls: empty for the other backends.
         "sqe_per_req", "cqe_per_req", "cqes_per_enter",
         "server_cpus", "load_cpus", "kernel", "cpu_model", "commit", "started_at", "order_seed", "probe",
+        // Open loop only: how the load threads waited (spin, sleep), the schedule (constant,
+        // exponential) and its seed, the busiest load thread's share of the window spent working
+        // (0…1), the send gaps' Kolmogorov–Smirnov distance from the exponential and its critical
+        // value, the row's own checks (ok, fail; OpenLoopChecks.swift), and the sweep's loopback
+        // round trip with nothing else going on (p50, the floor no backend can beat).
+        "pacing", "arrivals", "arrival_seed", "load_busy_share", "gap_ks_d", "gap_ks_critical",
+        "rate_check", "lateness_check", "gap_check", "floor_rtt_us",
     ]
 
     /// The columns that name a point (its parameters), shared by the raw and summary CSVs.
@@ -38,6 +45,7 @@ public enum ResultsSchema {
         "write_per_req", "close_per_req", "other_per_req", "read_eagain_per_req",
         "load_cpu_util", "server_cpu_util", "steal_pct",
         "sqe_per_req", "cqe_per_req", "cqes_per_enter",
+        "load_busy_share", "floor_rtt_us",
     ]
 
     /// What the summary gives of each figure, as column suffixes: the median, min and max over the
@@ -54,4 +62,6 @@ public enum ResultsSchema {
     public static let summaryColumns: [String] = pointParameters + ["reps", "status", "reason", "saturated_reps",
                                                                       "max_sustainable_rps"]
         + summaryFigures.flatMap { figure in figureStatistics.map { "\(figure)_\($0)" } }
+        // How many reps failed one of their own checks (rate, lateness, gap: OpenLoopChecks).
+        + ["failed_check_reps"]
 }

@@ -165,6 +165,8 @@ public func renderCharts(summaryPath: String, outputPrefix: String, sweepName: S
         "bars=\(gnuplotString(table.rows.contains { !($0["throughput_rps_ci_low"] ?? "").isEmpty } ? "ci" : "minmax"))",
         "searched=\(open.searched ? 1 : 0)", "openloop=\(open.connections.isEmpty ? 0 : 1)",
         "satcol=\(table.header.contains("saturated_reps") ? 1 : 0)",
+        "chkcol=\(table.header.contains("failed_check_reps") ? 1 : 0)",
+        "floor_us=\(gnuplotString(loopbackFloor(in: table).map(formatCompactNumber) ?? ""))",
         "present=\(gnuplotString(open.backends.joined(separator: " ")))",
         "conn_values=\(gnuplotString(open.connections.joined(separator: " ")))",
         "rate_values=\(gnuplotString(open.rates.joined(separator: " ")))",
@@ -195,6 +197,7 @@ public func renderCharts(summaryPath: String, outputPrefix: String, sweepName: S
     }
     var names = chartNames
     if !open.connections.isEmpty { names += ["latency-load", "cpu-equal-load"] }
+    if !open.connections.isEmpty, loopbackFloor(in: table) != nil { names.append("latency-floor") }
     if open.searched { names.append("max-rate") }
     return names.map { "\(outputPrefix)-\($0).png" }
 }
@@ -211,6 +214,12 @@ struct OpenLoopCharts: Equatable {
     var backendsByConnections: [String] = []
     var backendsByRate: [String] = []
     var searchedBackends: [String] = []
+}
+
+/// The loopback floor drawn under the open-loop latencies: the lowest of the points' medians (a
+/// sweep measures it once; a summary of several sweeps takes the best machine's), nil when absent.
+func loopbackFloor(in table: CSVTable) -> Double? {
+    table.rows.compactMap { Double($0["floor_rtt_us_median"] ?? "") }.filter { $0 > 0 }.min()
 }
 
 func openLoopCharts(for table: CSVTable) -> OpenLoopCharts {

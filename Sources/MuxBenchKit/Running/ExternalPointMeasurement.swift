@@ -37,6 +37,7 @@ extension PointRunner {
         var notes = notes + exitNotes + external.notes
         stealWindow.record(steal, into: &row, notes: &notes)
         row["saturated_by"] = Saturation.column(Saturation.limit(saturationInput(of: row)))
+        OpenLoopChecks.record(into: &row)
         return .measured(row: row, notes: notes)
     }
 }

@@ -58,6 +58,9 @@ public struct PointRunner {
     public var loadHosts: LoadHostSetup?
     /// mux-server elsewhere, through a launcher, instead of this machine's child (ServerHost.swift).
     public var serverHost: ServerHost?
+    /// The sweep's loopback round trip with nothing else going on (LoopbackFloor), µs: written
+    /// into each open-loop row.
+    public var floorMicroseconds: Double?
 
     public init(point: SweepPoint, repetition: Int, system: SystemInfo, binaries: MeasuredBinaries) {
         self.point = point
@@ -160,7 +163,17 @@ public struct PointRunner {
                              // Connections stay open a moment past the window, so the end snapshot
                              // sees traffic, not teardown.
                              "--linger", "\(Int(Self.lingerSeconds * 1000))ms"]
-        if case let .perSecond(rate) = point.rate { loadArguments += ["--rate", "\(rate)"] }
+        if case let .perSecond(rate) = point.rate {
+            loadArguments += ["--rate", "\(rate)", "--arrivals", point.arrivals]
+            if point.arrivals == "exponential" { loadArguments += ["--seed", "\(arrivalSeed)"] }
+            // Load hosts judge their own CPUs (mux-load's default); a local one is told.
+            if loadHosts == nil {
+                let cpus = serverHost == nil ? plan?.load : (try? CPUPlan.affinity(of: 0))
+                let (pacing, note) = OpenLoopPacing.choose(point: point, loadCPUs: cpus, serverElsewhere: serverHost != nil)
+                loadArguments += ["--pacing", pacing]
+                if let note { notes.append(note) }
+            }
+        }
         if point.protocolName == "http-close" { loadArguments.append("--short-connections") }
         if let hgrmPath { loadArguments += ["--hgrm", hgrmPath] }
         // A local mux-load aims where the remote server listens (load hosts aim at their own targets).
@@ -258,6 +271,7 @@ public struct PointRunner {
         row["load_cpus"] = loadCPUs
         stealWindow.record(steal, into: &row, notes: &notes)
         row["saturated_by"] = Saturation.column(Saturation.limit(saturationInput(of: row)))
+        OpenLoopChecks.record(into: &row)
         if let hosts = load as? LoadHostGroup,
            let problem = hosts.finish(&row, serverWindowRequests: endCounters.requests &- startCounters.requests,
                                       serverTotalRequests: snapshot(server)?.requests) {
@@ -358,11 +372,24 @@ public struct PointRunner {
         var offered: Double?
         if case let .perSecond(rate) = point.rate { offered = rate }
         let capacity = SweepSummary.loadCPUCapacity(of: row)
-        return SaturationInput(
+        var input = SaturationInput(
             offeredRPS: offered, achievedRPS: Double(row["throughput_rps"] ?? "") ?? 0,
             serverCPUUtil: SweepSummary.figureValue("server_cpu_util", in: row) ?? 0,
             loadCPUUtil: (SweepSummary.figureValue("load_cpu_util", in: row) ?? 0) * capacity,
             loadCPUCapacity: capacity)
+        if row["pacing"] == "spin", let busy = Double(row["load_busy_share"] ?? ""),
+           let gap = OpenLoopChecks.meanGapMicroseconds(of: row) {
+            input.spinning = .init(busyShare: busy, sendLatenessP50Us: Double(row["send_late_p50_us"] ?? ""), meanGapUs: gap)
+        }
+        return input
+    }
+
+    /// The exponential schedule's seed: the same for a point and repetition in every sweep, so a
+    /// run can be repeated, and different between repetitions (FNV-1a of the id).
+    var arrivalSeed: UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in "\(point.id)#\(repetition)".utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return hash >> 1  // mux-load's --seed is a non-negative Int
     }
 
     /// CPU times come from the processes themselves (getrusage, µs); context switches from /proc
@@ -420,6 +447,13 @@ public struct PointRunner {
             row["\(column)_p99_us"] = distribution?.p99.map(formatCompactNumber) ?? ""
             row["\(column)_max_us"] = distribution?.max.map(formatCompactNumber) ?? ""
         }
+        row["pacing"] = result.pacing ?? ""
+        row["arrivals"] = result.arrivals ?? ""
+        row["arrival_seed"] = result.seed.map { "\($0)" } ?? ""
+        row["load_busy_share"] = result.busyShare.map(formatCompactNumber) ?? ""
+        row["gap_ks_d"] = result.gapKS.map(formatCompactNumber) ?? ""
+        row["gap_ks_critical"] = result.gapKSCritical.map(formatCompactNumber) ?? ""
+        if result.rateTarget != nil { row["floor_rtt_us"] = floorMicroseconds.map(formatCompactNumber) ?? "" }
         row["load_user_s"] = formatCompactNumber(Double(result.cpuUserMicroseconds) / 1e6)
         row["load_sys_s"] = formatCompactNumber(Double(result.cpuSystemMicroseconds) / 1e6)
         row["kernel"] = system.kernel

@@ -24,6 +24,9 @@ public enum RunCommand {
             OptionSpec("pipeline", value: "P", default: "1", help: "requests in flight per active connection"),
             OptionSpec("rate", short: "r", value: "R", default: "closed loop", help: "open loop at R requests/s"),
             OptionSpec("threads", short: "t", value: "T", default: "1", help: "load-generator threads"),
+            OptionSpec("pacing", value: "HOW", default: "spin if each load thread has a CPU of its own, else sleep",
+                       help: "open loop: spin (busy-poll, never sleep) or sleep"),
+            OptionSpec("arrivals", value: "SCHEDULE", default: "constant", help: "open loop: constant or exponential (Poisson)"),
             OptionSpec("max-events", value: "N", default: "1024", help: "the server's epoll batch"),
             OptionSpec("warmup", short: "w", value: "DURATION", default: "1s", help: "traffic before the window"),
             OptionSpec("duration", short: "d", value: "DURATION", default: "5s", help: "the measured window"),
@@ -73,6 +76,8 @@ public enum RunCommand {
         point.pipeline = try parsed.integer(NumberRules.pipeline) ?? 1
         if let rate = try parsed.number(NumberRules.rate) { point.rate = .perSecond(rate) }
         point.threads = try parsed.integer(NumberRules.threads) ?? 1
+        point.pacing = try parsed.choice("pacing", SweepSpec.pacingNames)
+        point.arrivals = try parsed.choice("arrivals", SweepSpec.arrivalNames) ?? "constant"
         point.maxEvents = try parsed.integer(NumberRules.maxEvents) ?? SweepPoint.defaultMaxEvents
         point.warmup = try parsed.number(NumberRules.warmup) ?? 1
         point.duration = try parsed.number(NumberRules.duration) ?? 5
@@ -131,8 +136,10 @@ public func runPoint(arguments: [String]) -> Int32 {
         return ExitCode.failure.rawValue
     }
     guard let (system, binaries) = prepareToMeasure(serverHost: serverHost) else { return ExitCode.failure.rawValue }
+    let floor = LoopbackFloor.once(for: [point], elsewhere: serverHost != nil || loadHosts != nil)
     for rep in 1...repetitions {
         var runner = PointRunner(point: point, repetition: rep, system: system, binaries: binaries)
+        runner.floorMicroseconds = floor
         runner.verifySyscalls = parsed.flags.contains("verify-syscalls")
         runner.hgrmPath = rep == repetitions ? parsed.string("hgrm") : nil
         runner.loadHosts = loadHosts?.recording(to: LoadHostRecords.csvPath(besides: out))
@@ -219,7 +226,11 @@ func warnings(for row: [String: String]) -> [String] {
     var lines: [String] = []
     if let errors = Double(row["errors"] ?? ""), errors > 0 { lines.append("WARNING: \(formatCompactNumber(errors)) request errors in this run") }
     guard let side = row["saturated_by"].flatMap(SaturationLimit.init(rawValue:)) else { return lines }
-    let util = SweepSummary.figureValue("load_cpu_util", in: row).map { " (load generator at \(Int($0 * 100))% of the CPUs it could use)" } ?? ""
+    var util = SweepSummary.figureValue("load_cpu_util", in: row).map { " (load generator at \(Int($0 * 100))% of the CPUs it could use)" } ?? ""
+    // A spinning client's CPU is always full: its busy share is what judged it (Saturation.swift).
+    if row["pacing"] == "spin", let busy = Double(row["load_busy_share"] ?? "") {
+        util = " (spinning load generator busy \(Int(busy * 100))% of the time it ran)"
+    }
     var delivered = ""
     if let target = Double(row["rate_target_rps"] ?? ""), let achieved = Double(row["throughput_rps"] ?? "") {
         delivered = ", delivered \(formatCompactNumber(achieved)) of \(formatCompactNumber(target)) req/s"

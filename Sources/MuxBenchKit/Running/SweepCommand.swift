@@ -147,6 +147,7 @@ public func runSweep(arguments: [String]) -> Int32 {
     let progress = Progress(total: size.runs, secondsPerRun: size.runs > 0 ? size.runSeconds / Double(size.runs) : 0)
     var failedPoints = Set<String>()
     var interrupted = false
+    let floor = LoopbackFloor.once(for: runnable.map(\.point), elsewhere: spec.serverHost != nil || spec.loadHosts != nil)
     for (index, run) in runnable.enumerated() {
         if failedPoints.contains(run.point.id) { continue }
         progress.starting(index, label: "\(run.point.id) rep \(run.rep)")
@@ -154,6 +155,7 @@ public func runSweep(arguments: [String]) -> Int32 {
         runner.verifySyscalls = parsed.flags.contains("verify-syscalls")
         runner.loadHosts = spec.loadHosts?.recording(to: LoadHostRecords.csvPath(besides: csvPath))
         runner.serverHost = spec.serverHost
+        runner.floorMicroseconds = floor
         switch runner.run() {
         case .measured(var row, let notes):
             row["order_seed"] = order.seedColumn

@@ -6,7 +6,8 @@
 
 /// Which side ran out, for a saturated run.
 public enum SaturationLimit: String, Sendable, CaseIterable {
-    /// The load generator was at ≥ 90% of the CPUs its threads can use; the server was not pegged.
+    /// The load generator was at ≥ 90% of the CPUs its threads can use (spinning: busy ≥ 90% of the
+    /// time it ran, or a whole mean gap late at the median); the server was not pegged.
     case client
     /// An open loop fell short with the server pegged and the load generator not.
     case server
@@ -25,6 +26,22 @@ public struct SaturationInput: Sendable {
     public var loadCPUUtil: Double
     /// How many CPUs the load generator could use at once: its threads, at most the CPUs it is pinned to.
     public var loadCPUCapacity: Double
+    /// Open loop with a spinning client (pacing spin): its busiest thread's share of the window
+    /// spent working, its median send lateness and a thread's mean gap between sends, in µs. A
+    /// spinning thread is always at 100% CPU, so these, not its CPU, say whether it kept up.
+    public var spinning: SpinningClient?
+
+    public struct SpinningClient: Sendable {
+        public var busyShare: Double
+        public var sendLatenessP50Us: Double?
+        public var meanGapUs: Double
+
+        public init(busyShare: Double, sendLatenessP50Us: Double?, meanGapUs: Double) {
+            self.busyShare = busyShare
+            self.sendLatenessP50Us = sendLatenessP50Us
+            self.meanGapUs = meanGapUs
+        }
+    }
 
     public init(offeredRPS: Double?, achievedRPS: Double, serverCPUUtil: Double, loadCPUUtil: Double, loadCPUCapacity: Double) {
         self.offeredRPS = offeredRPS
@@ -45,7 +62,14 @@ public enum Saturation {
     /// A closed loop with only the server pegged is not saturated: that is the server's capacity.
     public static func limit(_ input: SaturationInput) -> SaturationLimit? {
         let serverPegged = input.serverCPUUtil >= peggedFraction
-        let clientPegged = input.loadCPUUtil >= peggedFraction * max(input.loadCPUCapacity, 1)
+        let clientPegged: Bool
+        if let spinning = input.spinning {
+            // Busy most of the window, or behind its own schedule by a whole gap at the median.
+            clientPegged = spinning.busyShare >= peggedFraction
+                || (spinning.sendLatenessP50Us.map { $0 >= spinning.meanGapUs } ?? false)
+        } else {
+            clientPegged = input.loadCPUUtil >= peggedFraction * max(input.loadCPUCapacity, 1)
+        }
         let short = input.offeredRPS.map { input.achievedRPS < $0 * deliveredFraction } ?? false
         switch (clientPegged, serverPegged) {
         case (true, true): return .both

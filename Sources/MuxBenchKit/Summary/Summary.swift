@@ -67,13 +67,14 @@ public enum SweepSummary {
         for column in ResultsSchema.pointParameters { summary[column] = parameters[column] ?? "" }
         summary["reps"] = String(rows.count)
         summary["saturated_reps"] = String(rows.filter(Saturation.isSaturated).count)
+        summary["failed_check_reps"] = String(rows.filter { !OpenLoopChecks.failed($0).isEmpty }.count)
         if !rows.isEmpty {
             summary["status"] = "ok"
         } else {
             let failed = outcomes.contains { $0.status == .failed }
             summary["status"] = (failed ? PointOutcome.Status.failed : .skipped).rawValue
         }
-        let reasons = outcomes.map(\.reason) + warnings(for: rows)
+        let reasons = outcomes.map(\.reason) + warnings(for: rows) + [OpenLoopChecks.warning(for: rows)].compactMap { $0 }
         summary["reason"] = sanitizeReason(reasons.filter { !$0.isEmpty }.joined(separator: "; "))
 
         for figure in ResultsSchema.summaryFigures {

@@ -21,6 +21,8 @@ enum SweepKey: String, CaseIterable {
     /// `server-host = LAUNCHER`: mux-server run there (Running/ServerHost.swift).
     case serverHost = "server-host"
     case serverBinary = "server-binary"
+    /// Open loop: `pacing = spin sleep`, `arrivals = constant exponential` (dimensions).
+    case pacing, arrivals
 
     /// Dimension keys take lists and may be overridden per backend; the others are sweep-wide.
     var isDimension: Bool {
@@ -323,6 +325,14 @@ struct SweepFileParser {
             }
         case .threads: dimensions.threads = try values(entry, rule: NumberRules.threads)
         case .maxEvents: dimensions.maxEvents = try values(entry, rule: NumberRules.maxEvents)
+        case .pacing:
+            dimensions.pacing = try values(entry, expected: "one of \(SweepSpec.pacingNames.joined(separator: ", "))") {
+                SweepSpec.pacingNames.contains($0) ? $0 : nil
+            }.map(Optional.some)
+        case .arrivals:
+            dimensions.arrivals = try values(entry, expected: "one of \(SweepSpec.arrivalNames.joined(separator: ", "))") {
+                SweepSpec.arrivalNames.contains($0) ? $0 : nil
+            }
         case .backends, .warmup, .duration, .repetitions, .search, .searchStart, .server, .serverTimeout, .loadHosts, .loadBinary,
              .serverListen, .serverHost, .serverBinary:
             preconditionFailure("\(entry.key) is not a dimension")

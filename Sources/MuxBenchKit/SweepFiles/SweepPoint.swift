@@ -40,6 +40,11 @@ public struct SweepPoint: Hashable, Sendable {
     /// Set when `backend` names a server MuxBench did not write (`server.NAME = ...`): the run
     /// starts that command instead of mux-server. Not part of the id: the name is.
     public var server: ExternalServer?
+    /// Open loop: `spin` or `sleep` as the sweep says; nil: spin where each load thread has a CPU
+    /// of its own and the server another (PointRunner.pacing).
+    public var pacing: String?
+    /// Open loop: `constant` or `exponential` arrivals.
+    public var arrivals = "constant"
 
     public init(sweep: String, backend: String, connections: Int, active: Int, payloadBytes: Int = 64,
                 protocolName: String = "echo", writeMode: String = "immediate", pipeline: Int = 1,
@@ -74,6 +79,9 @@ public struct SweepPoint: Hashable, Sendable {
         var id = "\(backend)-c\(connections)-a\(active)-b\(payloadBytes)-\(protocolName)-\(writeMode)"
         id += "-p\(pipeline)-\(rateLabel)-t\(threads)"
         if maxEvents != SweepPoint.defaultMaxEvents { id += "-e\(maxEvents)" }
+        // Suffixes only away from the defaults, so the points of older sweeps keep their ids.
+        if arrivals != "constant" { id += "-\(arrivals)" }
+        if let pacing { id += "-\(pacing)" }
         return id
     }
 

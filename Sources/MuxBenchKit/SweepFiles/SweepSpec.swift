@@ -18,6 +18,9 @@ public struct SweepDimensions: Equatable, Sendable {
     public var rates: [RequestRate] = [.closedLoop]
     public var threads: [Int] = [1]
     public var maxEvents: [Int] = [SweepPoint.defaultMaxEvents]
+    /// Open loop: nil (chosen per run) unless the sweep names `spin` or `sleep`.
+    public var pacing: [String?] = [nil]
+    public var arrivals: [String] = ["constant"]
 
     public init() {}
 }
@@ -30,6 +33,8 @@ public struct SweepSpec: Equatable, Sendable {
     /// `redis`: inline `PING` → `+PONG` (mux-server answers it too, so redis-server stands beside it).
     public static let protocolNames = ["echo", "http", "http-close", "redis"]
     public static let writeModeNames = ["immediate", "on-writable"]
+    public static let pacingNames = ["spin", "sleep"]
+    public static let arrivalNames = ["constant", "exponential"]
 
     /// The file name without `.sweep`: names the results files and fills the CSV `sweep` column.
     public let name: String
@@ -116,6 +121,8 @@ public struct SweepSpec: Equatable, Sendable {
             points = expand(points, values.rates) { $0.rate = $1 }
             points = expand(points, values.threads) { $0.threads = $1 }
             points = expand(points, values.maxEvents) { $0.maxEvents = $1 }
+            points = expand(points, values.arrivals) { $0.arrivals = $1 }
+            points = expand(points, values.pacing) { $0.pacing = $1 }
             for point in points where point.active <= point.connections && seenIDs.insert(point.id).inserted {
                 result.append(point)
             }

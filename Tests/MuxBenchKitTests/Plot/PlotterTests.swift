@@ -92,8 +92,10 @@ import Testing
                     row["rate_target_rps"] = String(Int(rate))
                     let achieved = min(rate, knee)
                     if achieved < rate { row["saturated_reps"] = "3"; row["reason"] = "saturated in 3/3 reps (limit: server 3)" }
+                    // A point that failed one of its own checks is drawn like a saturated one.
+                    row["failed_check_reps"] = rate == 40_000 && backend == "poll" ? "1" : "0"
                     let figures = ["throughput_rps": achieved, "lat_p50_us": 40 * (1 + rate / knee), "lat_p99_us": 120 * pow(1 + rate / knee, 4),
-                                   "hiccup_p99_us": 60, "server_cpu_util": min(1, achieved * 8e-6 * (1 + Double(connections) / 5000))]
+                                   "hiccup_p99_us": 60, "floor_rtt_us": 12, "server_cpu_util": min(1, achieved * 8e-6 * (1 + Double(connections) / 5000))]
                     for figure in ResultsSchema.summaryFigures {
                         let value = figures[figure] ?? 0.5
                         row["\(figure)_median"] = SummaryFixture.format(value)
@@ -156,7 +158,7 @@ import Testing
         try Self.openLoopTable().write(to: summary)
         let paths = try renderCharts(summaryPath: summary, outputPrefix: "\(dir)/open", sweepName: "open")
         #expect(paths.map { ($0 as NSString).lastPathComponent }
-                == chartNames.map { "open-\($0).png" } + ["open-latency-load.png", "open-cpu-equal-load.png", "open-max-rate.png"])
+                == chartNames.map { "open-\($0).png" } + ["open-latency-load.png", "open-cpu-equal-load.png", "open-latency-floor.png", "open-max-rate.png"])
         for path in paths {
             let bytes = try #require(FileManager.default.contents(atPath: path))
             #expect(bytes.count > 1000 && Array(bytes.prefix(4)) == [0x89, 0x50, 0x4E, 0x47], "\(path) is a PNG")

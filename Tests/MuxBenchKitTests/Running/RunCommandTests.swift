@@ -25,7 +25,7 @@ extension BenchProcessSuites {
         /// Empty in closed loop: the actual-send latency view, send lateness, hiccups.
         static let openLoopColumns = ResultsSchema.columns.filter {
             $0.hasPrefix("lat_sent_") || $0.hasPrefix("send_late_") || $0.hasPrefix("hiccup_")
-        }
+        } + ResultsSchema.columns.drop { $0 != "pacing" }  // pacing … floor_rtt_us
         /// io_uring's figures: numbers for the io_uring backends, empty for the others.
         static let ringColumns = ["sqe_per_req", "cqe_per_req", "cqes_per_enter"]
 
@@ -140,6 +140,35 @@ extension BenchProcessSuites {
             } else {
                 #expect(!light.stderr.contains("SATURATED"), "\(light.diagnosis)")
             }
+        }
+
+        /// Issue 21: a spinning client is at 100% CPU whatever it does, so its busy share and send
+        /// lateness say whether it kept up. One thread asked for 400,000/s with 64 requests in flight
+        /// on each of 100 connections writes each request itself while the server answers them in
+        /// batches: the client is the limit (busy share 1.0 in three runs on the 2-vCPU VM). With
+        /// 16 on 20 the slots filled and the server's wake-ups on a CPU shared with compilers set
+        /// the pace (busy share 0.67–0.83, `neither`). 2,000/s is no limit, though its CPU is as full.
+        @Test func aSpinningClientThatCannotKeepUpIsMarkedClient() throws {
+            let dir = try makeTemporaryDirectory("spin")
+            defer { removeDirectory(dir) }
+            let out = "\(dir)/s.csv"
+            for rate in ["400000", "2000"] {
+                let run = try runBench(["run", "--backend", "epoll-et", "--connections", "100", "--active", "100", "--pipeline", "64",
+                                        "--rate", rate, "--pacing", "spin", "--warmup", "200ms", "--duration", "1s", "--out", out])
+                #expect(run.status == 0, "\(run.diagnosis)")
+                #expect(run.stderr.contains("loopback floor: p50"), "\(run.diagnosis)")
+            }
+            let rows = try readCSV(out).rows
+            try #require(rows.count == 2)
+            let (flood, light) = (rows[0], rows[1])
+            for row in rows {
+                #expect(row["pacing"] == "spin" && row["arrivals"] == "constant", "\(row)")
+                #expect(Self.number(row, "load_busy_share") > 0 && Self.number(row, "floor_rtt_us") > 0, "\(row)")
+            }
+            #expect(flood["saturated_by"] == "client", "400,000/s from one thread: \(flood)")
+            #expect(flood["rate_check"] == "fail", "\(flood)")
+            #expect(light["saturated_by"] != "client" && light["saturated_by"] != "both", "2,000/s: \(light)")
+            #expect(Self.number(light, "load_busy_share") < 0.9, "\(light)")
         }
 
         @Test func repetitionsAppendRowsUnderOneHeader() throws {

@@ -45,4 +45,26 @@ import Testing
         #expect(!Saturation.isSaturated(["saturated_by": ""]))
         #expect(!Saturation.isSaturated([:]))
     }
+
+    /// A spinning client is always at 100% CPU: its busy share and send lateness judge it instead.
+    private func spinning(offered: Double, achieved: Double, server: Double, busy: Double, lateP50: Double?,
+                          gap: Double) -> SaturationLimit? {
+        var input = SaturationInput(offeredRPS: offered, achievedRPS: achieved, serverCPUUtil: server,
+                                    loadCPUUtil: 1.0, loadCPUCapacity: 1)
+        input.spinning = .init(busyShare: busy, sendLatenessP50Us: lateP50, meanGapUs: gap)
+        return Saturation.limit(input)
+    }
+
+    @Test func a_spinning_client_that_kept_up_is_not_saturated_at_full_cpu() {
+        #expect(spinning(offered: 40_000, achieved: 40_000, server: 0.4, busy: 0.3, lateP50: 0.3, gap: 25) == nil)
+        #expect(spinning(offered: 200_000, achieved: 90_000, server: 0.97, busy: 0.5, lateP50: 0.2, gap: 5) == .server,
+                "the server's limit, with the client at 100% CPU but half idle")
+    }
+
+    @Test func a_spinning_client_busy_or_behind_its_schedule_is_the_limit() {
+        #expect(spinning(offered: 400_000, achieved: 70_000, server: 0.5, busy: 0.95, lateP50: 1.0, gap: 2.5) == .client)
+        #expect(spinning(offered: 400_000, achieved: 70_000, server: 0.5, busy: 0.4, lateP50: 9_000, gap: 2.5) == .client,
+                "descheduled, not busy, but a whole gap late at the median")
+        #expect(spinning(offered: 400_000, achieved: 70_000, server: 0.95, busy: 0.95, lateP50: 1, gap: 2.5) == .both)
+    }
 }
