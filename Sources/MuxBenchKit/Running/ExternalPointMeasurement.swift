@@ -11,11 +11,12 @@ extension PointRunner {
         let name = external.definition.name
         if let failure = watch(server, load, until: connected.warmupEndNs) { return failure }
         let stealWindow = StealWindow(pids: [server.pid] + load.pids)
-        guard external.beginWindow() else {
+        // An exited server stays a zombie until it is ended (Subprocess), and /proc still reads it.
+        guard server.isRunning, external.beginWindow() else {
             return .failed(reason: "\(name) was gone at the window's start: \(server.endReason())")
         }
         if let failure = watch(server, load, until: connected.endNs) { return failure }
-        guard external.endWindow() else {
+        guard server.isRunning, external.endWindow() else {
             return .failed(reason: "\(name) died during the window: \(server.endReason())")
         }
         let steal = stealWindow.stealPercent()

@@ -109,6 +109,8 @@ final class LoadHostGroup: LoadSide {
     var pids: [Int32] { members.map(\.process.pid) }
 
     func endReason() -> String {
+        // A host already judged (hung, unreadable) is the reason; one that exited after its result is not.
+        if let failure { return failure }
         if let dead = members.first(where: { !$0.process.isRunning }) {
             return "\(dead.label) ended early: \(dead.process.endReason())"
         }

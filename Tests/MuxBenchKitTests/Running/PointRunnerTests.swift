@@ -82,5 +82,29 @@ extension BenchProcessSuites {
             let rowCount: Int = (try? readCSV(out).rows.count) ?? 0
             #expect(rowCount == 0, "\(stderr)")
         }
+
+        /// Through a launcher a live server is waited for up to 30 s: an answer that comes more
+        /// than 10 s after the window's end used to find mux-load's margin spent, and its result
+        /// line, already written, was not read ("gave no result"). `env` is the launcher here.
+        @Test func serverHostAnsweringPastTheLoadsMarginIsMeasured() throws {
+            let dir = try makeTemporaryDirectory("stopped-host")
+            defer { removeDirectory(dir) }
+            let out = "\(dir)/h.csv"
+            let bench = try ChildProcess("mux-bench", ["run", "--backend", "poll", "--connections", "20", "--active", "5",
+                                                       "--warmup", "200ms", "--duration", "3s", "--out", out,
+                                                       "--server-host", "env", "--listen", "127.0.0.1"])
+            let (server, load) = try Self.serverInItsWindow(of: bench)
+            defer { endLeftover(server); endLeftover(load) }
+            kill(server.pid, SIGSTOP)
+            // Past the window's end (2.2 s at most from here) by more than the load's 10 s margin.
+            usleep(14_000_000)
+            kill(server.pid, SIGCONT)
+            let status = bench.wait(timeout: 60)
+            let stderr = bench.standardError()
+            #expect(status == 0, "\(stderr)")
+            #expect(stderr.contains("answered the window-end snapshot"), "\(stderr)")
+            let rowCount: Int = (try? readCSV(out).rows.count) ?? 0
+            #expect(rowCount == 1, "\(stderr)")
+        }
     }
 }
