@@ -147,7 +147,9 @@ public func runSweep(arguments: [String]) -> Int32 {
     let progress = Progress(total: size.runs, secondsPerRun: size.runs > 0 ? size.runSeconds / Double(size.runs) : 0)
     var failedPoints = Set<String>()
     var interrupted = false
-    let floor = LoopbackFloor.once(for: runnable.map(\.point), elsewhere: spec.serverHost != nil || spec.loadHosts != nil)
+    // From the points, not the runs: the run list is lazy and may be far too long to hold.
+    let floor = LoopbackFloor.once(for: size.runs > 0 ? points.filter { !skippedIDs.contains($0.id) } : [],
+                                   elsewhere: spec.serverHost != nil || spec.loadHosts != nil)
     for (index, run) in runnable.enumerated() {
         if failedPoints.contains(run.point.id) { continue }
         progress.starting(index, label: "\(run.point.id) rep \(run.rep)")
