@@ -16,6 +16,11 @@ public enum ResultsSchema {
         // io_uring's work per request instead of syscalls: empty for the other backends.
         "sqe_per_req", "cqe_per_req", "cqes_per_enter",
         "server_cpus", "load_cpus", "kernel", "cpu_model", "commit", "started_at", "order_seed", "probe",
+        // A profile of the server's CPU over the window (--profile): samples, then each category's
+        // share in percent, in MuxBenchKit's ProfileCategory order. Empty without a profile.
+        "prof_samples", "prof_readiness_scan_pct", "prof_epoll_pct", "prof_io_uring_pct", "prof_copy_user_pct",
+        "prof_tcp_rx_pct", "prof_tcp_tx_pct", "prof_wakeup_sched_pct", "prof_syscall_entry_pct", "prof_user_pct",
+        "prof_other_pct",
     ]
 
     /// The columns that name a point (its parameters), shared by the raw and summary CSVs.
@@ -38,6 +43,8 @@ public enum ResultsSchema {
         "write_per_req", "close_per_req", "other_per_req", "read_eagain_per_req",
         "load_cpu_util", "server_cpu_util", "steal_pct",
         "sqe_per_req", "cqe_per_req", "cqes_per_enter",
+        "prof_readiness_scan_pct", "prof_epoll_pct", "prof_io_uring_pct", "prof_copy_user_pct", "prof_tcp_rx_pct",
+        "prof_tcp_tx_pct", "prof_wakeup_sched_pct", "prof_syscall_entry_pct", "prof_user_pct", "prof_other_pct",
     ]
 
     /// What the summary gives of each figure, as column suffixes: the median, min and max over the

@@ -27,6 +27,7 @@ extension PointRunner {
         }
         var row = loadColumns(result: result, started: started)
         row.merge(external.columns(requests: Double(result.requests))) { $1 }
+        external.finishProfile(into: &row)
         row["server_cpus"] = serverCPUs
         row["load_cpus"] = loadCPUs
         var notes = notes + external.notes

@@ -58,6 +58,9 @@ public struct PointRunner {
     public var loadHosts: LoadHostSetup?
     /// mux-server elsewhere, through a launcher, instead of this machine's child (ServerHost.swift).
     public var serverHost: ServerHost?
+    /// With a directory: the server's CPU profiled over the window, its folded stacks written
+    /// there and its categories into the row (Profile/WindowProfile.swift).
+    public var profileDirectory: String?
 
     public init(point: SweepPoint, repetition: Int, system: SystemInfo, binaries: MeasuredBinaries) {
         self.point = point
@@ -129,10 +132,13 @@ public struct PointRunner {
         }
         let port: Int
         var verifier: SyscallVerifier?
+        var profile: WindowProfile?
+        let foldedPath = profileDirectory.map { WindowProfile.foldedPath(in: $0, point: point, repetition: repetition) }
         let serverCPUs: String
         if let external {
             port = Int(external.port)
             external.attachCounter()
+            if let foldedPath { external.attachProfile(foldedPath: foldedPath, perfCPUs: plan?.load) }
             serverCPUs = external.cpus
         } else {
             // A launcher (ssh) may take a while to connect before mux-server starts.
@@ -151,6 +157,14 @@ public struct PointRunner {
             }
             // A remote server's CPUs are not this machine's to pin or read (ServerHost.swift).
             serverCPUs = serverHost == nil ? Self.pin("mux-server", server.pid, to: plan?.server, notes: &notes) : ""
+            if let foldedPath {
+                if serverHost == nil {
+                    profile = WindowProfile.attach(to: [server.pid], serverName: "mux-server", perfCPUs: plan?.load,
+                                                   foldedPath: foldedPath, notes: &notes)
+                } else {
+                    notes.append("no profile (profile columns left empty): perf profiles this machine's processes only")
+                }
+            }
         }
 
         var loadArguments = ["--port", "\(port)", "--connections", "\(point.connections)", "--active", "\(point.active)",
@@ -201,6 +215,7 @@ public struct PointRunner {
         guard let startCounters, serverHost != nil || serverStart != nil else {
             return .failed(reason: "\(server.name) stopped answering at the window's start: \(server.lastErrorLine())")
         }
+        profile?.beginWindow(notes: &notes)
         // perf is switched on and off a moment after the window's edges (a FIFO round trip, long
         // on a busy machine), so a second snapshot on each side brackets what perf saw:
         // [afterEnable, end] ⊆ perf's span ⊆ [start, afterDisable].
@@ -216,6 +231,7 @@ public struct PointRunner {
         guard let endCounters, serverHost != nil || serverEnd != nil else {
             return .failed(reason: "\(server.name) died during the window: \(server.lastErrorLine())")
         }
+        profile?.endWindow(notes: &notes)
         let steal = stealWindow.stealPercent()
         var afterDisable: CountersMessage?
         if let verifier {
@@ -241,6 +257,7 @@ public struct PointRunner {
                           switches: serverStart.flatMap { start in serverEnd.map { $0.subtracting(start) } }, started: started)
         row["server_cpus"] = serverCPUs
         row["load_cpus"] = loadCPUs
+        profile?.finish(into: &row, notes: &notes)
         stealWindow.record(steal, into: &row, notes: &notes)
         row["saturated_by"] = Saturation.column(Saturation.limit(saturationInput(of: row)))
         if let hosts = load as? LoadHostGroup,

@@ -27,6 +27,7 @@ public enum SweepCommand {
             OptionSpec("results", value: "DIR", default: "results", help: "where CSVs and charts go"),
             OptionSpec("no-plot", help: "do not render charts"),
             OptionSpec("verify-syscalls", help: "confirm the server's syscall counts with perf (each run)"),
+            OptionSpec("profile", help: "profile the server's CPU over each window (as the sweep key 'profile = yes'); stacks in RESULTS/NAME-profiles/"),
         ],
         acceptsPositionals: true)
 
@@ -132,6 +133,7 @@ public func runSweep(arguments: [String]) -> Int32 {
         runner.verifySyscalls = parsed.flags.contains("verify-syscalls")
         runner.loadHosts = spec.loadHosts?.recording(to: LoadHostRecords.csvPath(besides: csvPath))
         runner.serverHost = spec.serverHost
+        if spec.profile || parsed.flags.contains("profile") { runner.profileDirectory = WindowProfile.directory(besides: csvPath) }
         switch runner.run() {
         case .measured(var row, let notes):
             row["order_seed"] = order.seedColumn

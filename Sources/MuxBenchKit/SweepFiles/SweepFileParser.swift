@@ -21,12 +21,14 @@ enum SweepKey: String, CaseIterable {
     /// `server-host = LAUNCHER`: mux-server run there (Running/ServerHost.swift).
     case serverHost = "server-host"
     case serverBinary = "server-binary"
+    /// `profile = yes`: the server's CPU profiled over every window (Profile/WindowProfile.swift).
+    case profile
 
     /// Dimension keys take lists and may be overridden per backend; the others are sweep-wide.
     var isDimension: Bool {
         switch self {
         case .backends, .warmup, .duration, .repetitions, .search, .searchStart, .server, .serverTimeout: return false
-        case .loadHosts, .loadBinary, .serverListen, .serverHost, .serverBinary: return false
+        case .loadHosts, .loadBinary, .serverListen, .serverHost, .serverBinary, .profile: return false
         default: return true
         }
     }
@@ -65,6 +67,7 @@ struct SweepFileParser {
         var search: SearchSpec?
         var searchStart: Double?
         var serverTimeout: Double?
+        var profile = false
         var loadHostEntries: [SweepKey: Entry] = [:]
         for entry in sweepWide {
             switch entry.key {
@@ -96,6 +99,8 @@ struct SweepFileParser {
                     guard let rps = parseCount(word).map(Double.init) ?? parseNumber(word), rps >= 100, rps.isFinite else { return nil }
                     return rps
                 }
+            case .profile:
+                profile = try single(entry, expected: "yes or no") { ["yes": true, "no": false][$0] }
             case .loadHosts, .loadBinary, .serverListen, .serverHost, .serverBinary:
                 loadHostEntries[entry.key] = entry
             default: try apply(entry, to: &dimensions)
@@ -126,10 +131,12 @@ struct SweepFileParser {
         if let serverTimeout {
             for name in servers.keys { timedServers[name]?.startTimeout = serverTimeout }
         }
-        return SweepSpec(path: path, backends: backends, dimensions: dimensions,
-                         backendDimensions: backendDimensions, warmup: warmup, duration: duration,
-                         repetitions: repetitions, search: search, servers: timedServers, loadHosts: loadHosts,
-                         serverHost: serverHost)
+        var spec = SweepSpec(path: path, backends: backends, dimensions: dimensions,
+                             backendDimensions: backendDimensions, warmup: warmup, duration: duration,
+                             repetitions: repetitions, search: search, servers: timedServers, loadHosts: loadHosts,
+                             serverHost: serverHost)
+        spec.profile = profile
+        return spec
     }
 
     /// The `server.NAME = COMMAND` lines, each command checked (`{port}`, known placeholders).
@@ -312,7 +319,7 @@ struct SweepFileParser {
         case .threads: dimensions.threads = try values(entry, expected: integer, parse: positiveCount)
         case .maxEvents: dimensions.maxEvents = try values(entry, expected: integer, parse: positiveCount)
         case .backends, .warmup, .duration, .repetitions, .search, .searchStart, .server, .serverTimeout, .loadHosts, .loadBinary,
-             .serverListen, .serverHost, .serverBinary:
+             .serverListen, .serverHost, .serverBinary, .profile:
             preconditionFailure("\(entry.key) is not a dimension")
         }
     }
