@@ -94,7 +94,7 @@ import Testing
                     if achieved < rate { row["saturated_reps"] = "3"; row["reason"] = "saturated in 3/3 reps (limit: server 3)" }
                     let figures = ["throughput_rps": achieved, "lat_p50_us": 40 * (1 + rate / knee), "lat_p99_us": 120 * pow(1 + rate / knee, 4),
                                    "hiccup_p99_us": 60, "server_cpu_util": min(1, achieved * 8e-6 * (1 + Double(connections) / 5000))]
-                    for figure in ResultsSchema.summaryFigures {
+                    for figure in ResultsSchema.summaryFigures where !figure.hasPrefix("prof_") {
                         let value = figures[figure] ?? 0.5
                         row["\(figure)_median"] = SummaryFixture.format(value)
                         row["\(figure)_min"] = SummaryFixture.format(value * 0.9)
