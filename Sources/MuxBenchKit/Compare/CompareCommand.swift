@@ -64,6 +64,8 @@ public func runCompare(arguments: [String]) -> Int32 {
         return usage(error.description)
     }
     printError(renderComparisonTable(comparisons, oldName: oldPath, newName: newPath))
+    // Rows measured with --profile: which part of the CPU moved (Profile/ProfileShift.swift).
+    for line in ProfileShift.report(old: tables[0].rows, new: tables[1].rows, oldPath: oldPath, newPath: newPath) { printError(line) }
     let regressions = comparisons.filter(\.isRegression)
     let changes = comparisons.filter(\.isChange).count
     printLine("{\"compare\":\"\(jsonEscaped(newPath))\",\"baseline\":\"\(jsonEscaped(oldPath))\",\"figures\":\(comparisons.count),"
