@@ -22,16 +22,22 @@ final class PerfProfiler {
     /// perf's own CPU seconds (user + system) at `finish`, for the note on its cost.
     private(set) var perfCPUSeconds: Double?
 
+    /// The processes whose samples count (perf script's and perf report's `--pid`).
+    private let pids: [Int32]
+
     /// nil with the one-line reason when perf is not installed or cannot attach to `pids`.
     /// perf itself is pinned to `cpus` (the load generator's), so reading its buffers does not
     /// take the server's CPU; the sampling interrupt runs on the server's and is part of what
-    /// the profile costs it.
-    static func attach(to pids: [Int32], pinTo cpus: [Int]?) -> (PerfProfiler?, String?) {
+    /// the profile costs it. With `serverCPUs` (the server pinned there), perf samples those
+    /// CPUs and keeps the server's samples, instead of following the server's tasks: a per-task
+    /// event is switched out and in with the task, and on this VM that costs a server which
+    /// sleeps and wakes per request more than the sampling does (Sources/README.md, Profiles).
+    static func attach(to pids: [Int32], serverCPUs: [Int]? = nil, pinTo cpus: [Int]?) -> (PerfProfiler?, String?) {
         guard let perfPath = executableInPath("perf") else {
             return (nil, "perf is not installed (Debian: apt-get install linux-perf)")
         }
         do {
-            return (try PerfProfiler(perfPath: perfPath, pids: pids, pinTo: cpus), nil)
+            return (try PerfProfiler(perfPath: perfPath, pids: pids, serverCPUs: serverCPUs, pinTo: cpus), nil)
         } catch {
             return (nil, "perf record could not attach: \(error)")
         }
@@ -41,8 +47,11 @@ final class PerfProfiler {
         let description: String
     }
 
-    private init(perfPath: String, pids: [Int32], pinTo cpus: [Int]?) throws {
+    private init(perfPath: String, pids: [Int32], serverCPUs: [Int]?, pinTo cpus: [Int]?) throws {
         self.perfPath = perfPath
+        self.pids = pids
+        let target = serverCPUs.map { ["-C", $0.map(String.init).joined(separator: ",")] }
+            ?? ["-p", pids.map(String.init).joined(separator: ",")]
         var template = Array("\(NSTemporaryDirectory())mux-profile-XXXXXX".utf8CString)
         guard mkdtemp(&template) != nil else { throw SyscallError("mkdtemp", errno) }
         directory = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
@@ -50,8 +59,8 @@ final class PerfProfiler {
             control = try PerfControlFIFO(directory: directory)
             perf = try Subprocess(name: "perf", executable: perfPath, arguments: [
                 "record", "-e", "cpu-clock", "-F", "\(Self.frequency)", "-g", "-o", directory + "/perf.data",
-                "-p", pids.map(String.init).joined(separator: ","), "--delay=-1", control.perfArgument,
-            ])
+                "--delay=-1", control.perfArgument,
+            ] + target)
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
             throw error
@@ -83,15 +92,17 @@ final class PerfProfiler {
         guard FileManager.default.fileExists(atPath: dataPath) else {
             throw Failure(description: "perf record wrote no data: \(perf.lastErrorLine())")
         }
-        let script = try runPerf(["script", "-i", dataPath, "--no-inline", "-F", "comm,tid,ip,sym,dso"])
+        let script = try runPerf(["script", "-i", dataPath, "--no-inline", "-F", "comm,tid,ip,sym,dso", "--pid", pidList])
         return FoldedStacks(perfScript: script)
     }
 
     /// The same samples read by `perf report` instead (after `finish`): the independent check.
     func reportReading() throws -> PerfReportReading {
-        PerfReportReading(parentReport: try runPerf(PerfReportReading.parentArguments + ["-i", dataPath]),
-                          leafReport: try runPerf(PerfReportReading.leafArguments + ["-i", dataPath]))
+        PerfReportReading(parentReport: try runPerf(PerfReportReading.parentArguments + ["-i", dataPath, "--pid", pidList]),
+                          leafReport: try runPerf(PerfReportReading.leafArguments + ["-i", dataPath, "--pid", pidList]))
     }
+
+    private var pidList: String { pids.map(String.init).joined(separator: ",") }
 
     /// `perf ARGUMENTS` run to completion, its stdout through a file (a profile's script runs to
     /// tens of megabytes); throws with its last stderr line when it fails.

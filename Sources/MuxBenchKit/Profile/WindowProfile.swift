@@ -21,9 +21,10 @@ final class WindowProfile {
     }
 
     /// Attaches to `pids` (the server's processes) or returns nil after one note saying why.
-    static func attach(to pids: [Int32], serverName: String, perfCPUs: [Int]?, foldedPath: String,
+    /// With `serverCPUs` (where the server is pinned) perf samples those CPUs (PerfProfiler).
+    static func attach(to pids: [Int32], serverName: String, serverCPUs: [Int]? = nil, perfCPUs: [Int]?, foldedPath: String,
                        notes: inout [String]) -> WindowProfile? {
-        let (profiler, reason) = PerfProfiler.attach(to: pids, pinTo: perfCPUs)
+        let (profiler, reason) = PerfProfiler.attach(to: pids, serverCPUs: serverCPUs, pinTo: perfCPUs)
         guard let profiler else {
             notes.append("no profile of \(serverName) (profile columns left empty): \(reason ?? "perf did not start")")
             return nil

@@ -157,9 +157,9 @@ final class ExternalServerRun {
     }
 
     /// The tree's processes profiled over the window (WindowProfile), perf itself on `perfCPUs`.
-    func attachProfile(foldedPath: String, perfCPUs: [Int]?) {
+    func attachProfile(foldedPath: String, serverCPUs: [Int]?, perfCPUs: [Int]?) {
         profile = WindowProfile.attach(to: ServerProcessTree.processes(root: process.pid), serverName: definition.name,
-                                       perfCPUs: perfCPUs, foldedPath: foldedPath, notes: &notes)
+                                       serverCPUs: serverCPUs, perfCPUs: perfCPUs, foldedPath: foldedPath, notes: &notes)
     }
 
     /// After the window: the profile's columns into `row` (empty without one).

@@ -138,7 +138,9 @@ public struct PointRunner {
         if let external {
             port = Int(external.port)
             external.attachCounter()
-            if let foldedPath { external.attachProfile(foldedPath: foldedPath, perfCPUs: plan?.load) }
+            // Its tasks are followed (-p): threads it starts later, or pinned elsewhere, would
+            // fall outside the CPUs a CPU-wide profile samples.
+            if let foldedPath { external.attachProfile(foldedPath: foldedPath, serverCPUs: nil, perfCPUs: plan?.load) }
             serverCPUs = external.cpus
         } else {
             // A launcher (ssh) may take a while to connect before mux-server starts.
@@ -159,8 +161,10 @@ public struct PointRunner {
             serverCPUs = serverHost == nil ? Self.pin("mux-server", server.pid, to: plan?.server, notes: &notes) : ""
             if let foldedPath {
                 if serverHost == nil {
-                    profile = WindowProfile.attach(to: [server.pid], serverName: "mux-server", perfCPUs: plan?.load,
-                                                   foldedPath: foldedPath, notes: &notes)
+                    // Sampling the server's CPUs needs the server to be there alone of its kind: pinned as planned.
+                    let pinned = plan.flatMap { formatCPUList($0.server) == serverCPUs ? $0.server : nil }
+                    profile = WindowProfile.attach(to: [server.pid], serverName: "mux-server", serverCPUs: pinned,
+                                                   perfCPUs: plan?.load, foldedPath: foldedPath, notes: &notes)
                 } else {
                     notes.append("no profile (profile columns left empty): perf profiles this machine's processes only")
                 }
