@@ -381,4 +381,62 @@ if (openloop && words(conn_values) > 0 && floor_us ne '') {
     unset multiplot
 }
 
+# --- Where the CPU goes: the server's profile per point (profiled sweeps) -------------------
+# OUT-cpu-profile.png, only with `profiled=1` (mux-bench plot passes it when the summary has
+# profile shares): server CPU µs per request, each bar split by what the server's CPU samples
+# were doing (the prof_<category>_pct medians; categories: Sources/MuxBenchKit/Profile/
+# ProfileCategories.swift, filed by the path that led there: Sources/README.md, Profiles). One
+# cluster per backend, one bar per connection count, one panel per offered rate (closed loop: one
+# panel). The shares' medians are rescaled to sum to 1, so a bar's height is the CPU per request.
+# Saturated points carry a black triangle: their CPU per request is the server's, but not at the
+# offered rate.
+if (!exists("profiled")) { profiled = 0 }
+if (profiled) {
+    prof_categories = 'readiness_scan epoll io_uring copy_user tcp_rx tcp_tx wakeup_sched syscall_entry user other'
+    prof_colours = '#d62728 #1f77b4 #9467bd #ff7f0e #2ca02c #98df8a #8c564b #bcbd22 #e377c2 #c7c7c7'
+    prof_share(j) = column('prof_'.word(prof_categories, j).'_pct_median')
+    prof_total(unused) = sum [j = 1:words(prof_categories)] prof_share(j)
+    prof_top(k) = column('server_cpu_us_per_req_median') * (sum [j = 1:k] prof_share(j)) / prof_total(0)
+    prof_conns = ''
+    prof_add_conn(c) = (windex(c, prof_conns) == 0 ? prof_conns = prof_conns.' '.c : 0)
+    stats data using (ok_row(0) && strcol('prof_user_pct_median') ne '' ? prof_add_conn(strcol("connections")) : 0) nooutput
+    prof_slot = words(prof_conns) + 1
+    prof_x(unused) = (windex(strcol("backend"), backends) - 1) * prof_slot + windex(strcol("connections"), prof_conns)
+    prof_row(r) = ok_row(0) && strcol('prof_user_pct_median') ne '' && strcol("rate_target_rps") eq r && windex(strcol("backend"), backends) > 0
+    prof_panels = words(rate_values) > 0 ? words(rate_values) : 1
+    set output out.'-cpu-profile.png'
+    set terminal pngcairo size 1200, 560 * prof_panels + 80
+    set multiplot layout prof_panels, 1 title sprintf("%s: where the server's CPU goes (perf cpu-clock samples by path)\n%s", title, subtitle) font ",13"
+    do for [ri = 1:prof_panels] {
+        r = words(rate_values) > 0 ? word(rate_values, ri) : ''
+        unset logscale
+        unset label
+        set xrange [0.3 : words(backends) * prof_slot - 0.3]
+        set yrange [0:*]
+        set boxwidth 0.8 absolute
+        set style fill solid 1.0 noborder
+        set xtics () rotate by 90 right font ',8' nomirror
+        do for [bi = 1:words(backends)] {
+            do for [ci = 1:words(prof_conns)] {
+                set xtics add (word(prof_conns, ci) (bi - 1) * prof_slot + ci)
+            }
+            set label word(backends, bi) at (bi - 1) * prof_slot + prof_slot / 2.0, graph -0.17 center font ',10'
+        }
+        set ytics autofreq nomirror
+        set format y '% h'
+        set bmargin 7
+        set key outside right top vertical font ',9' nobox
+        set title (r eq '' ? 'closed loop' : sprintf('offered %s requests/s', r)) . ' (bars: open connections)'
+        set ylabel 'server CPU per request (µs)'
+        unset xlabel
+        # Category names hold underscores: no enhanced-text subscripts. The triangle is drawn
+        # fully transparent on unsaturated points, so the series is never empty.
+        plot for [k = words(prof_categories):1:-1] data using (prof_row(r) ? prof_x(0) : NaN):(prof_top(k)) with boxes lc rgb word(prof_colours, k) title word(prof_categories, k) noenhanced, \
+             data using (prof_row(r) ? prof_x(0) : NaN):(prof_top(words(prof_categories)) * 1.04):(saturated(0) ? 0x000000 : 0xFF000000) with points pt 9 ps 0.8 lc rgb variable title 'saturated'
+    }
+    unset multiplot
+    unset label
+    set bmargin
+}
+
 set output

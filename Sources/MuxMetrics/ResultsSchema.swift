@@ -23,6 +23,11 @@ public enum ResultsSchema {
         // round trip with nothing else going on (p50, the floor no backend can beat).
         "pacing", "arrivals", "arrival_seed", "load_busy_share", "gap_ks_d", "gap_ks_critical",
         "rate_check", "lateness_check", "gap_check", "floor_rtt_us",
+        // A profile of the server's CPU over the window (--profile): samples, then each category's
+        // share in percent, in MuxBenchKit's ProfileCategory order. Empty without a profile.
+        "prof_samples", "prof_readiness_scan_pct", "prof_epoll_pct", "prof_io_uring_pct", "prof_copy_user_pct",
+        "prof_tcp_rx_pct", "prof_tcp_tx_pct", "prof_wakeup_sched_pct", "prof_syscall_entry_pct", "prof_user_pct",
+        "prof_other_pct",
     ]
 
     /// The columns that name a point (its parameters), shared by the raw and summary CSVs.
@@ -46,6 +51,8 @@ public enum ResultsSchema {
         "load_cpu_util", "server_cpu_util", "steal_pct",
         "sqe_per_req", "cqe_per_req", "cqes_per_enter",
         "load_busy_share", "floor_rtt_us",
+        "prof_readiness_scan_pct", "prof_epoll_pct", "prof_io_uring_pct", "prof_copy_user_pct", "prof_tcp_rx_pct",
+        "prof_tcp_tx_pct", "prof_wakeup_sched_pct", "prof_syscall_entry_pct", "prof_user_pct", "prof_other_pct",
     ]
 
     /// What the summary gives of each figure, as column suffixes: the median, min and max over the

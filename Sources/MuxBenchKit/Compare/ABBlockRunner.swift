@@ -24,6 +24,8 @@ struct ABBlockRunner {
     var builds: (base: ABBuild, head: ABBuild)
     var figures: [JudgedFigure]
     var csvPaths: (base: String, head: String)
+    /// Each run profiled (`--profile` or the sweep's `profile = yes`), its stacks beside its side's CSV.
+    var profile = false
     var system: SystemInfo
 
     /// ABBA cancels a linear drift within the block; alternating it with BAAB also cancels an
@@ -80,8 +82,11 @@ struct ABBlockRunner {
                     var runSystem = system
                     runSystem.commit = build.label
                     // Each side runs twice per block: reps 2·block − 1 and 2·block of its CSV.
-                    let runner = PointRunner(point: point, repetition: (block - 1) * 2 + (position < 2 ? 1 : 2), system: runSystem,
+                    var runner = PointRunner(point: point, repetition: (block - 1) * 2 + (position < 2 ? 1 : 2), system: runSystem,
                                              binaries: build.executables)
+                    if profile {
+                        runner.profileDirectory = WindowProfile.directory(besides: side == .base ? csvPaths.base : csvPaths.head)
+                    }
                     switch runner.run() {
                     case let .measured(row, notes):
                         do { try CSVTable.append(row, to: side == .base ? csvPaths.base : csvPaths.head, columns: ResultsSchema.columns) } catch {

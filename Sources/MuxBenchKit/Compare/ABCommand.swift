@@ -47,6 +47,7 @@ public enum ABCommand {
             OptionSpec("threshold", value: "FIG=PCT,...", help: "noise thresholds, e.g. cpu/req=2%"),
             OptionSpec("results", value: "DIR", default: "results", help: "where the two raw CSVs go"),
             OptionSpec("keep-builds", help: "keep the temporary sources and builds (their folder is printed)"),
+            OptionSpec("profile", help: "profile the server over every run (as the sweep key 'profile = yes'); prints which categories moved"),
         ],
         acceptsPositionals: true)
 }
@@ -171,8 +172,9 @@ public func runAB(arguments: [String]) -> Int32 {
         printError("ab: warning: with \(blocks) blocks and \(tests) tests (Holm) no change can be significant; use --blocks \(needed) or more")
     }
 
-    let runner = ABBlockRunner(points: points, blocks: blocks, maxBlocks: maxBlocks, maxSteal: maxSteal, builds: builds, figures: figures,
+    var runner = ABBlockRunner(points: points, blocks: blocks, maxBlocks: maxBlocks, maxSteal: maxSteal, builds: builds, figures: figures,
                                csvPaths: (basePath, headPath), system: prepareABMeasurement())
+    runner.profile = spec.profile || parsed.flags.contains("profile")
     let measured = runner.run()
     if let problem = measured.writeError {
         printError("mux-bench ab: \(problem)")
@@ -189,6 +191,9 @@ public func runAB(arguments: [String]) -> Int32 {
             + points.compactMap { p in measured.setAside[p.id].map { "\(p.id) \($0)" } }.joined(separator: ", "))
     }
     printError(renderABTable(judged, base: builds.base.label, head: builds.head.label))
+    if runner.profile, let a = try? CSVTable.read(path: basePath), let b = try? CSVTable.read(path: headPath) {
+        for line in ProfileShift.report(old: a.rows, new: b.rows, oldPath: basePath, newPath: headPath) { printError(line) }
+    }
     for j in judged {
         printLine(abJSONLine(j))
     }

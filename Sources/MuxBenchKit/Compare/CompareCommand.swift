@@ -68,6 +68,8 @@ public func runCompare(arguments: [String]) -> Int32 {
     let failedRuns = Comparison.failedRuns(old: tables[0].rows, new: tables[1].rows, oldName: oldPath, newName: newPath)
     let unjudged = Comparison.unjudgedGates(old: tables[0].rows, new: tables[1].rows, figures: figures, comparisons: comparisons)
     printError(renderComparisonTable(comparisons, oldName: oldPath, newName: newPath, problems: failedRuns + unjudged))
+    // Rows measured with --profile: which part of the CPU moved (Profile/ProfileShift.swift).
+    for line in ProfileShift.report(old: tables[0].rows, new: tables[1].rows, oldPath: oldPath, newPath: newPath) { printError(line) }
     let regressions = comparisons.filter(\.isRegression)
     let changes = comparisons.filter(\.isChange).count
     printLine("{\"compare\":\"\(jsonEscaped(newPath))\",\"baseline\":\"\(jsonEscaped(oldPath))\",\"figures\":\(comparisons.count),"

@@ -174,6 +174,7 @@ public func renderCharts(summaryPath: String, outputPrefix: String, sweepName: S
         "rate_backends=\(gnuplotString(open.backendsByRate.joined(separator: " ")))",
         "searched_backends=\(gnuplotString(open.searchedBackends.joined(separator: " ")))",
         "search_bound=\(gnuplotString(searchBound(in: table) ?? "the latency bound met"))",
+        "profiled=\(hasProfiles(table) ? 1 : 0)",
     ]
     if let split = layout.split {
         settings += ["split=\(gnuplotString(split))", "split_values=\(gnuplotString(layout.splitValues.joined(separator: " ")))"]
@@ -199,7 +200,13 @@ public func renderCharts(summaryPath: String, outputPrefix: String, sweepName: S
     if !open.connections.isEmpty { names += ["latency-load", "cpu-equal-load"] }
     if !open.connections.isEmpty, loopbackFloor(in: table) != nil { names.append("latency-floor") }
     if open.searched { names.append("max-rate") }
+    if hasProfiles(table) { names.append("cpu-profile") }
     return names.map { "\(outputPrefix)-\($0).png" }
+}
+
+/// Whether points have profile shares (`--profile`): then OUT-cpu-profile.png is drawn.
+func hasProfiles(_ table: CSVTable) -> Bool {
+    table.rows.contains { $0["status"] == "ok" && !($0["prof_user_pct_median"] ?? "").isEmpty }
 }
 
 /// What the open-loop charts draw: the backends present, the connection counts and offered rates

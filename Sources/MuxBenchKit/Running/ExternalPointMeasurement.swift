@@ -33,6 +33,7 @@ extension PointRunner {
         if let reason = result.everyRequestFailed { return .failed(reason: reason) }
         var row = loadColumns(result: result, started: started)
         row.merge(external.columns(requests: Double(result.requests))) { $1 }
+        external.finishProfile(into: &row)
         row["server_cpus"] = serverCPUs
         row["load_cpus"] = loadCPUs
         var notes = notes + exitNotes + external.notes

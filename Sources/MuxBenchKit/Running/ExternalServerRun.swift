@@ -24,6 +24,7 @@ final class ExternalServerRun {
     /// The run's scratch directory ({dir}); owned, removed by `deinit`.
     let directory: String
     private var counter: SyscallVerifier?
+    private var profile: WindowProfile?
     private var startStats: ProcessStats?
     private(set) var notes: [String] = []
     /// Where the tree could run once pinned (the row's server_cpus).
@@ -149,10 +150,23 @@ final class ExternalServerRun {
         }
     }
 
+    /// The tree's processes profiled over the window (WindowProfile), perf itself on `perfCPUs`.
+    func attachProfile(foldedPath: String, serverCPUs: [Int]?, perfCPUs: [Int]?) {
+        profile = WindowProfile.attach(to: ServerProcessTree.processes(root: process.pid), serverName: definition.name,
+                                       serverCPUs: serverCPUs, perfCPUs: perfCPUs, foldedPath: foldedPath, notes: &notes)
+    }
+
+    /// After the window: the profile's columns into `row` (empty without one).
+    func finishProfile(into row: inout [String: String]) {
+        profile?.finish(into: &row, notes: &notes)
+        profile = nil
+    }
+
     /// At the window's start: the tree's CPU and switches, perf switched on. false if the server is gone.
     func beginWindow() -> Bool {
         startStats = ServerProcessTree.stats(root: process.pid)
         if let counter, !counter.enable() { notes.append("perf did not acknowledge enable") }
+        profile?.beginWindow(notes: &notes)
         return startStats != nil
     }
 
@@ -162,6 +176,7 @@ final class ExternalServerRun {
     func endWindow() -> Bool {
         endStats = ServerProcessTree.stats(root: process.pid)
         if let counter { _ = counter.disable() }
+        profile?.endWindow(notes: &notes)
         return endStats != nil
     }
 

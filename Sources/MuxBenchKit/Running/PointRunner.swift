@@ -61,6 +61,9 @@ public struct PointRunner {
     /// The sweep's loopback round trip with nothing else going on (LoopbackFloor), µs: written
     /// into each open-loop row.
     public var floorMicroseconds: Double?
+    /// With a directory: the server's CPU profiled over the window, its folded stacks written
+    /// there and its categories into the row (Profile/WindowProfile.swift).
+    public var profileDirectory: String?
 
     public init(point: SweepPoint, repetition: Int, system: SystemInfo, binaries: MeasuredBinaries) {
         self.point = point
@@ -132,10 +135,15 @@ public struct PointRunner {
         }
         let port: Int
         var verifier: SyscallVerifier?
+        var profile: WindowProfile?
+        let foldedPath = profileDirectory.map { WindowProfile.foldedPath(in: $0, point: point, repetition: repetition) }
         let serverCPUs: String
         if let external {
             port = Int(external.port)
             external.attachCounter()
+            // Its tasks are followed (-p): threads it starts later, or pinned elsewhere, would
+            // fall outside the CPUs a CPU-wide profile samples.
+            if let foldedPath { external.attachProfile(foldedPath: foldedPath, serverCPUs: nil, perfCPUs: plan?.load) }
             serverCPUs = external.cpus
         } else {
             // A launcher (ssh) may take a while to connect before mux-server starts.
@@ -154,6 +162,16 @@ public struct PointRunner {
             }
             // A remote server's CPUs are not this machine's to pin or read (ServerHost.swift).
             serverCPUs = serverHost == nil ? Self.pin("mux-server", server.pid, to: plan?.server, notes: &notes) : ""
+            if let foldedPath {
+                if serverHost == nil {
+                    // Sampling the server's CPUs needs the server to be there alone of its kind: pinned as planned.
+                    let pinned = plan.flatMap { formatCPUList($0.server) == serverCPUs ? $0.server : nil }
+                    profile = WindowProfile.attach(to: [server.pid], serverName: "mux-server", serverCPUs: pinned,
+                                                   perfCPUs: plan?.load, foldedPath: foldedPath, notes: &notes)
+                } else {
+                    notes.append("no profile (profile columns left empty): perf profiles this machine's processes only")
+                }
+            }
         }
 
         var loadArguments = ["--port", "\(port)", "--connections", "\(point.connections)", "--active", "\(point.active)",
@@ -219,6 +237,7 @@ public struct PointRunner {
         guard serverHost != nil || serverStart != nil else {
             return .failed(reason: "\(server.name) was gone at the window's start: \(server.endReason())")
         }
+        profile?.beginWindow(notes: &notes)
         // perf is switched on and off a moment after the window's edges (a FIFO round trip, long
         // on a busy machine), so a second snapshot on each side brackets what perf saw:
         // [afterEnable, end] ⊆ perf's span ⊆ [start, afterDisable].
@@ -239,6 +258,7 @@ public struct PointRunner {
         guard serverHost != nil || serverEnd != nil else {
             return .failed(reason: "\(server.name) died during the window: \(server.endReason())")
         }
+        profile?.endWindow(notes: &notes)
         let steal = stealWindow.stealPercent()
         var afterDisable: CountersMessage?
         if let verifier {
@@ -271,6 +291,7 @@ public struct PointRunner {
                           switches: serverStart.flatMap { start in serverEnd.map { $0.subtracting(start) } }, started: started)
         row["server_cpus"] = serverCPUs
         row["load_cpus"] = loadCPUs
+        profile?.finish(into: &row, notes: &notes)
         stealWindow.record(steal, into: &row, notes: &notes)
         row["saturated_by"] = Saturation.column(Saturation.limit(saturationInput(of: row)))
         OpenLoopChecks.record(into: &row)

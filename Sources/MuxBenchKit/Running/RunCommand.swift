@@ -34,6 +34,7 @@ public enum RunCommand {
             OptionSpec("out", short: "o", value: "FILE", default: "results/run.csv", help: "CSV to append to"),
             OptionSpec("sweep", value: "NAME", default: "run", help: "the CSV's sweep column"),
             OptionSpec("verify-syscalls", help: "also count the server's syscalls with perf and compare"),
+            OptionSpec("profile", help: "profile the server's CPU over the window (perf record): prof_* columns, folded stacks in OUT-profiles/"),
             OptionSpec("hgrm", value: "FILE", help: "the last repetition's latency distribution (HdrHistogram text)"),
             OptionSpec("load-host", value: "LAUNCHER@ADDRESS",
                        help: "repeatable: run a share of the load there, e.g. 'ip netns exec ns1 @198.18.0.1', 'ssh user@h2 @10.0.0.1', 'local'; per-host figures go to OUT-hosts.csv"),
@@ -144,6 +145,7 @@ public func runPoint(arguments: [String]) -> Int32 {
         runner.hgrmPath = rep == repetitions ? parsed.string("hgrm") : nil
         runner.loadHosts = loadHosts?.recording(to: LoadHostRecords.csvPath(besides: out))
         runner.serverHost = serverHost
+        if parsed.flags.contains("profile") { runner.profileDirectory = WindowProfile.directory(besides: out) }
         switch runner.run() {
         case let .measured(row, notes):
             do { try CSVTable.append(row, to: out, columns: ResultsSchema.columns) } catch {

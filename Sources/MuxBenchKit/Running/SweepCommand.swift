@@ -28,6 +28,7 @@ public enum SweepCommand {
             OptionSpec("no-plot", help: "do not render charts"),
             OptionSpec("yes", help: "run a sweep beyond the size bound (\(groupedThousands(SweepSize.maximumRuns)) runs or \(Int(SweepSize.maximumSeconds / 3600)) h estimated)"),
             OptionSpec("verify-syscalls", help: "confirm the server's syscall counts with perf (each run)"),
+            OptionSpec("profile", help: "profile the server's CPU over each window (as the sweep key 'profile = yes'); stacks in RESULTS/NAME-profiles/"),
         ],
         acceptsPositionals: true)
 
@@ -158,6 +159,7 @@ public func runSweep(arguments: [String]) -> Int32 {
         runner.loadHosts = spec.loadHosts?.recording(to: LoadHostRecords.csvPath(besides: csvPath))
         runner.serverHost = spec.serverHost
         runner.floorMicroseconds = floor
+        if spec.profile || parsed.flags.contains("profile") { runner.profileDirectory = WindowProfile.directory(besides: csvPath) }
         switch runner.run() {
         case .measured(var row, let notes):
             row["order_seed"] = order.seedColumn

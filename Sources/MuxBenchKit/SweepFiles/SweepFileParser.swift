@@ -23,12 +23,14 @@ enum SweepKey: String, CaseIterable {
     case serverBinary = "server-binary"
     /// Open loop: `pacing = spin sleep`, `arrivals = constant exponential` (dimensions).
     case pacing, arrivals
+    /// `profile = yes`: the server's CPU profiled over every window (Profile/WindowProfile.swift).
+    case profile
 
     /// Dimension keys take lists and may be overridden per backend; the others are sweep-wide.
     var isDimension: Bool {
         switch self {
         case .backends, .warmup, .duration, .repetitions, .search, .searchStart, .server, .serverTimeout: return false
-        case .loadHosts, .loadBinary, .serverListen, .serverHost, .serverBinary: return false
+        case .loadHosts, .loadBinary, .serverListen, .serverHost, .serverBinary, .profile: return false
         default: return true
         }
     }
@@ -67,6 +69,7 @@ struct SweepFileParser {
         var search: SearchSpec?
         var searchStart: Double?
         var serverTimeout: Double?
+        var profile = false
         var loadHostEntries: [SweepKey: Entry] = [:]
         for entry in sweepWide {
             switch entry.key {
@@ -89,6 +92,8 @@ struct SweepFileParser {
                 search = spec
             case .searchStart:
                 searchStart = try single(entry, rule: NumberRules.searchStart)
+            case .profile:
+                profile = try single(entry, expected: "yes or no") { ["yes": true, "no": false][$0] }
             case .loadHosts, .loadBinary, .serverListen, .serverHost, .serverBinary:
                 loadHostEntries[entry.key] = entry
             default: try apply(entry, to: &dimensions)
@@ -120,10 +125,12 @@ struct SweepFileParser {
         if let serverTimeout {
             for name in servers.keys { timedServers[name]?.startTimeout = serverTimeout }
         }
-        return SweepSpec(path: path, backends: backends, dimensions: dimensions,
-                         backendDimensions: backendDimensions, warmup: warmup, duration: duration,
-                         repetitions: repetitions, search: search, servers: timedServers, loadHosts: loadHosts,
-                         serverHost: serverHost)
+        var spec = SweepSpec(path: path, backends: backends, dimensions: dimensions,
+                             backendDimensions: backendDimensions, warmup: warmup, duration: duration,
+                             repetitions: repetitions, search: search, servers: timedServers, loadHosts: loadHosts,
+                             serverHost: serverHost)
+        spec.profile = profile
+        return spec
     }
 
     /// Combinations no run could carry out, refused with the line that asked for them (never
@@ -334,7 +341,7 @@ struct SweepFileParser {
                 SweepSpec.arrivalNames.contains($0) ? $0 : nil
             }
         case .backends, .warmup, .duration, .repetitions, .search, .searchStart, .server, .serverTimeout, .loadHosts, .loadBinary,
-             .serverListen, .serverHost, .serverBinary:
+             .serverListen, .serverHost, .serverBinary, .profile:
             preconditionFailure("\(entry.key) is not a dimension")
         }
     }

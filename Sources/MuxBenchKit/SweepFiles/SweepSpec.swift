@@ -55,6 +55,8 @@ public struct SweepSpec: Equatable, Sendable {
     public let loadHosts: LoadHostSetup?
     /// `server-host = LAUNCHER`: mux-server run there for every point (Running/ServerHost.swift).
     public let serverHost: ServerHost?
+    /// `profile = yes`: the server's CPU profiled over every window (Profile/WindowProfile.swift).
+    public var profile = false
 
     public func dimensions(for backend: String) -> SweepDimensions {
         backendDimensions[backend] ?? dimensions

@@ -129,5 +129,27 @@ extension BenchProcessSuites {
             #expect(run.stderr.contains("no change can be significant") && !run.stderr.contains("REGRESSED"), "\(run.diagnosis)")
             #expect(run.stdout.contains("\"type\":\"ab-summary\"") && run.stdout.contains("\"regressed\":0"), "\(run.diagnosis)")
         }
+    
+
+        /// With --profile each side's runs keep their stacks beside its CSV, and the report says
+        /// which categories moved (A against A: they barely do, but every point gets its line).
+        @Test(.enabled(if: perfIsInstalled, "perf is not installed (Debian: apt-get install linux-perf)"))
+        func profiled_ab_says_which_categories_moved() throws {
+            let dir = try makeTemporaryDirectory("ab-profile")
+            defer { removeDirectory(dir) }
+            let sweep = try writeSweep(dir, "tiny", tinySweep)
+            let same = try buildFolder(dir, "same")
+            let run = try runBench(["ab", "--base-build", same, "--head-build", same, "--blocks", "1", "--max-steal", "off",
+                                    "--profile", "--results", "\(dir)/results", sweep], timeout: 120)
+            #expect(run.status == 0, "\(run.diagnosis)")
+            #expect(run.stderrLines.contains { $0.hasPrefix("profile epoll-et-c20-a10") && $0.contains("% → ") }, "\(run.diagnosis)")
+            for side in ["base", "head"] {
+                let files = try FileManager.default.contentsOfDirectory(atPath: "\(dir)/results/tiny-ab-\(side)-profiles")
+                #expect(files.filter { $0.hasSuffix(".folded") }.count == 2, "two runs per side per block: \(files)")
+                #expect(try readCSV("\(dir)/results/tiny-ab-\(side).csv").rows.allSatisfy { !($0["prof_samples"] ?? "").isEmpty })
+            }
+            #expect(FileManager.default.fileExists(atPath: "\(dir)/results/tiny-ab-head-profiles/epoll-et-c20-a10-b64-echo-immediate-p1-closed-t1.vs-tiny-ab-base.difffolded"),
+                    "\(run.diagnosis)")
+        }
     }
 }

@@ -16,11 +16,11 @@ extension BenchProcessSuites {
     @Suite struct RunCommandTests {
         /// Columns that must hold a number in every measured row (commit may be empty outside
         /// git; rate_target_rps is empty in closed loop, order_seed outside a shuffled sweep, probe
-        /// outside a rate search).
+        /// outside a rate search; the profile's without --profile).
         static let numericColumns = ResultsSchema.columns.filter {
             !["sweep", "point", "backend", "protocol", "mode", "rate_target_rps", "server_cpus", "load_cpus", "kernel", "cpu_model", "commit", "started_at",
               "order_seed", "saturated_by", "probe"].contains($0) && !Self.openLoopColumns.contains($0)
-                && !ringColumns.contains($0)
+                && !ringColumns.contains($0) && !$0.hasPrefix("prof_")
         }
         /// Empty in closed loop: the actual-send latency view, send lateness, hiccups.
         static let openLoopColumns = ResultsSchema.columns.filter {
