@@ -399,6 +399,10 @@ if (profiled) {
     prof_top(k) = column('server_cpu_us_per_req_median') * (sum [j = 1:k] prof_share(j)) / prof_total(0)
     prof_conns = ''
     prof_add_conn(c) = (windex(c, prof_conns) == 0 ? prof_conns = prof_conns.' '.c : 0)
+    # An earlier chart's ranges would filter what stats reads.
+    unset logscale
+    set xrange [*:*]
+    set yrange [*:*]
     stats data using (ok_row(0) && strcol('prof_user_pct_median') ne '' ? prof_add_conn(strcol("connections")) : 0) nooutput
     prof_slot = words(prof_conns) + 1
     prof_x(unused) = (windex(strcol("backend"), backends) - 1) * prof_slot + windex(strcol("connections"), prof_conns)
