@@ -16,13 +16,20 @@ enum SearchTables {
         let bound = bounds.count == 1 ? " (\(bounds.first!))" : ""
         var lines = ["| backend | conns | max sustainable rate/s\(bound) | p50 there µs | server CPU there % | above it |",
                      "|---|---:|---:|---:|---:|---|"]
-        for (row, count) in rows {
-            let util = try row.number("server_cpu_util_median")
-            lines.append("| \(row["backend"]) | \(ReportCell.number(Double(count))) "
-                + "| \(ReportCell.number(try row.number("max_sustainable_rps"))) | \(ReportCell.number(try row.number("lat_p50_us_median"))) "
-                + "| \(ReportCell.number(util.map { $0 * 100 })) | \(try aboveTheAnswer(row, raw: raw)) |")
-        }
+        for (row, _) in rows { lines.append(try kneeLine(row, raw: raw)) }
         return lines.joined(separator: "\n")
+    }
+
+    /// One search's line; a search that sustained no rate (or failed) says so instead of a rate.
+    static func kneeLine(_ row: ReportRow, raw: ReportCSV) throws(ReportError) -> String {
+        let head = "| \(row["backend"]) | \(ReportCell.number(Double(try ReportRows.connections(row)))) "
+        guard let answer = try row.number("max_sustainable_rps") else {
+            let outcome = row["status"] == "failed" ? "the search failed" : "nothing sustained within the bound"
+            return head + "| none | – | – | \(outcome) |"
+        }
+        let util = try row.number("server_cpu_util_median")
+        return head + "| \(ReportCell.number(answer)) | \(ReportCell.number(try row.number("lat_p50_us_median"))) "
+            + "| \(ReportCell.number(util.map { $0 * 100 })) | \(try aboveTheAnswer(row, raw: raw)) |"
     }
 
     /// What the search met above its answer: the lowest client-limited probe above it says

@@ -18,6 +18,19 @@ import Testing
         }
     }
 
+    @Test func the_executable_prints_the_table_on_stdout_and_bad_input_as_one_line() throws {
+        let table = try runBench(["report"] + results + ["c10k", "per-request"])
+        #expect(table.status == ExitCode.success.rawValue, "\(table.diagnosis)")
+        #expect(table.stdout == (try ReportFixture.table("c10k", "per-request")) + "\n")
+        let all = try runBench(["report"] + results + ["write-mode"])
+        #expect(all.stdout.hasPrefix("### syscalls-per-request\n\n| sc_per_req (median [95% CI]) |"), "\(all.diagnosis)")
+        #expect(all.stdout.contains("\n\n### cpu-per-request\n\n") && all.stdout.contains("\n\n### throughput\n\n"))
+
+        let missing = try runBench(["report", "--results", "/nonexistent", "noise"])
+        #expect(missing.status == ExitCode.usage.rawValue)
+        #expect(missing.stderrLines == ["mux-bench report: /nonexistent/noise.csv: no such file"], "\(missing.diagnosis)")
+    }
+
     @Test func a_summary_without_a_column_the_table_needs_is_named() throws {
         let directory = try ReportFixture.scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

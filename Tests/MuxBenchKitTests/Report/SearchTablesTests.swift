@@ -18,6 +18,18 @@ import Testing
         #expect(lines.count == 2 + 11, "one line per search answer")
     }
 
+    @Test func a_search_without_an_answer_says_none_instead_of_a_rate() throws {
+        // What a summary row of an unanswered search holds (SweepCommand's skipped outcome); once
+        // `row_kind` marks search rows, the knee reaches such rows.
+        let raw = ReportCSV(path: "r.csv", header: [], rows: [])
+        let skipped = ReportRow(fields: ["backend": "poll", "connections": "10000", "status": "skipped", "max_sustainable_rps": ""],
+                                location: "s.csv:2")
+        #expect(try SearchTables.kneeLine(skipped, raw: raw) == "| poll | 10,000 | none | – | – | nothing sustained within the bound |")
+        var failed = skipped
+        failed = ReportRow(fields: failed.fields.merging(["status": "failed"]) { $1 }, location: "s.csv:3")
+        #expect(try SearchTables.kneeLine(failed, raw: raw) == "| poll | 10,000 | none | – | – | the search failed |")
+    }
+
     @Test func the_ladder_finds_the_highest_rung_within_the_bound_and_says_why_the_next_failed() throws {
         let table = try ReportFixture.table("latency-load", "ladder")
         let lines = table.split(separator: "\n").map(String.init)
