@@ -1,4 +1,5 @@
 #!/bin/sh
+# One-off experiment (its runs: results/ab-proof-*.csv), kept to re-prove `mux-bench ab` after changing it.
 # ab-proof.sh: does `mux-bench ab` raise false alarms, and does it catch real regressions?
 #
 #   Benchmarks/tools/ab-proof.sh BASE_DIR HEAD_DIR [AA_RUNS] [AB_RUNS] [SWEEP]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Tool: run after changing the server's hot path.
 # Hot-path allocation check: the server's heap allocations (valgrind's "total heap usage") after
 # 10,000 and after 20,000 requests must be the same number: nothing is allocated per request.
 # Usage: Benchmarks/tools/alloc-check.sh [backend ...]   (needs valgrind and python3)

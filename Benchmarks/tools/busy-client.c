@@ -1,3 +1,4 @@
+// One-off experiment (issue 21), built and run by compare-busy-client.sh.
 // busy-client: an independent open-loop echo client that busy-polls (epoll_wait with a zero
 // timeout, never sleeps), to check mux-load's open-loop latency against (issue 21). One thread,
 // constant schedule spread round-robin over the active connections, latency from each request's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# One-off experiment (issue 21; its record: results/busy-client-comparison-2026-12-06.txt).
 # compare-busy-client.sh: mux-load's open-loop latency against an independent busy-polling client
 # (busy-client.c), interleaved, against one mux-server (issue 21). The server is pinned to the
 # first CPU, each client in turn to the second; rounds alternate the two clients at each rate.

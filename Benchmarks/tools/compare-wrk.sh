@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# One-off experiment: mux-load's figures set beside wrk's.
 # mux-load beside wrk -t1 against the same mux-server (HTTP), same connection count, one thread
 # each, server pinned to CPU 0 and the load to CPU 1, alternating so both see the same machine.
 # Besides throughput and p50 it prints each tool's mean latency beside connections/throughput

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# Tool, used by IOURingRefusedTests.
 # Runs a command with io_uring refused, as Docker's default seccomp profile (since 25.0) refuses
 # it: io_uring_setup, io_uring_enter and io_uring_register fail with EPERM. For trying (and
 # testing) what MuxBench does where io_uring cannot run.

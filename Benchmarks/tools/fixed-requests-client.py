@@ -1,3 +1,5 @@
+# Tool, used by alloc-check.sh: K requests (echo or http) to 127.0.0.1:PORT over 10 connections, each reply awaited.
+#   python3 fixed-requests-client.py PORT K echo|http
 import socket, sys
 port, k, proto = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 socks = [socket.create_connection(("127.0.0.1", port)) for _ in range(10)]

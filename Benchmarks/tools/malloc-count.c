@@ -1,3 +1,4 @@
+// Tool, used by alloc-check.sh.
 // LD_PRELOAD allocation counter for alloc-check.sh where valgrind cannot run the server (some
 // valgrind versions cannot read the DWARF of Swift binaries and give up). Counts every
 // malloc-family call and prints "MALLOCS N" on stderr at exit; forwards to glibc's own functions.

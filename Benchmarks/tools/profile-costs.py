@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# Tool: tables from a profiled sweep's raw rows (not part of `mux-bench report`).
 """profile-costs.py: figures from a profiled sweep's raw rows (mux-bench sweep with profile = yes).
 
     python3 Benchmarks/tools/profile-costs.py shares results/c10k-equal-load.csv RATE

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# One-off experiment (its runs: results/profile-overhead-*-2026-12-06.csv).
 # profile-overhead.sh: what --profile costs the server. The same point run with and without
 # --profile, alternating (ABAB..., so drift lands on both), ROUNDS times per point; the rows go to
 # OUT (sweep column: 'plain' or 'profiled'), then the median server CPU per request of each side

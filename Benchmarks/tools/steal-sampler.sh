@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Tool: run beside a sweep.
 # steal-sampler.sh: one line a second until killed: UTC epoch seconds, then for cpu0 and cpu1
 # the steal ticks and all ticks from /proc/stat. Run beside a sweep to see the hypervisor's
 # episodes over time (each row's own steal_pct covers only its window).

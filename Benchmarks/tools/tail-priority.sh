@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# One-off experiment (its runs: results/tail-priority.csv).
 # tail-priority.sh: are open loop's millisecond tails run-queue waits behind other processes?
 # The same point under three scheduling conditions, interleaved, 3 rounds at 5,000 and at
 # 20,000 requests/s: both processes at nice 0 (as sweeps run them), at nice -20, and SCHED_FIFO
