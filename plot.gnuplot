@@ -171,7 +171,9 @@ set xlabel xlabel
 # Labels with a split value ("poll (30000)") are wider: 4 to a row then.
 legend_cols = split eq '' ? 6 : 4
 legend_rows = int(ceil(nseries / (1.0 * legend_cols)))
-legend_bottom(px) = (60.0 + 19.0 * legend_rows) / px
+# Rows are nearer 21 pixels than 19, and a legend of several rows needs a gap under the x label,
+# or the label reads as (or runs into) its first row; a one-row legend already clears it.
+legend_bottom(px) = (60.0 + 19.0 * legend_rows + (legend_rows > 1 ? 12.0 + 2.0 * legend_rows : 0)) / px
 
 note = 'median of repetitions, bars: ' . (bars eq 'ci' ? 'confidence interval of the median' : 'min to max') . \
        '; hollow: saturated' . (chkcol ? ' or a failed check' : '')
