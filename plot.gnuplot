@@ -463,9 +463,12 @@ if (openloop && words(conn_values) > 0 && load_bars) {
                 }
             }
             unset multiplot
-            set offsets 0, 0, 0, 0
         }
     }
+    # What the next chart (the profile) does not set itself.
+    set offsets 0, 0, 0, 0
+    set xtics enhanced
+    set grid xtics ytics mxtics mytics lc rgb '#e0e0e0' lw 0.8
 }
 
 # --- Where the CPU goes: the server's profile per point (profiled sweeps) -------------------
