@@ -467,7 +467,7 @@ if (openloop && words(conn_values) > 0 && load_bars) {
     }
     # What the next chart (the profile) does not set itself.
     set offsets 0, 0, 0, 0
-    set xtics enhanced
+    set xtics enhanced scale default
     set grid xtics ytics mxtics mytics lc rgb '#e0e0e0' lw 0.8
 }
 
