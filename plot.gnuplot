@@ -32,6 +32,10 @@
 #                throughput, one panel per value of `conn_values`) and OUT-cpu-equal-load.png
 #                (server CPU utilisation against open connections, one panel per `rate_values`)
 #   present      the backends the data has, in legend order (default: `backends`)
+#   xbars        1 when every backend has one x value: the per-point charts draw bars, one cluster
+#                per value in `categories`, instead of dots stacked on one x
+#   load_bars    1 when every backend ran one offered rate per connection count: OUT-latency-load.png
+#                and OUT-latency-floor.png draw bars per backend (p50, p99) instead of lines
 # Saturated points (the summary's saturated_reps > 0: the client, or both, or the machine set the
 # pace) are drawn hollow on every chart: they are not measurements of the server.
 # Columns are found by name, never by number, so the schema can grow without breaking this.
@@ -105,12 +109,16 @@ color(s) = style_index(s) > 0 ? word(style_colours, style_index(s)) : \
            word(fallback_colours, (place(s) - 1) % words(fallback_colours) + 1)
 point(s) = style_index(s) > 0 ? int(word(style_points, style_index(s))) : 3 + 2 * place(s)
 dash(s) = split_of(s) eq '' ? 1 : (windex(split_of(s), split_values) > 0 ? windex(split_of(s), split_values) : 1)
-label(s) = split_of(s) eq '' ? backend_of(s) : backend_of(s).' ('.split_of(s).')'
+# A blank cell is drawn as a word (word lists hold no empty word): a closed-loop point's rate is
+# 'closed', as `mux-bench plot` names it in `series` and `categories`.
+cell(c) = (strcol(c) eq '' && c eq 'rate_target_rps') ? 'closed' : strcol(c)
+label(s) = split_of(s) eq '' ? backend_of(s) : \
+           (split eq 'rate_target_rps' && split_of(s) eq 'closed') ? backend_of(s).' (closed loop)' : backend_of(s).' ('.split_of(s).')'
 # A search's row is its answer, not a point of the matrix (gnuplot's ?: computes one branch only, so
 # summaries without the column still read).
 not_search(unused) = searched ? strcol("max_sustainable_rps") eq '' : 1
 picked(s) = strcol("status") eq 'ok' && strcol("backend") eq backend_of(s) && \
-            (split_of(s) eq '' || strcol(split) eq split_of(s)) && not_search(0)
+            (split_of(s) eq '' || cell(split) eq split_of(s)) && not_search(0)
 ok_row(unused) = strcol("status") eq 'ok' && not_search(0)
 if (!exists("satcol")) { satcol = 1 }
 if (!exists("chkcol")) { chkcol = 0 }   # 1 when the summary has failed_check_reps (OpenLoopChecks.swift)
@@ -123,15 +131,16 @@ hollow_size(big) = saturated(0) ? big : 0
 hollow_color(unused) = saturated(0) ? 0xFFFFFF : 0xFF000000
 
 # --- the x axis: numeric (log when it spans decades) or clusters of a named dimension ------
-categorical = (xcol eq 'mode' || xcol eq 'protocol' || xcol eq 'rate_target_rps')
+if (!exists("xbars")) { xbars = 0 }
+categorical = (xcol eq 'mode' || xcol eq 'protocol' || xcol eq 'rate_target_rps' || xbars)
 nseries = words(series)
 bar_width = 0.8 / nseries
-xpos(s) = categorical ? windex(strcol(xcol), categories) - 1 + (windex(s, series) - (nseries + 1) / 2.0) * bar_width \
+xpos(s) = categorical ? windex(cell(xcol), categories) - 1 + (windex(s, series) - (nseries + 1) / 2.0) * bar_width \
                       : column(xcol)
 xlabel = xcol eq 'connections' ? 'open connections' : xcol eq 'active' ? 'active connections (sending at once)' : \
          xcol eq 'payload_bytes' ? 'payload (bytes per request)' : xcol eq 'mode' ? 'write mode' : \
          xcol eq 'protocol' ? 'protocol (http-close: one connection per request)' : \
-         xcol eq 'rate_target_rps' ? 'offered rate (requests/s; blank: closed loop)' : xcol
+         xcol eq 'rate_target_rps' ? 'offered rate (requests/s; ' . (windex('closed', categories) ? 'closed' : 'blank') . ': closed loop)' : xcol
 # Nothing below runs a string as commands (nor expands macros): the sweep's name, paths and
 # conditions are only ever values, so no name can run as a command (a sweep file named
 # "a'.system('touch x').'" once did). Settings repeated after a multiplot are applied in place.
@@ -162,7 +171,9 @@ set xlabel xlabel
 # Labels with a split value ("poll (30000)") are wider: 4 to a row then.
 legend_cols = split eq '' ? 6 : 4
 legend_rows = int(ceil(nseries / (1.0 * legend_cols)))
-legend_bottom(px) = (60.0 + 19.0 * legend_rows) / px
+# Rows are nearer 21 pixels than 19, and a legend of several rows needs a gap under the x label,
+# or the label reads as (or runs into) its first row; a one-row legend already clears it.
+legend_bottom(px) = (60.0 + 19.0 * legend_rows + (legend_rows > 1 ? 12.0 + 2.0 * legend_rows : 0)) / px
 
 note = 'median of repetitions, bars: ' . (bars eq 'ci' ? 'confidence interval of the median' : 'min to max') . \
        '; hollow: saturated' . (chkcol ? ' or a failed check' : '')
@@ -281,7 +292,8 @@ panel_backends(lists, i) = words(lists) >= i ? commas_to_spaces(word(lists, i)) 
 bar_lo(f) = column(f . '_' . lo_sfx)
 bar_hi(f) = column(f . '_' . hi_sfx)
 
-if (openloop && words(conn_values) > 0) {
+if (!exists("load_bars")) { load_bars = 0 }
+if (openloop && words(conn_values) > 0 && !load_bars) {
     set output out.'-latency-load.png'
     set terminal pngcairo size 700 * words(conn_values) + 200, 640
     set multiplot layout 1, words(conn_values) title sprintf("%s: latency under offered load, from intended send time (solid: p99, dashed: p50)\n%s", title, subtitle) font ",13"
@@ -354,7 +366,7 @@ if (searched) {
 # with nothing else going on (one connection, both ends busy-polling): what no backend can beat
 # on this machine. `mux-bench plot` passes floor_us from the summary's floor_rtt_us_median.
 if (!exists("floor_us")) { floor_us = '' }
-if (openloop && words(conn_values) > 0 && floor_us ne '') {
+if (openloop && words(conn_values) > 0 && floor_us ne '' && !load_bars) {
     floor_value = floor_us + 0.0   # a string in arithmetic is read as a number
     set output out.'-latency-floor.png'
     set terminal pngcairo size 700 * words(conn_values) + 200, 640
@@ -379,6 +391,84 @@ if (openloop && words(conn_values) > 0 && floor_us ne '') {
              floor_value with lines dt 3 lw 2 lc rgb '#000000' title sprintf("loopback floor p50 %.1f µs", floor_value)
     }
     unset multiplot
+}
+
+# --- one offered rate per connection count: bars per backend, not dots stacked on one x -------
+# With `load_bars=1` (every backend ran one offered rate per connection count, as the quick sweep
+# does), OUT-latency-load.png and OUT-latency-floor.png draw, per panel (a connection count), a
+# group per backend: p50 (light) and p99 (dark) with their intervals, or p50 alone over the
+# loopback floor's line. Each bar carries its value (a p99 far above the p50 flattens the p50's
+# bar on a linear axis; a log axis would make bar lengths mean nothing); saturated points and
+# failed checks are hatched. A panel is 120 pixels per backend of the sweep and 200 more (the page
+# at least 900, for the title): PlotterTests reads the width back.
+if (openloop && words(conn_values) > 0 && load_bars) {
+    note_bars = 'median of repetitions, bars: ' . (bars eq 'ci' ? 'confidence interval of the median' : 'min to max') . \
+                '; hatched: saturated' . (chkcol ? ' or a failed check' : '')
+    subtitle_bars = '{/*0.8 (' . note_bars . ')}' . (conditions ne '' ? "\n{/*0.8 " . conditions . '}' : '')
+    panel_row(unused) = strcol("status") eq 'ok' && strcol("rate_target_rps") ne '' && not_search(0) && strcol("connections") eq c
+    group_x(shift) = panel_row(0) ? windex(strcol("backend"), pb) + shift : NaN
+    value_text(v) = v >= 100 ? sprintf('%.0f', v) : sprintf('%.1f', v)
+    # The hatch is a white pattern over the bar, of zero height on the other points (a pattern
+    # ignores a transparent colour, and a clause with no valid point would make gnuplot warn).
+    hatch_top(f) = saturated(0) ? column(f) : 0
+    hatch_title = 'hatched: saturated' . (chkcol ? ' or a failed check' : '')
+    load_bars_width(groups, panels) = (120 * groups + 200) * panels < 900 ? 900 : (120 * groups + 200) * panels
+    do for [chart in 'latency-load latency-floor'] {
+        if (chart eq 'latency-load' || floor_us ne '') {
+            floor_value = floor_us ne '' ? floor_us + 0.0 : 0
+            set output out.'-'.chart.'.png'
+            set terminal pngcairo size load_bars_width(words(present), words(conn_values)), 640
+            set multiplot layout 1, words(conn_values) title (chart eq 'latency-load' ? \
+                sprintf("%s: latency under offered load, from intended send time (light: p50, dark: p99)\n%s", title, subtitle_bars) : \
+                sprintf("%s: p50 latency against the loopback floor\n%s", title, subtitle_bars)) font ",13"
+            do for [ci = 1:words(conn_values)] {
+                c = word(conn_values, ci)
+                pb = panel_backends(conn_backends, ci)
+                unset logscale
+                set xrange [0.4 : words(pb) + 0.6]
+                set yrange [0:*]
+                set offsets 0, 0, graph 0.08, 0    # room for the values over the tallest bar
+                set xtics () scale 0 nomirror noenhanced
+                do for [i = 1:words(pb)] { set xtics add (word(pb, i) i) }
+                set ytics autofreq nomirror
+                set format y '%.0f'
+                set grid noxtics ytics
+                set key below horizontal maxcols 3 font ',9' nobox
+                set title sprintf('%s open connections', c)
+                unset xlabel
+                set ylabel (chart eq 'latency-load' ? 'latency (µs)' : 'p50 latency (µs)')
+                if (chart eq 'latency-load') {
+                    set boxwidth 0.36 absolute
+                    plot keyentry with boxes fs solid 0.35 border lc rgb '#777777' lc rgb '#777777' title 'p50 (light)', \
+                         keyentry with boxes fs solid 0.9 border lc rgb '#777777' lc rgb '#777777' title 'p99 (dark)', \
+                         keyentry with boxes fs pattern 4 border lc rgb '#777777' lc rgb '#777777' title hatch_title, \
+                         for [b in pb] data using (open_row(b) && strcol("connections") eq c ? windex(b, pb) - 0.19 : NaN):(column('lat_p50_us_median')) with boxes fs solid 0.35 border lc rgb color(b) lc rgb color(b) notitle, \
+                         for [b in pb] data using (open_row(b) && strcol("connections") eq c ? windex(b, pb) + 0.19 : NaN):(column('lat_p99_us_median')) with boxes fs solid 0.9 border lc rgb color(b) lc rgb color(b) notitle, \
+                         data using (group_x(-0.19)):(hatch_top('lat_p50_us_median')) with boxes fs transparent pattern 4 noborder lc rgb '#ffffff' notitle, \
+                         data using (group_x(0.19)):(hatch_top('lat_p99_us_median')) with boxes fs transparent pattern 4 noborder lc rgb '#ffffff' notitle, \
+                         data using (group_x(-0.19)):(column('lat_p50_us_median')):(bar_lo('lat_p50_us')):(bar_hi('lat_p50_us')) with yerrorbars lc rgb '#333333' pt 0 notitle, \
+                         data using (group_x(0.19)):(column('lat_p99_us_median')):(bar_lo('lat_p99_us')):(bar_hi('lat_p99_us')) with yerrorbars lc rgb '#333333' pt 0 notitle, \
+                         data using (group_x(-0.19)):(bar_hi('lat_p50_us')):(value_text(column('lat_p50_us_median'))) with labels offset 0, 0.7 font ',8' notitle, \
+                         data using (group_x(0.19)):(bar_hi('lat_p99_us')):(value_text(column('lat_p99_us_median'))) with labels offset 0, 0.7 font ',8' notitle, \
+                         data using (group_x(0)):(column('hiccup_p99_us_median')) with points pt 2 ps 0.8 lc rgb '#888888' title "machine's hiccup p99 (noise floor)", \
+                         data using (group_x(0)):(column('send_late_p99_us_median')) with points pt 8 ps 0.8 lc rgb '#444444' title "client's send lateness p99"
+                } else {
+                    set boxwidth 0.6 absolute
+                    plot for [b in pb] data using (open_row(b) && strcol("connections") eq c ? windex(b, pb) : NaN):(column('lat_p50_us_median')) with boxes fs solid 0.6 border lc rgb color(b) lc rgb color(b) notitle, \
+                         data using (group_x(0)):(hatch_top('lat_p50_us_median')) with boxes fs transparent pattern 4 noborder lc rgb '#ffffff' notitle, \
+                         data using (group_x(0)):(column('lat_p50_us_median')):(bar_lo('lat_p50_us')):(bar_hi('lat_p50_us')) with yerrorbars lc rgb '#333333' pt 0 notitle, \
+                         data using (group_x(0)):(bar_hi('lat_p50_us')):(value_text(column('lat_p50_us_median'))) with labels offset 0, 0.7 font ',8' notitle, \
+                         floor_value with lines dt 3 lw 2 lc rgb '#000000' title sprintf("loopback floor p50 %.1f µs", floor_value), \
+                         keyentry with boxes fs pattern 4 border lc rgb '#777777' lc rgb '#777777' title hatch_title
+                }
+            }
+            unset multiplot
+        }
+    }
+    # What the next chart (the profile) does not set itself.
+    set offsets 0, 0, 0, 0
+    set xtics enhanced scale default
+    set grid xtics ytics mxtics mytics lc rgb '#e0e0e0' lw 0.8
 }
 
 # --- Where the CPU goes: the server's profile per point (profiled sweeps) -------------------

@@ -26,6 +26,16 @@ public struct PlotLayout: Equatable, Sendable {
     public var split: String?
     public var splitValues: [String]
     public var series: [String]
+    /// One x value per backend (every backend at one point): bars per backend, one cluster per
+    /// value in `splitValues`, since lines through one point are dots stacked on one x.
+    public var bars = false
+}
+
+/// The word a blank cell of `column` is drawn as: a closed-loop point has no offered rate, and
+/// gnuplot's word lists cannot hold an empty word (the point was matched by no series).
+func plotCell(_ row: [String: String], _ column: String) -> String {
+    let value = row[column] ?? ""
+    return value.isEmpty && column == "rate_target_rps" ? "closed" : value
 }
 
 /// The x axis is the dimension with the most values within one backend (connections on a tie);
@@ -43,17 +53,19 @@ public func plotLayout(for table: CSVTable) -> PlotLayout {
     let backends = backendOrder.filter { byBackend[$0] != nil }
         + byBackend.keys.filter { !backendOrder.contains($0) }.sorted()
     func values(_ column: String) -> [String] {
-        ok.map { $0[column] ?? "" }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        ok.map { plotCell($0, column) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
     }
     var named = categoricalDimensions[0]
     for column in categoricalDimensions where values(column).count > values(named).count { named = column }
     guard values(named).count > 1 else {
-        return PlotLayout(x: x, split: nil, splitValues: [], series: backends)
+        guard spread(x) <= 1 else { return PlotLayout(x: x, split: nil, splitValues: [], series: backends) }
+        let clusters = values(x).sorted { (Double($0) ?? 0) < (Double($1) ?? 0) }
+        return PlotLayout(x: x, split: nil, splitValues: clusters, series: backends, bars: true)
     }
     let categories = values(named)
     if spread(x) <= 1 { return PlotLayout(x: named, split: nil, splitValues: categories, series: backends) }
     let series = backends.flatMap { backend in
-        categories.filter { value in ok.contains { $0["backend"] == backend && $0[named] == value } }.map { "\(backend)/\($0)" }
+        categories.filter { value in ok.contains { $0["backend"] == backend && plotCell($0, named) == value } }.map { "\(backend)/\($0)" }
     }
     return PlotLayout(x: x, split: named, splitValues: categories, series: series)
 }
@@ -124,7 +136,7 @@ func absentFigures(in table: CSVTable, layout: PlotLayout) -> [String] {
     for series in layout.series {
         let parts = series.split(separator: "/", maxSplits: 1).map(String.init)
         let rows = ok.filter { row in
-            row["backend"] == parts[0] && (parts.count == 1 || layout.split.map { row[$0] == parts[1] } ?? true)
+            row["backend"] == parts[0] && (parts.count == 1 || layout.split.map { plotCell(row, $0) == parts[1] } ?? true)
         }
         for figure in ResultsSchema.summaryFigures where !rows.contains(where: { !($0["\(figure)_median"] ?? "").isEmpty }) {
             absent.append("\(figure):\(series)")
@@ -178,9 +190,11 @@ public func renderCharts(summaryPath: String, outputPrefix: String, sweepName: S
     ]
     if let split = layout.split {
         settings += ["split=\(gnuplotString(split))", "split_values=\(gnuplotString(layout.splitValues.joined(separator: " ")))"]
-    } else if categoricalDimensions.contains(layout.x) {
+    } else if categoricalDimensions.contains(layout.x) || layout.bars {
         settings.append("categories=\(gnuplotString(layout.splitValues.joined(separator: " ")))")
     }
+    if layout.bars { settings.append("xbars=1") }
+    if open.barsPerBackend { settings.append("load_bars=1") }
 
     let process = Process()
     process.executableURL = URL(fileURLWithPath: gnuplot)
@@ -221,6 +235,9 @@ struct OpenLoopCharts: Equatable {
     var backendsByConnections: [String] = []
     var backendsByRate: [String] = []
     var searchedBackends: [String] = []
+    /// Every backend ran one offered rate per connection count, so each latency-under-load panel
+    /// has one x value per backend: drawn as bars per backend (p50 and p99) instead of lines.
+    var barsPerBackend = false
 }
 
 /// The loopback floor drawn under the open-loop latencies: the lowest of the points' medians (a
@@ -242,11 +259,14 @@ func openLoopCharts(for table: CSVTable) -> OpenLoopCharts {
         return backendOrder.filter(present.contains) + present.subtracting(backendOrder).sorted()
     }
     let connections = distinct(open, "connections"), rates = distinct(open, "rate_target_rps")
+    let ratesPerPanel = Dictionary(grouping: open) { "\($0["backend"] ?? "") \($0["connections"] ?? "")" }
+        .values.map { Set($0.map { $0["rate_target_rps"] ?? "" }).count }
     return OpenLoopCharts(
         backends: backends(ok), connections: connections, rates: rates, searched: ok.contains(where: isSearch),
         backendsByConnections: connections.map { c in backends(open.filter { $0["connections"] == c }).joined(separator: ",") },
         backendsByRate: rates.map { r in backends(open.filter { $0["rate_target_rps"] == r }).joined(separator: ",") },
-        searchedBackends: backends(ok.filter(isSearch)))
+        searchedBackends: backends(ok.filter(isSearch)),
+        barsPerBackend: !ratesPerPanel.isEmpty && ratesPerPanel.allSatisfy { $0 == 1 })
 }
 
 /// results/NAME-summary.csv → results/NAME.csv, where the machine is recorded.

@@ -168,6 +168,95 @@ import Testing
         }
     }
 
+    /// A PNG's width and height, from its IHDR chunk (bytes 16-23, big-endian).
+    static func pngSize(_ path: String) throws -> (width: Int, height: Int) {
+        let bytes = try #require(FileManager.default.contents(atPath: path), "\(path) was not written")
+        try #require(bytes.count > 24 && Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "\(path) is not a PNG")
+        func word(_ at: Int) -> Int { bytes[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
+        return (word(16), word(20))
+    }
+
+    /// The open-loop fixture at one offered rate: every backend's panel has one x value.
+    static func oneRateTable() -> CSVTable {
+        var table = openLoopTable()
+        table.rows = table.rows.filter { $0["rate_target_rps"] == "10000" && ($0["max_sustainable_rps"] ?? "").isEmpty }
+        return table
+    }
+
+    /// Every backend at one connection count: bars per backend (one cluster, one bar a backend),
+    /// not a column of dots on one x; several connection counts keep one line per backend.
+    @Test(.enabled(if: hasGnuplot, "gnuplot is not installed (apt-get install gnuplot-nox)"))
+    func aSingleXSummaryIsDrawnAsBarsPerBackend() throws {
+        let single = plotLayout(for: SummaryFixture.table(connections: [1000]))
+        #expect(single.bars && single.x == "connections" && single.splitValues == ["1000"])
+        #expect(single.series == SummaryFixture.backends, "one bar per backend")
+        let lines = plotLayout(for: SummaryFixture.table(connections: [100, 1000]))
+        #expect(!lines.bars && lines.x == "connections")
+        #expect(!plotLayout(for: SummaryFixture.table(connections: [1000], modes: ["immediate", "on-writable"])).bars,
+                "a named dimension keeps its own clusters")
+
+        let dir = SummaryFixture.directory()
+        try SummaryFixture.table(connections: [1000]).write(to: "\(dir)/single-summary.csv")
+        let paths = try renderCharts(summaryPath: "\(dir)/single-summary.csv", outputPrefix: "\(dir)/single", sweepName: "single")
+        #expect(paths.count == chartNames.count)
+        for path in paths { #expect(try Self.pngSize(path).width >= 1000, "\(path)") }
+    }
+
+    /// One offered rate per connection count (the quick sweep): the latency-under-load and floor
+    /// charts draw a group of bars per backend; plot.gnuplot sizes each panel by its groups
+    /// (120 px a backend + 200), so the width read back says which mode gnuplot drew. A ladder of
+    /// rates keeps the lines (700 px a panel + 200).
+    @Test(.enabled(if: hasGnuplot, "gnuplot is not installed (apt-get install gnuplot-nox)"))
+    func oneOfferedRateDrawsLatencyBarsPerBackendAndALadderKeepsLines() throws {
+        let oneRate = openLoopCharts(for: Self.oneRateTable())
+        #expect(oneRate.barsPerBackend)
+        #expect(oneRate.connections == ["1000", "10000"] && oneRate.rates == ["10000"])
+        #expect(oneRate.backendsByConnections == ["select,poll,epoll-lt,epoll-et", "poll,epoll-lt,epoll-et"])
+        #expect(!openLoopCharts(for: Self.openLoopTable()).barsPerBackend, "five rates per panel: lines")
+        #expect(!openLoopCharts(for: SummaryFixture.table()).barsPerBackend, "closed loop: no latency-under-load chart")
+
+        let dir = SummaryFixture.directory()
+        for (name, table, panelWidth) in [("bars", Self.oneRateTable(), 120 * 4 + 200), ("lines", Self.openLoopTable(), 700)] {
+            try table.write(to: "\(dir)/\(name)-summary.csv")
+            let paths = try renderCharts(summaryPath: "\(dir)/\(name)-summary.csv", outputPrefix: "\(dir)/\(name)", sweepName: name)
+            for chart in ["latency-load", "latency-floor"] {
+                let path = "\(dir)/\(name)-\(chart).png"
+                #expect(paths.contains(path))
+                let size = try Self.pngSize(path)
+                #expect(size.width == 2 * panelWidth + (name == "lines" ? 200 : 0) && size.height == 640, "\(path): \(size)")
+            }
+        }
+    }
+
+    /// A sweep of closed and open loop (quick: `rate = closed 10k`) at several connection counts:
+    /// each backend has a closed-loop line and an open-loop line. The closed-loop points have a
+    /// blank rate, named `closed` in the series (an empty word once matched every point of the
+    /// backend, open ones too, and the line zigzagged between them).
+    @Test(.enabled(if: hasGnuplot, "gnuplot is not installed (apt-get install gnuplot-nox)"))
+    func closedAndOpenLoopPointsAreSeparateSeries() throws {
+        var table = SummaryFixture.table(connections: [100, 1000])
+        table.rows += table.rows.map { var row = $0; row["rate_target_rps"] = "10000"; row["point"] = (row["point"] ?? "") + "-r"; return row }
+        let layout = plotLayout(for: table)
+        #expect(layout.split == "rate_target_rps")
+        #expect(layout.splitValues == ["closed", "10000"])
+        #expect(layout.series.contains("poll/closed") && layout.series.contains("poll/10000"))
+        #expect(!layout.series.contains { $0.hasSuffix("/") })
+        let absent = absentFigures(in: table, layout: layout)
+        #expect(!absent.contains("throughput_rps:poll/closed") && !absent.contains("lat_p99_us:poll/10000"), "each series finds its points")
+
+        var oneCount = SummaryFixture.table(connections: [1000])
+        oneCount.rows += oneCount.rows.map { var row = $0; row["rate_target_rps"] = "20000"; return row }
+        #expect(plotLayout(for: oneCount).x == "rate_target_rps")
+        #expect(plotLayout(for: oneCount).splitValues == ["closed", "20000"], "the closed-loop bars have a cluster")
+
+        let dir = SummaryFixture.directory()
+        try table.write(to: "\(dir)/mixed-summary.csv")
+        let paths = try renderCharts(summaryPath: "\(dir)/mixed-summary.csv", outputPrefix: "\(dir)/mixed", sweepName: "mixed")
+        #expect(paths.map { ($0 as NSString).lastPathComponent }.contains("mixed-latency-load.png"))
+        try oneCount.write(to: "\(dir)/one-count-summary.csv")
+        _ = try renderCharts(summaryPath: "\(dir)/one-count-summary.csv", outputPrefix: "\(dir)/one-count", sweepName: "one-count")
+    }
+
     @Test func missingSummaryIsAFailureNotACrash() {
         #expect(runPlot(arguments: ["--results", SummaryFixture.directory(), "nothing"]) == 1)
         #expect(runPlot(arguments: []) == 2)
