@@ -32,9 +32,13 @@ private func latencyLoad() throws -> (rows: [[String: String]], spec: SweepSpec,
             #expect(row["max_sustainable_rps"] == probes.last { $0["probe"] == "confirm/sustained" }?["rate_target_rps"], "\(id)")
             let limited = probes.filter { $0["probe"]?.hasSuffix("/client-limited") == true }.count
             #expect(row["search_client_limited_probes"] == String(limited), "\(id)")
-            // The same fact as the prose of the summary written at measurement time.
+            // The same fact as the prose of the summary written at measurement time, and the
+            // committed summary's typed columns are exactly what the summary writes now.
             let then = try #require(committed.rows.first { $0["point"] == id })
             #expect((then["reason"] ?? "").contains("the load generator was the limit") == (limited > 0), "\(id)")
+            for column in ["row_kind", "search_metric", "search_bound_us", "search_outcome", "search_client_limited_probes"] {
+                #expect(then[column] == row[column], "\(id) \(column)")
+            }
         }
         #expect(searches.filter { $0["search_client_limited_probes"] != "0" }.count == 10, "poll at 10,000 connections alone ran out first")
     }
@@ -42,7 +46,7 @@ private func latencyLoad() throws -> (rows: [[String: String]], spec: SweepSpec,
     /// Point rows are `point`, leave the search columns empty and count the reps whose
     /// `saturated_by` is client or both.
     @Test func pointRowsCountTheirClientLimitedReps() throws {
-        let (rows, spec, _) = try latencyLoad()
+        let (rows, spec, committed) = try latencyLoad()
         let table = SweepSummary.summarize(rows: rows, pointOrder: spec.points().map(\.id), search: spec.search)
         let points = table.rows.filter { !SummaryRows.isSearch($0) }
         #expect(points.count == spec.points().count)
@@ -53,6 +57,8 @@ private func latencyLoad() throws -> (rows: [[String: String]], spec: SweepSpec,
                 && ["client", "both"].contains($0["saturated_by"] ?? "") }.count
             total += limited
             #expect(row["row_kind"] == "point" && row["client_limited_reps"] == String(limited), "\(id)")
+            let then = committed.rows.first { $0["point"] == id }
+            #expect(then?["row_kind"] == "point" && then?["client_limited_reps"] == String(limited), "\(id)")
             // Not applicable: left empty (the CSV writes an absent value as an empty field).
             #expect(["search_metric", "search_bound_us", "search_outcome", "search_client_limited_probes"]
                 .allSatisfy { (row[$0] ?? "").isEmpty }, "\(id)")
@@ -83,8 +89,12 @@ private func latencyLoad() throws -> (rows: [[String: String]], spec: SweepSpec,
     /// Summaries written before `row_kind` are read as they were written: the search's answer was
     /// the only row with `max_sustainable_rps`.
     @Test func olderSummariesWithoutTheTypedColumnsStillTellSearchRowsApart() throws {
-        let committed = try latencyLoad().committed
-        #expect(!committed.header.contains("row_kind"))
+        var committed = try latencyLoad().committed
+        let typed = ["row_kind", "search_metric", "search_bound_us", "search_outcome", "client_limited_reps",
+                     "search_client_limited_probes"]
+        #expect(typed.allSatisfy(committed.header.contains))
+        committed.header.removeAll(where: typed.contains)
+        committed.rows = committed.rows.map { $0.filter { !typed.contains($0.key) } }
         let searches = committed.rows.filter(SummaryRows.isSearch)
         #expect(searches.count == 11 && searches.allSatisfy { $0["point"]?.hasSuffix("-search-t1") == true })
         #expect(committed.rows.filter(SummaryRows.isMeasuredPoint).count == committed.rows.count - 11)
