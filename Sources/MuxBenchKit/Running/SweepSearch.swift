@@ -29,7 +29,7 @@ func isClientLimitedProbe(_ row: [String: String]) -> Bool {
 /// the load generator not the limit.
 public func probeVerdict(row: [String: String], search: SearchSpec) -> ProbeVerdict {
     func number(_ column: String) -> Double? { row[column].flatMap { Double($0) } }
-    switch row["saturated_by"].flatMap(SaturationLimit.init(rawValue:)) {
+    switch Saturation.limit(of: row) {
     case .client?, .both?: return .clientLimited
     case .server?, .neither?: return .exceeded  // fell short of the offer
     case nil: break

@@ -148,10 +148,10 @@ public enum SweepSummary {
 
     /// Saturated runs, by the side that was the limit (Sources/README.md, How a point is measured).
     static func warnings(for rows: [[String: String]]) -> [String] {
-        let limits = rows.compactMap { row in row["saturated_by"].flatMap { $0.isEmpty ? nil : $0 } }
+        let limits = rows.filter(Saturation.isSaturated).map(Saturation.limit(of:))
         guard !limits.isEmpty else { return [] }
         let bySide = SaturationLimit.allCases.compactMap { side -> String? in
-            let count = limits.filter { $0 == side.rawValue }.count
+            let count = limits.filter { $0 == side }.count
             return count > 0 ? "\(side.rawValue) \(count)" : nil
         }
         return ["saturated in \(limits.count)/\(rows.count) reps (limit: \(bySide.joined(separator: " ")))"]
