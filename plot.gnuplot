@@ -26,8 +26,10 @@
 #   conditions   what the charts were measured under, for every title (machine, loop, reps × window)
 #   bars         minmax (default) or ci: error bars from the summary's median confidence interval
 #                (`_ci_low`/`_ci_high`) instead of min–max
-#   searched     1 when the summary has rate-search rows (`max_sustainable_rps`): they are left out
+#   searched     1 when the summary has rate-search rows (`row_kind` search): they are left out
 #                of the per-point charts and drawn in OUT-max-rate.png
+#   typed        1 when the summary has the typed columns (`row_kind`, `search_client_limited_probes`);
+#                0 for older summaries, whose search answers were the rows with `max_sustainable_rps`
 #   openloop     1 when points ran at offered rates: OUT-latency-load.png (p50/p99 against achieved
 #                throughput, one panel per value of `conn_values`) and OUT-cpu-equal-load.png
 #                (server CPU utilisation against open connections, one panel per `rate_values`)
@@ -64,6 +66,7 @@ if (!exists("categories")) { categories = 'immediate on-writable' }
 if (!exists("conditions")) { conditions = '' }
 if (!exists("bars")) { bars = 'minmax' }
 if (!exists("searched")) { searched = 0 }
+if (!exists("typed")) { typed = 0 }
 if (!exists("openloop")) { openloop = 0 }
 if (!exists("present")) { present = backends }
 if (!exists("conn_values")) { conn_values = '' }
@@ -72,6 +75,7 @@ if (!exists("conn_backends")) { conn_backends = '' }     # per conn_values panel
 if (!exists("rate_backends")) { rate_backends = '' }     # the same per rate_values panel
 if (!exists("searched_backends")) { searched_backends = present }
 if (!exists("search_bound")) { search_bound = 'the latency bound met' }
+if (!exists("delivered_pct")) { delivered_pct = '99' }   # Saturation.deliveredFraction, in percent
 lo_sfx = bars eq 'ci' ? 'ci_low' : 'min'
 hi_sfx = bars eq 'ci' ? 'ci_high' : 'max'
 if (!exists("series")) {
@@ -116,7 +120,8 @@ label(s) = split_of(s) eq '' ? backend_of(s) : \
            (split eq 'rate_target_rps' && split_of(s) eq 'closed') ? backend_of(s).' (closed loop)' : backend_of(s).' ('.split_of(s).')'
 # A search's row is its answer, not a point of the matrix (gnuplot's ?: computes one branch only, so
 # summaries without the column still read).
-not_search(unused) = searched ? strcol("max_sustainable_rps") eq '' : 1
+is_search(unused) = typed ? strcol("row_kind") eq 'search' : strcol("max_sustainable_rps") ne ''
+not_search(unused) = searched ? !is_search(0) : 1
 picked(s) = strcol("status") eq 'ok' && strcol("backend") eq backend_of(s) && \
             (split_of(s) eq '' || cell(split) eq split_of(s)) && not_search(0)
 ok_row(unused) = strcol("status") eq 'ok' && not_search(0)
@@ -347,13 +352,14 @@ if (searched) {
     set terminal pngcairo size 1000, 640
     unset logscale; set xtics autofreq nomirror; set ytics autofreq nomirror; set xrange [*:*]; set yrange [*:*]
     set format x '% h'; set format y '% h'; set key below horizontal maxcols 4 font ',9' nobox
-    search_row(b) = strcol("status") eq 'ok' && strcol("backend") eq b && strcol("max_sustainable_rps") ne ''
-    client_limited(unused) = strstrt(strcol("reason"), 'the load generator was the limit') > 0
-    stats [*:*] data using ((strcol("status") eq 'ok' && strcol("max_sustainable_rps") ne '') ? column('connections') : NaN) name 'XS' nooutput
+    search_row(b) = strcol("status") eq 'ok' && strcol("backend") eq b && is_search(0)
+    # Hollow where a probe above the answer found the load generator the limit (older summaries: solid).
+    client_limited(unused) = typed ? column('search_client_limited_probes') > 0 : 0
+    stats [*:*] data using ((strcol("status") eq 'ok' && is_search(0)) ? column('connections') : NaN) name 'XS' nooutput
     if (XS_min > 0 && XS_max / XS_min >= 10) { set logscale x 10; set xrange [XS_min / 1.5 : XS_max * 1.5] } else { set xrange [XS_min - (XS_min / 2 + 1) : XS_max + (XS_max / 2 + 1)] }
     set yrange [0:*]
     set format y '%.0s%c'
-    set title sprintf("%s: max sustainable rate (highest offered rate with %s and ≥ 99%% delivered)\n{/*0.8 (hollow: the load generator was the limit above it; %s)}", title, search_bound, conditions)
+    set title sprintf("%s: max sustainable rate (highest offered rate with %s and ≥ %s%% delivered)\n{/*0.8 (hollow: the load generator was the limit above it; %s)}", title, search_bound, delivered_pct, conditions)
     set xlabel 'open connections'
     set ylabel 'max sustainable rate (requests/s)'
     plot for [b in searched_backends] data using (search_row(b) ? column('connections') : NaN):(column('max_sustainable_rps')) with linespoints lc rgb color(b) pt point(b) ps 1.3 title b, \

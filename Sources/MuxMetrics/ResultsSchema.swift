@@ -71,4 +71,10 @@ public enum ResultsSchema {
         + summaryFigures.flatMap { figure in figureStatistics.map { "\(figure)_\($0)" } }
         // How many reps failed one of their own checks (rate, lateness, gap: OpenLoopChecks).
         + ["failed_check_reps"]
+        // What the reason says in prose, typed (MuxBenchKit's SummaryRowFacts.swift): `point` or
+        // `search`; on search rows the bounded percentile (`p50`), its bound in µs and how the
+        // search ended (`answered`, `none`, `failed`); how many reps the load generator limited
+        // (`saturated_by` client or both); on search rows, how many probes it limited.
+        + ["row_kind", "search_metric", "search_bound_us", "search_outcome", "client_limited_reps",
+           "search_client_limited_probes"]
 }

@@ -24,7 +24,7 @@ public func updatedBaseline(_ baseline: Baseline, from table: CSVTable) -> (base
             continue
         case .value:
             let lookup = PointLookup(check.point ?? PointSelector(), in: table.rows)
-            guard case let .found(row) = lookup, let value = figureValue(row, check.figure) else {
+            guard case let .found(row) = lookup, let value = summaryStatistic(row, check.figure) else {
                 warnings.append("checks[\(index)] \(check.figure) at \(check.point?.label ?? "every point"): kept, \(lookup.problem ?? "no value in the run")")
                 continue
             }
@@ -49,7 +49,7 @@ public func updatedBaseline(_ baseline: Baseline, from table: CSVTable) -> (base
 func measuredRatio(_ check: BaselineCheck, rows: [[String: String]]) -> Double? {
     guard case let .found(top) = PointLookup(check.numerator ?? PointSelector(), in: rows),
           case let .found(bottom) = PointLookup(check.denominator ?? PointSelector(), in: rows),
-          let a = figureValue(top, check.figure), let b = figureValue(bottom, check.figure), b != 0
+          let a = summaryStatistic(top, check.figure), let b = summaryStatistic(bottom, check.figure), b != 0
     else { return nil }
     return a / b
 }
@@ -60,7 +60,7 @@ func measuredRatio(_ check: BaselineCheck, rows: [[String: String]]) -> Double? 
 /// largest connection count both measured, floored at half the ratio seen now.
 public func defaultBaseline(from table: CSVTable) -> Baseline {
     let rows = table.rows
-    let ok = rows.filter { $0["status"] == "ok" }
+    let ok = rows.filter(SummaryRows.isOK)
     // Name points by what varies in this run, plus backend and connections for the reader.
     let keys = ["backend", "connections"] + varyingParameters(rows).filter { $0 != "backend" && $0 != "connections" }
     func selector(_ row: [String: String], _ keys: [String]) -> PointSelector {
@@ -72,7 +72,7 @@ public func defaultBaseline(from table: CSVTable) -> Baseline {
     // syscalls come from perf, which a CI machine may lack.
     for row in ok where Backend(rawValue: row["backend"] ?? "") != nil {
         for figure in stablePerRequestFigures {
-            guard let value = figureValue(row, figure) else { continue }
+            guard let value = summaryStatistic(row, figure) else { continue }
             checks.append(.value(figure, at: selector(row, keys), expected: roundedFigure(value),
                                  tolerance: defaultAbsoluteTolerance, relativeTolerance: defaultRelativeTolerance))
         }
@@ -100,7 +100,7 @@ public func defaultBaseline(from table: CSVTable) -> Baseline {
                 guard let largest = shared.max(by: { (Double($0) ?? 0) < (Double($1) ?? 0) }),
                       let top = fastRows.first(where: { $0["connections"] == largest }),
                       let bottom = slowRows.first(where: { $0["connections"] == largest }),
-                      let a = figureValue(top, "throughput_rps"), let b = figureValue(bottom, "throughput_rps"),
+                      let a = summaryStatistic(top, "throughput_rps"), let b = summaryStatistic(bottom, "throughput_rps"),
                       b > 0 else { continue }
                 let ratio = a / b
                 checks.append(.ratio("throughput_rps", numerator: selector(top, keys), denominator: selector(bottom, keys),

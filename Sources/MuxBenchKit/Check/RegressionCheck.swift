@@ -26,7 +26,7 @@ enum PointLookup {
 
     init(_ selector: PointSelector, in rows: [[String: String]]) {
         let matching = rows.filter(selector.matches)
-        let ok = matching.filter { $0["status"] == "ok" }
+        let ok = matching.filter(SummaryRows.isOK)
         if ok.count == 1 { self = .found(ok[0]) }
         else if ok.count > 1 { self = .ambiguous(count: ok.count) }
         else if let other = matching.first {
@@ -49,11 +49,11 @@ enum PointLookup {
 
 /// The figure's value in a summary row (`_median` unless told): a finite number, or nil when
 /// empty, absent, or not a finite number (`nan`, `inf`: a broken run, never a value to compare).
-func figureValue(_ row: [String: String], _ figure: String, _ statistic: String = "median") -> Double? {
+func summaryStatistic(_ row: [String: String], _ figure: String, _ statistic: String = "median") -> Double? {
     row["\(figure)_\(statistic)"].flatMap { Double($0) }.flatMap { $0.isFinite ? $0 : nil }
 }
 
-/// Why `figureValue` found nothing, for a verdict: the text that is not a finite number, or "no value".
+/// Why `summaryStatistic` found nothing, for a verdict: the text that is not a finite number, or "no value".
 func missingValueReason(_ row: [String: String], _ figure: String, _ statistic: String = "median") -> String {
     let column = "\(figure)_\(statistic)"
     guard let text = row[column], !text.isEmpty else { return "no value" }
@@ -94,7 +94,7 @@ private func evaluateMax(_ check: BaselineCheck, rows: [[String: String]]) -> Ch
         CheckResult(figure: check.figure, point: selector.label, baseline: "≤ \(formatFigure(limit))",
                     measured: measured, tolerance: "-", passed: passed, verdict: verdict)
     }
-    let ok = rows.filter { selector.matches($0) && $0["status"] == "ok" }
+    let ok = rows.filter { selector.matches($0) && SummaryRows.isOK($0) }
     guard !ok.isEmpty else {
         return result("-", false, PointLookup(selector, in: rows).problem ?? "REGRESSION: no ok point matches")
     }
@@ -108,7 +108,7 @@ private func evaluateMax(_ check: BaselineCheck, rows: [[String: String]]) -> Ch
             continue
         }
         let statistic = row["\(check.figure)_max"].map { !$0.isEmpty } == true ? "max" : "median"
-        guard let value = figureValue(row, check.figure, statistic) else {
+        guard let value = summaryStatistic(row, check.figure, statistic) else {
             offenders.append("\(missingValueReason(row, check.figure, statistic)) at \(pointLabel(row, varying: varying))")
             continue
         }
@@ -148,7 +148,7 @@ private func evaluateValue(_ check: BaselineCheck, rows: [[String: String]]) -> 
         excused.compared = false
         return excused
     }
-    guard let value = figureValue(row, check.figure) else {
+    guard let value = summaryStatistic(row, check.figure) else {
         return result("-", false, "REGRESSION: \(missingValueReason(row, check.figure)) in the run")
     }
     let deviation = value - expected
@@ -180,10 +180,10 @@ private func evaluateRatio(_ check: BaselineCheck, rows: [[String: String]]) -> 
         excused.compared = false
         return excused
     }
-    guard let a = figureValue(topRow, check.figure) else {
+    guard let a = summaryStatistic(topRow, check.figure) else {
         return result("-", false, "REGRESSION: \(missingValueReason(topRow, check.figure)) (numerator)")
     }
-    guard let b = figureValue(bottomRow, check.figure), b != 0 else {
+    guard let b = summaryStatistic(bottomRow, check.figure), b != 0 else {
         return result("-", false, "REGRESSION: \(missingValueReason(bottomRow, check.figure)) (denominator)"
                       .replacingOccurrences(of: "no value (", with: "no value or zero ("))
     }

@@ -43,7 +43,7 @@ func plotCell(_ row: [String: String], _ column: String) -> String {
 /// splits each line otherwise — never folded into one line, which would zigzag between them.
 public func plotLayout(for table: CSVTable) -> PlotLayout {
     // A rate search's answer row is drawn on its own chart, not as a point of the matrix.
-    let ok = table.rows.filter { $0["status"] == "ok" && ($0["max_sustainable_rps"] ?? "").isEmpty }
+    let ok = table.rows.filter(SummaryRows.isMeasuredPoint)
     let byBackend = Dictionary(grouping: ok) { $0["backend"] ?? "" }
     func spread(_ column: String) -> Int {
         byBackend.values.map { Set($0.map { $0[column] ?? "" }).count }.max() ?? 0
@@ -131,7 +131,7 @@ func chartStyleSettings(externalServers: [String] = []) -> [String] {
 /// perf. plot.gnuplot leaves the series out of that figure's panel (gnuplot fails on a series
 /// with no valid point) and keeps it everywhere else.
 func absentFigures(in table: CSVTable, layout: PlotLayout) -> [String] {
-    let ok = table.rows.filter { $0["status"] == "ok" && ($0["max_sustainable_rps"] ?? "").isEmpty }
+    let ok = table.rows.filter(SummaryRows.isMeasuredPoint)
     var absent: [String] = []
     for series in layout.series {
         let parts = series.split(separator: "/", maxSplits: 1).map(String.init)
@@ -160,7 +160,7 @@ public func renderCharts(summaryPath: String, outputPrefix: String, sweepName: S
     }
     let table: CSVTable
     do { table = try CSVTable.read(path: summaryPath) } catch { throw PlotError(message: error.description) }
-    guard table.rows.contains(where: { $0["status"] == "ok" }) else {
+    guard table.rows.contains(where: SummaryRows.isOK) else {
         throw PlotError(message: "\(summaryPath): no point with status ok to plot")
     }
     let layout = plotLayout(for: table)
@@ -177,6 +177,8 @@ public func renderCharts(summaryPath: String, outputPrefix: String, sweepName: S
         "bars=\(gnuplotString(table.rows.contains { !($0["throughput_rps_ci_low"] ?? "").isEmpty } ? "ci" : "minmax"))",
         "searched=\(open.searched ? 1 : 0)", "openloop=\(open.connections.isEmpty ? 0 : 1)",
         "satcol=\(table.header.contains("saturated_reps") ? 1 : 0)",
+        // Summaries with the typed search columns; older ones are read as they were written.
+        "typed=\(table.header.contains("row_kind") ? 1 : 0)",
         "chkcol=\(table.header.contains("failed_check_reps") ? 1 : 0)",
         "floor_us=\(gnuplotString(loopbackFloor(in: table).map(formatCompactNumber) ?? ""))",
         "present=\(gnuplotString(open.backends.joined(separator: " ")))",
@@ -186,6 +188,7 @@ public func renderCharts(summaryPath: String, outputPrefix: String, sweepName: S
         "rate_backends=\(gnuplotString(open.backendsByRate.joined(separator: " ")))",
         "searched_backends=\(gnuplotString(open.searchedBackends.joined(separator: " ")))",
         "search_bound=\(gnuplotString(searchBound(in: table) ?? "the latency bound met"))",
+        "delivered_pct=\(gnuplotString(formatCompactNumber(Saturation.deliveredFraction * 100)))",
         "profiled=\(hasProfiles(table) ? 1 : 0)",
     ]
     if let split = layout.split {
@@ -220,7 +223,7 @@ public func renderCharts(summaryPath: String, outputPrefix: String, sweepName: S
 
 /// Whether points have profile shares (`--profile`): then OUT-cpu-profile.png is drawn.
 func hasProfiles(_ table: CSVTable) -> Bool {
-    table.rows.contains { $0["status"] == "ok" && !($0["prof_user_pct_median"] ?? "").isEmpty }
+    table.rows.contains { SummaryRows.isOK($0) && !($0["prof_user_pct_median"] ?? "").isEmpty }
 }
 
 /// What the open-loop charts draw: the backends present, the connection counts and offered rates
@@ -247,8 +250,8 @@ func loopbackFloor(in table: CSVTable) -> Double? {
 }
 
 func openLoopCharts(for table: CSVTable) -> OpenLoopCharts {
-    let ok = table.rows.filter { $0["status"] == "ok" }
-    func isSearch(_ row: [String: String]) -> Bool { !(row["max_sustainable_rps"] ?? "").isEmpty }
+    let ok = table.rows.filter(SummaryRows.isOK)
+    let isSearch = SummaryRows.isSearch
     let open = ok.filter { !isSearch($0) && !($0["rate_target_rps"] ?? "").isEmpty }
     func distinct(_ rows: [[String: String]], _ column: String) -> [String] {
         rows.compactMap { $0[column] }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
@@ -274,13 +277,13 @@ func rawCSVPath(forSummary path: String) -> String {
     path.hasSuffix("-summary.csv") ? String(path.dropLast("-summary.csv".count)) + ".csv" : path
 }
 
-/// The search's bound as its summary rows name it (`SearchSpec.reasonPrefix`: `search (p50 ≤
-/// 5000 µs): …`); nil for summaries written before the bound was recorded.
+/// The search's bound from its answered rows' `search_metric` and `search_bound_us` (`p50 ≤
+/// 5000 µs`); nil for summaries written before those columns.
 func searchBound(in summary: CSVTable) -> String? {
-    for row in summary.rows where !(row["max_sustainable_rps"] ?? "").isEmpty {
-        guard let reason = row["reason"], reason.hasPrefix("search ("),
-              let close = reason.firstIndex(of: ")") else { continue }
-        return gnuplotPlainText(String(reason[reason.index(reason.startIndex, offsetBy: "search (".count)..<close]))
+    for row in summary.rows where SummaryRows.isAnsweredSearch(row) {
+        guard let metric = row["search_metric"], !metric.isEmpty,
+              let bound = Double(row["search_bound_us"] ?? ""), bound.isFinite else { continue }
+        return gnuplotPlainText(SearchSpec.label(metric: metric, boundMicroseconds: bound))
     }
     return nil
 }
@@ -302,7 +305,7 @@ func chartConditions(summary: CSVTable, rawPath: String) -> String {
         if let kernel = raw["kernel"], !kernel.isEmpty { machine += (machine.isEmpty ? "" : ", ") + "Linux \(kernel)" }
         if !machine.isEmpty { parts.append(machine) }
     }
-    let ok = summary.rows.filter { $0["status"] == "ok" && ($0["max_sustainable_rps"] ?? "").isEmpty }
+    let ok = summary.rows.filter(SummaryRows.isMeasuredPoint)
     let openLoop = ok.filter { !($0["rate_target_rps"] ?? "").isEmpty }.count
     parts.append(openLoop == ok.count ? "open loop" : openLoop == 0 ? "closed loop" : "open and closed loop")
     let reps = ok.compactMap { Int($0["reps"] ?? "") }.max() ?? 0

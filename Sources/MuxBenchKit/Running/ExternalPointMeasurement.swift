@@ -38,7 +38,7 @@ extension PointRunner {
         row["load_cpus"] = loadCPUs
         var notes = notes + exitNotes + external.notes
         stealWindow.record(steal, into: &row, notes: &notes)
-        row["saturated_by"] = Saturation.column(Saturation.limit(saturationInput(of: row)))
+        row["saturated_by"] = Saturation.column(Saturation.limit(Saturation.input(of: row, offeredRPS: point.rate.perSecond)))
         OpenLoopChecks.record(into: &row)
         return .measured(row: row, notes: notes)
     }

@@ -54,7 +54,8 @@ extension LoadHostGroup {
         guard results.count == members.count, let merged else { return "the load hosts' results are missing" }
         let lists = results.map { $0.cpus.map(formatCPUList) ?? "" }
         row["load_cpus"] = Set(lists).count == 1 ? lists[0] : lists.joined(separator: "+")
-        row["saturated_by"] = Saturation.column(Saturation.limit(saturationInput(row)))
+        row["saturated_by"] = Saturation.column(Saturation.limit(
+            Saturation.input(of: row, offeredRPS: Double(row["rate_target_rps"] ?? ""), loadHostsShare: busiestLoadMachineShare())))
         guard let path = setup.recordPath else { return nil }
         var lines: [[String: String]] = []
         for member in members {
@@ -112,10 +113,10 @@ extension LoadHostGroup {
         ]
     }
 
-    /// Saturation with the load side judged per machine: hosts on one kernel (its boot id) share
-    /// its CPUs, so their CPU times add up against the CPUs they could use together; the busiest
-    /// machine decides whether the client was the limit.
-    private func saturationInput(_ row: [String: String]) -> SaturationInput {
+    /// The load side judged per machine: hosts on one kernel (its boot id) share its CPUs, so
+    /// their CPU times add up against the CPUs they could use together; the busiest machine's
+    /// share decides whether the client was the limit (Saturation.input).
+    private func busiestLoadMachineShare() -> Double {
         var machines: [String: (cpuSeconds: Double, threads: Int, cpus: Set<Int>)] = [:]
         for member in members {
             let result = member.result!
@@ -127,14 +128,9 @@ extension LoadHostGroup {
             machines[key] = machine
         }
         let window = max(Double(durationNanoseconds) / 1e9, 1e-9)
-        let busiest = machines.values.map { machine in
+        return machines.values.map { machine in
             let capacity = machine.cpus.isEmpty ? machine.threads : min(machine.threads, machine.cpus.count)
             return machine.cpuSeconds / window / Double(max(capacity, 1))
         }.max() ?? 0
-        var offered: Double?
-        if let target = Double(row["rate_target_rps"] ?? "") { offered = target }
-        return SaturationInput(offeredRPS: offered, achievedRPS: Double(row["throughput_rps"] ?? "") ?? 0,
-                               serverCPUUtil: SweepSummary.figureValue("server_cpu_util", in: row) ?? 0,
-                               loadCPUUtil: busiest, loadCPUCapacity: 1)
     }
 }

@@ -10,11 +10,14 @@ public struct PointOutcome: Equatable, Sendable {
     public var parameters: [String: String]
     public var status: Status
     public var reason: String
+    /// Set on a rate search's own outcome: how it ended without an answer (`none`, `failed`).
+    public var search: SearchOutcome?
 
-    public init(parameters: [String: String], status: Status, reason: String) {
+    public init(parameters: [String: String], status: Status, reason: String, search: SearchOutcome? = nil) {
         self.parameters = parameters
         self.status = status
         self.reason = reason
+        self.search = search
     }
 
     public init(point: SweepPoint, status: Status, reason: String) {

@@ -293,7 +293,7 @@ public struct PointRunner {
         row["load_cpus"] = loadCPUs
         profile?.finish(into: &row, notes: &notes)
         stealWindow.record(steal, into: &row, notes: &notes)
-        row["saturated_by"] = Saturation.column(Saturation.limit(saturationInput(of: row)))
+        row["saturated_by"] = Saturation.column(Saturation.limit(Saturation.input(of: row, offeredRPS: point.rate.perSecond)))
         OpenLoopChecks.record(into: &row)
         if let hosts = load as? LoadHostGroup,
            let problem = hosts.finish(&row, serverWindowRequests: endCounters.requests &- startCounters.requests,
@@ -384,27 +384,6 @@ public struct PointRunner {
         let stateNow = ProcessStats.schedulingState(pid: server.pid) ?? "unknown"
         return .failed("\(server.name) did not answer the \(edge) snapshot within "
                        + "\(formatCompactNumber(snapshotPatienceSeconds)) s (\(whose): \(stateNow))")
-    }
-
-    /// What decides whether a row measured the server (Saturation): offered and achieved rates,
-    /// both processes' CPU per window second, and how many CPUs the load generator could use.
-    /// The server's side needs no CPU count of any machine: it is single-threaded, so one CPU
-    /// second per window second is all it can use, and its CPU time is its own (counters line),
-    /// which holds for a server host too.
-    func saturationInput(of row: [String: String]) -> SaturationInput {
-        var offered: Double?
-        if case let .perSecond(rate) = point.rate { offered = rate }
-        let capacity = SweepSummary.loadCPUCapacity(of: row)
-        var input = SaturationInput(
-            offeredRPS: offered, achievedRPS: Double(row["throughput_rps"] ?? "") ?? 0,
-            serverCPUUtil: SweepSummary.figureValue("server_cpu_util", in: row) ?? 0,
-            loadCPUUtil: (SweepSummary.figureValue("load_cpu_util", in: row) ?? 0) * capacity,
-            loadCPUCapacity: capacity)
-        if row["pacing"] == "spin", let busy = Double(row["load_busy_share"] ?? ""),
-           let gap = OpenLoopChecks.meanGapMicroseconds(of: row) {
-            input.spinning = .init(busyShare: busy, sendLatenessP50Us: Double(row["send_late_p50_us"] ?? ""), meanGapUs: gap)
-        }
-        return input
     }
 
     /// The exponential schedule's seed: the same for a point and repetition in every sweep, so a

@@ -20,22 +20,31 @@ public struct SearchSpec: Equatable, Sendable {
         self.startRate = startRate
     }
 
+    /// The percentiles a search may bound, by the name the sweep file uses, and their raw column.
+    static let metricFigures = ["p50": "lat_p50_us", "p90": "lat_p90_us", "p99": "lat_p99_us", "p999": "lat_p999_us"]
+
     /// `p99 <= 1ms` → figure and bound; nil when malformed. Percentiles: p50 p90 p99 p999.
     public static func parse(_ words: [String]) -> SearchSpec? {
         guard words.count == 3, words[1] == "<=" else { return nil }
-        let figures = ["p50": "lat_p50_us", "p90": "lat_p90_us", "p99": "lat_p99_us", "p999": "lat_p999_us"]
-        guard let figure = figures[words[0]], let seconds = parseDurationWithMicroseconds(words[2]), seconds > 0 else { return nil }
+        guard let figure = metricFigures[words[0]], let seconds = parseDurationWithMicroseconds(words[2]), seconds > 0 else { return nil }
         return SearchSpec(figure: figure, boundMicroseconds: seconds * 1e6)
     }
 
-    /// `p99 ≤ 1000 µs`, for messages.
-    public var label: String {
-        let name = figure.replacingOccurrences(of: "lat_", with: "").replacingOccurrences(of: "_us", with: "")
-        return "\(name) ≤ \(formatCompactNumber(boundMicroseconds)) µs"
+    /// The bounded percentile as the sweep's `search` line names it (`p99`): the summary's `search_metric`.
+    public var metric: String {
+        figure.replacingOccurrences(of: "lat_", with: "").replacingOccurrences(of: "_us", with: "")
     }
 
-    /// How a summary's reason names the search, answered or not (`search (p50 ≤ 5000 µs)`): the
-    /// max-rate chart reads its bound back from there (`searchBound(in:)`).
+    /// `p99 ≤ 1000 µs`, for messages and the max-rate chart's title.
+    public var label: String { Self.label(metric: metric, boundMicroseconds: boundMicroseconds) }
+
+    /// The label of a bound read back from a summary's `search_metric` and `search_bound_us`.
+    public static func label(metric: String, boundMicroseconds: Double) -> String {
+        "\(metric) ≤ \(formatCompactNumber(boundMicroseconds)) µs"
+    }
+
+    /// How a summary's reason names the search for people (`search (p50 ≤ 5000 µs)`); code reads
+    /// the typed `search_metric` and `search_bound_us` columns instead.
     public var reasonPrefix: String { "search (\(label))" }
 }
 
@@ -58,7 +67,7 @@ public enum ProbeVerdict: Equatable, Sendable {
     case failed(String)
 }
 
-public enum ProbeKind: String, Sendable {
+public enum ProbeKind: String, Sendable, CaseIterable {
     case bracket, bisect, confirm
 }
 
@@ -71,6 +80,13 @@ public struct SearchResult: Equatable, Sendable {
     public var probes: [Probe] = []
     /// Why there is no answer, when there is none.
     public var problem: String?
+
+    /// Answered, nothing sustained, or stopped by a probe whose run failed.
+    public var outcome: SearchOutcome {
+        if rate != nil { return .answered }
+        if case .failed? = probes.last?.verdict { return .failed }
+        return .none
+    }
 
     public struct Probe: Equatable, Sendable {
         public var rate: Double

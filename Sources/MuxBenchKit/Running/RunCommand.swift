@@ -227,7 +227,7 @@ func describe(_ row: [String: String]) -> String {
 func warnings(for row: [String: String]) -> [String] {
     var lines: [String] = []
     if let errors = Double(row["errors"] ?? ""), errors > 0 { lines.append("WARNING: \(formatCompactNumber(errors)) request errors in this run") }
-    guard let side = row["saturated_by"].flatMap(SaturationLimit.init(rawValue:)) else { return lines }
+    guard let side = Saturation.limit(of: row) else { return lines }
     var util = SweepSummary.figureValue("load_cpu_util", in: row).map { " (load generator at \(Int($0 * 100))% of the CPUs it could use)" } ?? ""
     // A spinning client's CPU is always full: its busy share is what judged it (Saturation.swift).
     if row["pacing"] == "spin", let busy = Double(row["load_busy_share"] ?? "") {

@@ -188,7 +188,7 @@ public func runSweep(arguments: [String]) -> Int32 {
         }
         let searchPoints = spec.searchPoints().filter { skipReason(for: $0) == nil }
         let toSearch = searchPoints.filter { !finished.contains($0.searchID) }
-        printError("search: highest rate with \(search.label) and ≥ 99% delivered, at \(toSearch.count) point(s)"
+        printError("search: highest rate with \(search.label) and ≥ \(formatCompactNumber(Saturation.deliveredFraction * 100))% delivered, at \(toSearch.count) point(s)"
             + (finished.count > 0 ? " (\(searchPoints.count - toSearch.count) already answered)" : ""))
         var searcher = SweepSearch(spec: spec, search: search, system: system, binaries: binaries, csvPath: csvPath)
         searcher.verifySyscalls = parsed.flags.contains("verify-syscalls")
@@ -210,7 +210,7 @@ public func runSweep(arguments: [String]) -> Int32 {
                 parameters["point"] = point.searchID
                 parameters["rate_target_rps"] = ""
                 let reason = "\(search.reasonPrefix): \(result.problem ?? "no answer")"
-                outcomes.append(PointOutcome(parameters: parameters, status: .skipped, reason: reason))
+                outcomes.append(PointOutcome(parameters: parameters, status: .skipped, reason: reason, search: result.outcome))
                 printError("  \(point.searchID): \(reason)")
             }
         }

@@ -17,20 +17,26 @@ public func probeColumn(_ kind: ProbeKind, _ verdict: ProbeVerdict) -> String {
 }
 
 /// The probe value of the row that answers a search.
-let sustainedConfirmation = "confirm/sustained"
+let sustainedConfirmation = probeColumn(.confirm, .sustained)
 
-/// Whether one measured row sustained the bound: delivered ≥ 99% of the offer without errors,
-/// the latency figure within the bound, and the load generator not the limit.
+/// Whether a probe row found the load generator the limit (`KIND/client-limited`).
+func isClientLimitedProbe(_ row: [String: String]) -> Bool {
+    ProbeKind.allCases.contains { row["probe"] == probeColumn($0, .clientLimited) }
+}
+
+/// Whether one measured row sustained the bound (the one definition of "sustained"): delivered
+/// the offer (`Saturation.delivered`) without errors, the latency figure within the bound, and
+/// the load generator not the limit.
 public func probeVerdict(row: [String: String], search: SearchSpec) -> ProbeVerdict {
     func number(_ column: String) -> Double? { row[column].flatMap { Double($0) } }
-    switch row["saturated_by"].flatMap(SaturationLimit.init(rawValue:)) {
+    switch Saturation.limit(of: row) {
     case .client?, .both?: return .clientLimited
     case .server?, .neither?: return .exceeded  // fell short of the offer
     case nil: break
     }
     guard let offered = number("rate_target_rps"), let achieved = number("throughput_rps"),
           let latency = number(search.figure) else { return .exceeded }
-    if (number("errors") ?? 0) > 0 || achieved < offered * Saturation.deliveredFraction { return .exceeded }
+    if (number("errors") ?? 0) > 0 || !Saturation.delivered(offered: offered, achieved: achieved) { return .exceeded }
     return latency <= search.boundMicroseconds ? .sustained : .exceeded
 }
 

@@ -11,8 +11,18 @@ public enum OpenLoopCheck: String, CaseIterable, Sendable {
     /// The actual send gaps fit the exponential schedule (Kolmogorov–Smirnov, gap_ks_d ≤ gap_ks_critical).
     case gap
 
-    /// The row's CSV column: `ok`, `fail`, or empty where the check does not apply.
+    /// The row's CSV column: a `Verdict`, or empty where the check does not apply.
     public var column: String { "\(rawValue)_check" }
+
+    /// A check column's value.
+    public enum Verdict: String, Sendable, CaseIterable {
+        case ok, fail
+
+        init(passed: Bool) { self = passed ? .ok : .fail }
+    }
+
+    /// This check's verdict on a raw row; nil where it did not apply.
+    public func verdict(in row: [String: String]) -> Verdict? { row[column].flatMap(Verdict.init(rawValue:)) }
 }
 
 public enum OpenLoopChecks {
@@ -48,13 +58,13 @@ public enum OpenLoopChecks {
     public static func record(into row: inout [String: String]) {
         let verdicts = verdicts(of: row)
         for check in OpenLoopCheck.allCases {
-            row[check.column] = verdicts[check].map { $0 ? "ok" : "fail" } ?? ""
+            row[check.column] = verdicts[check].map { OpenLoopCheck.Verdict(passed: $0).rawValue } ?? ""
         }
     }
 
     /// The checks a raw row failed, in a fixed order.
     public static func failed(_ row: [String: String]) -> [OpenLoopCheck] {
-        OpenLoopCheck.allCases.filter { row[$0.column] == "fail" }
+        OpenLoopCheck.allCases.filter { $0.verdict(in: row) == .fail }
     }
 
     /// The summary's line about them, or nil when every rep passed.
@@ -62,7 +72,7 @@ public enum OpenLoopChecks {
         let failing = rows.filter { !failed($0).isEmpty }
         guard !failing.isEmpty else { return nil }
         let byCheck = OpenLoopCheck.allCases.compactMap { check -> String? in
-            let count = failing.filter { $0[check.column] == "fail" }.count
+            let count = failing.filter { check.verdict(in: $0) == .fail }.count
             return count > 0 ? "\(check.rawValue) \(count)" : nil
         }
         return "check failed in \(failing.count)/\(rows.count) reps (\(byCheck.joined(separator: " ")))"

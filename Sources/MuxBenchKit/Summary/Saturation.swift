@@ -70,7 +70,7 @@ public enum Saturation {
         } else {
             clientPegged = input.loadCPUUtil >= peggedFraction * max(input.loadCPUCapacity, 1)
         }
-        let short = input.offeredRPS.map { input.achievedRPS < $0 * deliveredFraction } ?? false
+        let short = input.offeredRPS.map { !delivered(offered: $0, achieved: input.achievedRPS) } ?? false
         switch (clientPegged, serverPegged) {
         case (true, true): return .both
         case (true, false): return .client
@@ -79,9 +79,52 @@ public enum Saturation {
         }
     }
 
+    /// Whether an open loop delivered what it offered (at least `deliveredFraction` of it): the
+    /// rule a saturated row, a sustained search probe and the max-rate chart all use.
+    public static func delivered(offered: Double, achieved: Double) -> Bool { achieved >= offered * deliveredFraction }
+
+    /// What decides a measured raw row's saturation: its offered and achieved rates, both
+    /// processes' CPU per window second, how many CPUs the load generator could use and, for a
+    /// spinning client, its busy share and lateness. The server's side needs no CPU count of any
+    /// machine: it is single-threaded, so one CPU second per window second is all it can use, and
+    /// its CPU time is its own (counters line), which holds for a server host too.
+    /// `loadHostsShare`, with load from several hosts, replaces the load side by the busiest load
+    /// machine's share of its CPUs (LoadHostGroup).
+    public static func input(of row: [String: String], offeredRPS: Double?, loadHostsShare: Double? = nil) -> SaturationInput {
+        let serverCPUUtil = SweepSummary.figureValue("server_cpu_util", in: row) ?? 0
+        let achieved = Double(row["throughput_rps"] ?? "") ?? 0
+        if let loadHostsShare {
+            return SaturationInput(offeredRPS: offeredRPS, achievedRPS: achieved, serverCPUUtil: serverCPUUtil,
+                                   loadCPUUtil: loadHostsShare, loadCPUCapacity: 1)
+        }
+        let capacity = SweepSummary.loadCPUCapacity(of: row)
+        var input = SaturationInput(
+            offeredRPS: offeredRPS, achievedRPS: achieved, serverCPUUtil: serverCPUUtil,
+            loadCPUUtil: (SweepSummary.figureValue("load_cpu_util", in: row) ?? 0) * capacity,
+            loadCPUCapacity: capacity)
+        if row["pacing"] == "spin", let busy = Double(row["load_busy_share"] ?? ""),
+           let gap = OpenLoopChecks.meanGapMicroseconds(of: row) {
+            input.spinning = .init(busyShare: busy, sendLatenessP50Us: Double(row["send_late_p50_us"] ?? ""), meanGapUs: gap)
+        }
+        return input
+    }
+
     /// The CSV value of a row's `saturated_by`: empty when not saturated.
     public static func column(_ limit: SaturationLimit?) -> String { limit?.rawValue ?? "" }
 
     /// Whether a raw row was saturated (its `saturated_by` is set).
     public static func isSaturated(_ row: [String: String]) -> Bool { !(row["saturated_by"] ?? "").isEmpty }
+
+    /// The side a raw row's `saturated_by` names; nil when the run was not saturated.
+    public static func limit(of row: [String: String]) -> SaturationLimit? {
+        row["saturated_by"].flatMap(SaturationLimit.init(rawValue:))
+    }
+
+    /// Whether the load generator was (one of) the limit(s) of a raw row: `client` or `both`.
+    public static func isClientLimited(_ row: [String: String]) -> Bool {
+        switch limit(of: row) {
+        case .client?, .both?: return true
+        case .server?, .neither?, nil: return false
+        }
+    }
 }

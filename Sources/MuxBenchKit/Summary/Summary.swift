@@ -18,8 +18,8 @@ public enum SweepSummary {
     /// One summary row per point: points of `pointOrder` first in that order, then the others in
     /// order of first appearance in `rows`, then in `outcomes`. A point with measured rows is `ok`
     /// (its outcomes' reasons are still reported); one with none takes its outcome's status.
-    /// `search` names its bound in the search rows' reason, where the charts read it: the raw
-    /// rows do not carry it.
+    /// `search` gives the search rows their `search_metric` and `search_bound_us`: the raw rows
+    /// do not carry them.
     public static func summarize(rows allRows: [[String: String]], outcomes: [PointOutcome] = [],
                                  pointOrder: [String] = [], search: SearchSpec? = nil) -> CSVTable {
         // Probe rows of a rate search are not repetitions of a point: only the sustained
@@ -41,24 +41,42 @@ public enum SweepSummary {
         let outcomesByPoint = Dictionary(grouping: outcomes, by: \.pointID)
 
         var table = CSVTable(header: ResultsSchema.summaryColumns)
+        let probesBySearch = Dictionary(grouping: probeRows) { $0["point"] ?? "" }
         for id in order {
             let pointRows = rowsByPoint[id] ?? []
             let pointOutcomes = outcomesByPoint[id] ?? []
             guard let parameters = pointRows.first ?? pointOutcomes.first?.parameters else { continue }
-            table.rows.append(summaryRow(parameters: parameters, rows: pointRows, outcomes: pointOutcomes))
+            var row = summaryRow(parameters: parameters, rows: pointRows, outcomes: pointOutcomes)
+            // A search that found no answer keeps its row, with how it ended.
+            if let outcome = pointOutcomes.lazy.compactMap(\.search).first {
+                recordSearch(outcome, search, probes: probesBySearch[id] ?? [], into: &row)
+            }
+            table.rows.append(row)
         }
         for id in searchOrder {
             guard let confirmation = confirmations[id] else { continue }
             var row = summaryRow(parameters: confirmation, rows: [confirmation], outcomes: outcomesByPoint[id] ?? [])
             row["max_sustainable_rps"] = confirmation["rate_target_rps"] ?? ""
-            let probes = probeRows.filter { $0["point"] == id }
-            let clientLimited = probes.contains { $0["probe"]?.hasSuffix("/client-limited") == true }
+            let probes = probesBySearch[id] ?? []
+            let clientLimited = probes.contains(where: isClientLimitedProbe)
             let note = "\(search?.reasonPrefix ?? "search"): max sustainable rate confirmed after \(probes.count) probes"
                 + (clientLimited ? "; above it the load generator was the limit (the curve ends at the client)" : "")
             row["reason"] = sanitizeReason([note, row["reason"] ?? ""].filter { !$0.isEmpty }.joined(separator: "; "))
+            recordSearch(.answered, search, probes: probes, into: &row)
             table.rows.append(row)
         }
         return table
+    }
+
+    /// The typed columns of a search's own row: which bound, how it ended, and how many of its
+    /// probes found the load generator the limit (the max-rate chart draws those answers hollow).
+    static func recordSearch(_ outcome: SearchOutcome, _ search: SearchSpec?, probes: [[String: String]],
+                             into row: inout [String: String]) {
+        row["row_kind"] = SummaryRowKind.search.rawValue
+        row["search_metric"] = search?.metric ?? ""
+        row["search_bound_us"] = search.map { formatCompactNumber($0.boundMicroseconds) } ?? ""
+        row["search_outcome"] = outcome.rawValue
+        row["search_client_limited_probes"] = String(probes.filter(isClientLimitedProbe).count)
     }
 
     static func summaryRow(parameters: [String: String], rows: [[String: String]],
@@ -67,13 +85,16 @@ public enum SweepSummary {
         for column in ResultsSchema.pointParameters { summary[column] = parameters[column] ?? "" }
         summary["reps"] = String(rows.count)
         summary["saturated_reps"] = String(rows.filter(Saturation.isSaturated).count)
+        summary["client_limited_reps"] = String(rows.filter(Saturation.isClientLimited).count)
         summary["failed_check_reps"] = String(rows.filter { !OpenLoopChecks.failed($0).isEmpty }.count)
+        summary["row_kind"] = SummaryRowKind.point.rawValue
+        let status: PointStatus
         if !rows.isEmpty {
-            summary["status"] = "ok"
+            status = .ok
         } else {
-            let failed = outcomes.contains { $0.status == .failed }
-            summary["status"] = (failed ? PointOutcome.Status.failed : .skipped).rawValue
+            status = PointStatus(outcomes.contains { $0.status == .failed } ? .failed : .skipped)
         }
+        summary["status"] = status.rawValue
         let reasons = outcomes.map(\.reason) + warnings(for: rows) + [OpenLoopChecks.warning(for: rows)].compactMap { $0 }
         summary["reason"] = sanitizeReason(reasons.filter { !$0.isEmpty }.joined(separator: "; "))
 
@@ -127,10 +148,10 @@ public enum SweepSummary {
 
     /// Saturated runs, by the side that was the limit (Sources/README.md, How a point is measured).
     static func warnings(for rows: [[String: String]]) -> [String] {
-        let limits = rows.compactMap { row in row["saturated_by"].flatMap { $0.isEmpty ? nil : $0 } }
+        let limits = rows.filter(Saturation.isSaturated).map(Saturation.limit(of:))
         guard !limits.isEmpty else { return [] }
         let bySide = SaturationLimit.allCases.compactMap { side -> String? in
-            let count = limits.filter { $0 == side.rawValue }.count
+            let count = limits.filter { $0 == side }.count
             return count > 0 ? "\(side.rawValue) \(count)" : nil
         }
         return ["saturated in \(limits.count)/\(rows.count) reps (limit: \(bySide.joined(separator: " ")))"]

@@ -18,6 +18,12 @@ public enum ActiveConnections: Hashable, Sendable {
 public enum RequestRate: Hashable, Sendable {
     case closedLoop
     case perSecond(Double)
+
+    /// The offered rate in requests/s; nil in closed loop.
+    public var perSecond: Double? {
+        if case let .perSecond(rate) = self { return rate }
+        return nil
+    }
 }
 
 public struct SweepPoint: Hashable, Sendable {

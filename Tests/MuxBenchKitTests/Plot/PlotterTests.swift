@@ -1,5 +1,6 @@
 import Foundation
 import MuxMetrics
+import MuxTestSupport
 import Testing
 @testable import MuxBenchKit
 
@@ -108,9 +109,13 @@ import Testing
                 base["rate_target_rps"] = SummaryFixture.format(knee * 0.9)
                 base["max_sustainable_rps"] = base["rate_target_rps"]
                 base["reps"] = "1"
-                base["reason"] = backend.hasPrefix("epoll")
-                    ? "search (p50 ≤ 5000 µs): ...; above it the load generator was the limit (the curve ends at the client)"
-                    : "search (p50 ≤ 5000 µs): ..."
+                base["reason"] = "search (p50 ≤ 5000 µs): ..."
+                base["row_kind"] = "search"
+                base["search_metric"] = "p50"
+                base["search_bound_us"] = "5000"
+                base["search_outcome"] = "answered"
+                // Above the epoll answers the load generator was the limit: drawn hollow.
+                base["search_client_limited_probes"] = backend.hasPrefix("epoll") ? "2" : "0"
                 table.rows.append(base)
             }
         }
@@ -128,13 +133,21 @@ import Testing
         #expect(plotLayout(for: Self.openLoopTable()).split == "rate_target_rps", "one line per backend and rate, no zigzag")
     }
 
-    @Test func theMaxRateChartNamesTheSearchBoundFromTheSummary() {
+    @Test func theMaxRateChartNamesTheSearchBoundFromTheSummary() throws {
         #expect(searchBound(in: Self.openLoopTable()) == "p50 ≤ 5000 µs")
-        var older = Self.openLoopTable()
-        for index in older.rows.indices where older.rows[index]["reason"]?.hasPrefix("search (") == true {
-            older.rows[index]["reason"] = "search: max sustainable rate confirmed after 9 probes"
+        var other = Self.openLoopTable()
+        for index in other.rows.indices where SummaryRows.isSearch(other.rows[index]) {
+            other.rows[index]["search_metric"] = "p999"
+            other.rows[index]["search_bound_us"] = "250.5"
         }
-        #expect(searchBound(in: older) == nil, "summaries from before the bound was recorded")
+        #expect(searchBound(in: other) == "p999 ≤ 250.5 µs")
+        // Summaries from before the typed columns: the search rows are still told apart (by
+        // `max_sustainable_rps`), the bound is not known.
+        let columns = ResultsSchema.summaryColumns.filter { !$0.hasPrefix("search_") && $0 != "row_kind" }
+        var older = CSVTable(header: columns)
+        older.rows = Self.openLoopTable().rows.map { $0.filter { columns.contains($0.key) } }
+        #expect(openLoopCharts(for: older) == openLoopCharts(for: Self.openLoopTable()))
+        #expect(searchBound(in: older) == nil)
         #expect(searchBound(in: SummaryFixture.table()) == nil)
     }
 
@@ -255,6 +268,51 @@ import Testing
         #expect(paths.map { ($0 as NSString).lastPathComponent }.contains("mixed-latency-load.png"))
         try oneCount.write(to: "\(dir)/one-count-summary.csv")
         _ = try renderCharts(summaryPath: "\(dir)/one-count-summary.csv", outputPrefix: "\(dir)/one-count", sweepName: "one-count")
+    }
+
+    /// A real summary (the committed latency-load rows: 66 points, 11 searches) and the same with
+    /// every `reason` reworded: the prose is for people, so nothing a chart or check decides moves.
+    static func realSummaryAndReworded() throws -> (CSVTable, CSVTable) {
+        let rows = try CSVTable.read(path: repositoryRoot + "/results/latency-load.csv").rows
+        let spec = try SweepSpec.load(path: repositoryRoot + "/Benchmarks/latency-load.sweep")
+        let table = SweepSummary.summarize(rows: rows, pointOrder: spec.points().map(\.id), search: spec.search)
+        var reworded = table
+        for index in reworded.rows.indices { reworded.rows[index]["reason"] = "reworded for people; nothing in here is data" }
+        return (table, reworded)
+    }
+
+    @Test func rewordingTheReasonChangesNoChartInputAndNoCheckVerdict() throws {
+        let (table, reworded) = try Self.realSummaryAndReworded()
+        #expect(table.rows.contains { ($0["reason"] ?? "").contains("the load generator was the limit") }, "prose to reword")
+        #expect(plotLayout(for: reworded) == plotLayout(for: table))
+        #expect(openLoopCharts(for: reworded) == openLoopCharts(for: table))
+        #expect(searchBound(in: table) == "p50 ≤ 5000 µs")
+        #expect(searchBound(in: reworded) == searchBound(in: table))
+        let layout = plotLayout(for: table)
+        #expect(absentFigures(in: reworded, layout: layout) == absentFigures(in: table, layout: layout))
+        let baseline = defaultBaseline(from: table)
+        func verdicts(_ summary: CSVTable) -> [[Bool]] { evaluate(baseline, against: summary).map { [$0.passed, $0.compared] } }
+        #expect(verdicts(reworded) == verdicts(table))
+    }
+
+    /// The rendered charts of both are the same bytes, the max-rate chart's hollow answers included.
+    @Test(.enabled(if: hasGnuplot, "gnuplot is not installed (apt-get install gnuplot-nox)"))
+    func rewordingTheReasonRendersTheSameCharts() throws {
+        let (table, reworded) = try Self.realSummaryAndReworded()
+        var charts: [[Data]] = []
+        for summary in [table, reworded] {
+            let dir = SummaryFixture.directory()
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            try summary.write(to: "\(dir)/latency-load-summary.csv")
+            let paths = try renderCharts(summaryPath: "\(dir)/latency-load-summary.csv", outputPrefix: "\(dir)/latency-load",
+                                         sweepName: "latency-load")
+            #expect(paths.contains { $0.hasSuffix("-max-rate.png") })
+            charts.append(try paths.map { try #require(FileManager.default.contents(atPath: $0)) })
+        }
+        #expect(charts[0].count == charts[1].count)
+        for (index, (original, other)) in zip(charts[0], charts[1]).enumerated() {
+            #expect(original == other, "chart \(index) differs when only the reason is reworded")
+        }
     }
 
     @Test func missingSummaryIsAFailureNotACrash() {

@@ -25,7 +25,7 @@ import Testing
         #expect((rate ?? 0) <= capacity && (rate ?? 0) >= capacity * 0.94, "\(rate ?? 0) for \(capacity)")
         #expect(result.probes.last?.kind == .confirm && result.probes.last?.verdict == .sustained)
         #expect(result.probes.filter { $0.kind == .confirm }.count == 1)
-        #expect(!result.clientLimited && result.problem == nil)
+        #expect(!result.clientLimited && result.problem == nil && result.outcome == .answered)
         // Doubling, then bisecting (a probe over the bound measured twice): a handful of short
         // probes, about 2 minutes of windows at most.
         #expect(result.probes.count <= 20, "\(result.probes.count) probes")
@@ -50,6 +50,13 @@ import Testing
         #expect(result.rate == nil)
         #expect(result.problem?.contains("no rate") == true, "\(String(describing: result.problem))")
         #expect(result.probes.allSatisfy { $0.kind == .bracket && $0.rate >= 100 })
+        #expect(result.outcome == .none)
+    }
+
+    @Test func every_confirmation_missed_is_no_answer_either() {
+        // Short windows pass up to 50k, a full window nowhere.
+        let result = RateSearch(startRate: 5000).run(fake(capacity: 50_000, confirmCapacity: 0))
+        #expect(result.rate == nil && result.probes.last?.kind == .confirm && result.outcome == .none)
     }
 
     @Test func a_client_limit_ends_the_curve_there_and_says_so() {
@@ -103,6 +110,7 @@ import Testing
         }
         #expect(result.rate == nil && result.problem == "mux-server died")
         #expect(calls == 3)
+        #expect(result.outcome == .failed)
     }
 
     @Test func rates_are_rounded_to_three_significant_digits() {

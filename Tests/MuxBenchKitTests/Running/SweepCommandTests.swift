@@ -174,12 +174,19 @@ extension BenchProcessSuites {
             let summary = try readCSV("\(results)/find-summary.csv").rows
             #expect(summary.first?["point"] == point.id && summary.first?["max_sustainable_rps"] == "")
             let answer = try #require(summary.first { $0["point"] == point.searchID }, "a summary row for the search: \(run.diagnosis)")
+            #expect(summary.first?["row_kind"] == "point" && summary.first?["search_outcome"] == "")
+            #expect(answer["row_kind"] == "search" && answer["search_metric"] == "p99" && answer["search_bound_us"] == "50000", "\(answer)")
+            let limited = probes.filter { $0["probe"]?.hasSuffix("/client-limited") == true }.count
+            #expect(answer["search_client_limited_probes"] == String(limited), "\(answer)")
             if let confirmed = probes.last(where: { $0["probe"] == "confirm/sustained" }) {
                 #expect(answer["status"] == "ok" && answer["max_sustainable_rps"] == confirmed["rate_target_rps"], "\(answer)")
+                #expect(answer["search_outcome"] == "answered", "\(answer)")
                 #expect(answer["reason"]?.hasPrefix("search (p99 ≤ 50000 µs): max sustainable rate") == true, "\(answer)")
                 #expect(run.stderr.contains("max sustainable rate \(confirmed["rate_target_rps"]!) req/s"), "\(run.diagnosis)")
             } else {
                 #expect(answer["status"] == "skipped" && answer["max_sustainable_rps"] == "", "\(answer)")
+                // A failed probe leaves no row; the outcome tells the two endings apart.
+                #expect(["none", "failed"].contains(answer["search_outcome"] ?? ""), "\(answer)")
                 #expect(answer["reason"]?.hasPrefix("search (p99 ≤ 50000 µs):") == true, "\(answer)")
             }
         }
