@@ -7,6 +7,7 @@ import MuxCLI
 import MuxCore
 import MuxMessages
 import MuxMetrics
+import MuxProcStats
 #if canImport(Glibc)
 import Glibc
 #endif
