@@ -4,19 +4,33 @@
 import MuxCore
 import MuxMessages
 
-extension PointRunner {
-    func measure(_ external: ExternalServerRun, load: any LoadSide, connected: ConnectedMessage, started: String,
+extension ExternalServerRun: ServerSide {
+    var runsElsewhere: Bool { false }
+    var loadTarget: String? { nil }
+
+    /// Started, it already accepts (init waits for its port): perf is attached now, before traffic.
+    func awaitReady(_ runner: PointRunner, plan: CPUPlan?, notes: inout [String]) -> RunStep<ReadyServer> {
+        attachCounter()
+        // Its tasks are followed (-p): threads it starts later, or pinned elsewhere, would
+        // fall outside the CPUs a CPU-wide profile samples.
+        if let foldedPath = runner.foldedPath { attachProfile(foldedPath: foldedPath, serverCPUs: nil, perfCPUs: plan?.load) }
+        return .done(ReadyServer(port: Int(port), cpus: cpus))
+    }
+
+    func end() { process.stop() }
+
+    func measure(_ runner: PointRunner, load: any LoadSide, connected: ConnectedMessage, started: String,
                  serverCPUs: String, loadCPUs: String, notes: [String]) -> RunOutcome {
-        let server = external.process
-        let name = external.definition.name
-        if let failure = watch(server, load, until: connected.warmupEndNs) { return failure }
+        let server = process
+        let name = definition.name
+        if let failure = runner.watch(server, load, until: connected.warmupEndNs) { return failure }
         let stealWindow = StealWindow(pids: [server.pid] + load.pids)
         // An exited server stays a zombie until it is ended (Subprocess), and /proc still reads it.
-        guard server.isRunning, external.beginWindow() else {
+        guard server.isRunning, beginWindow() else {
             return .failed(reason: "\(name) was gone at the window's start: \(server.endReason())")
         }
-        if let failure = watch(server, load, until: connected.endNs) { return failure }
-        guard server.isRunning, external.endWindow() else {
+        if let failure = runner.watch(server, load, until: connected.endNs) { return failure }
+        guard server.isRunning, endWindow() else {
             return .failed(reason: "\(name) died during the window: \(server.endReason())")
         }
         let steal = stealWindow.stealPercent()
@@ -27,18 +41,18 @@ extension PointRunner {
             return .failed(reason: "mux-load gave no result within 10 s of the window's end: \(load.endReason())")
         }
         var exitNotes: [String] = []
-        if !load.awaitExit(timeout: Self.lingerSeconds + 5) {
-            exitNotes.append("mux-load did not exit within \(formatCompactNumber(Self.lingerSeconds + 5)) s of its result; ended")
+        if !load.awaitExit(timeout: PointRunner.lingerSeconds + 5) {
+            exitNotes.append("mux-load did not exit within \(formatCompactNumber(PointRunner.lingerSeconds + 5)) s of its result; ended")
         }
         if let reason = result.everyRequestFailed { return .failed(reason: reason) }
-        var row = loadColumns(result: result, started: started)
-        row.merge(external.columns(requests: Double(result.requests))) { $1 }
-        external.finishProfile(into: &row)
+        var row = runner.loadColumns(result: result, started: started)
+        row.merge(columns(requests: Double(result.requests))) { $1 }
+        finishProfile(into: &row)
         row["server_cpus"] = serverCPUs
         row["load_cpus"] = loadCPUs
-        var notes = notes + exitNotes + external.notes
+        var notes = notes + exitNotes + self.notes
         stealWindow.record(steal, into: &row, notes: &notes)
-        row["saturated_by"] = Saturation.column(Saturation.limit(saturationInput(of: row)))
+        row["saturated_by"] = Saturation.column(Saturation.limit(runner.saturationInput(of: row)))
         OpenLoopChecks.record(into: &row)
         return .measured(row: row, notes: notes)
     }

@@ -75,7 +75,7 @@ public struct PointRunner {
 
     /// Pins `pid` as planned and says where it may run now; a refusal becomes a note, and the
     /// row records the CPUs the kernel reports for it, never the plan.
-    private static func pin(_ name: String, _ pid: Int32, to cpus: [Int]?, notes: inout [String]) -> String {
+    static func pin(_ name: String, _ pid: Int32, to cpus: [Int]?, notes: inout [String]) -> String {
         if let cpus {
             do { return formatCPUList(try CPUPlan.pin(pid, to: cpus)) } catch {
                 notes.append("pinning \(name) to CPU \(formatCPUList(cpus)) failed: \(error); it ran unpinned")
@@ -86,95 +86,48 @@ public struct PointRunner {
 
     public func run() -> RunOutcome {
         let started = timestampNow()
-        // http-close is HTTP on the wire; echo, http and redis are themselves.
-        let wireProtocol = point.protocolName == "http-close" ? "http" : point.protocolName
         var notes: [String] = []
         let plan = CPUPlan.current()
-        // A server MuxBench did not write starts from its own command and is measured from
-        // outside (ExternalServerRun); the load and the window are the same.
-        let external: ExternalServerRun?
-        if point.server != nil, loadHosts != nil {
-            // Its address is in its own command or config, and it counts no requests to check
-            // the hosts' merge against.
-            return .failed(reason: "\(point.backend): a server MuxBench did not write cannot be loaded from load hosts yet")
+        let server: any ServerSide
+        switch startServer(plan: plan) {
+        case let .done(side): server = side
+        case let .failed(reason): return .failed(reason: reason)
+        case .interrupted: return .interrupted
         }
-        if point.server != nil, serverHost != nil {
-            // Only mux-server takes its snapshots on stdin; the parsers refuse this before it runs.
-            return .failed(reason: "\(point.backend): a server MuxBench did not write cannot run on a server host")
-        }
-        let server: Subprocess
-        if let definition = point.server {
-            do throws(ExternalServerRun.StartFailure) {
-                external = try ExternalServerRun(definition, pinTo: plan?.server)
-            } catch {
-                switch error {
-                case let .failed(reason): return .failed(reason: reason)
-                case .interrupted: return .interrupted
-                }
-            }
-            server = external!.process
-        } else {
-            external = nil
-            var serverArguments = ["--backend", point.backend, "--protocol", wireProtocol, "--port", "0",
-                                   "--write-mode", point.writeMode, "--max-events", "\(point.maxEvents)"]
-            if let maximum = Backend(rawValue: point.backend).flatMap(maximumConnections(for:)) {
-                serverArguments += ["--max-connections", "\(maximum)"]
-            }
-            if let address = serverHost?.address ?? loadHosts?.serverAddress { serverArguments += ["--host", address] }
-            do {
-                if let serverHost {
-                    server = try serverHost.start(localBinary: binaries.server, arguments: serverArguments)
-                } else {
-                    server = try Subprocess(name: "mux-server", executable: binaries.server, arguments: serverArguments)
-                }
-            } catch {
-                return .failed(reason: "cannot start \(serverHost.map { "mux-server through '\($0.launcherText)'" } ?? "mux-server"): \(error)")
-            }
-        }
-        defer {
-            if let serverHost { serverHost.end(server) } else { server.stop() }
-        }
-        let port: Int
-        var verifier: SyscallVerifier?
-        var profile: WindowProfile?
-        let foldedPath = profileDirectory.map { WindowProfile.foldedPath(in: $0, point: point, repetition: repetition) }
-        let serverCPUs: String
-        if let external {
-            port = Int(external.port)
-            external.attachCounter()
-            // Its tasks are followed (-p): threads it starts later, or pinned elsewhere, would
-            // fall outside the CPUs a CPU-wide profile samples.
-            if let foldedPath { external.attachProfile(foldedPath: foldedPath, serverCPUs: nil, perfCPUs: plan?.load) }
-            serverCPUs = external.cpus
-        } else {
-            // A launcher (ssh) may take a while to connect before mux-server starts.
-            let readyBudget: UInt64 = serverHost == nil ? 10_000_000_000 : 30_000_000_000
-            guard let ready = server.readMessage(ReadyMessage.self, until: monotonicNanoseconds() + readyBudget,
-                                                 shouldStop: { Interruption.requested }) else {
-                if Interruption.requested { return .interrupted }
-                return .failed(reason: "\(server.name) did not become ready: \(server.endReason())")
-            }
-            port = ready.port
-            // perf takes a while to attach its counters: before any traffic, not inside the window.
-            if verifySyscalls, serverHost == nil {
-                let (attached, reason) = SyscallVerifier.attach(to: [server.pid])
-                verifier = attached
-                if let reason { notes.append("syscall verification skipped: \(reason)") }
-            }
-            // A remote server's CPUs are not this machine's to pin or read (ServerHost.swift).
-            serverCPUs = serverHost == nil ? Self.pin("mux-server", server.pid, to: plan?.server, notes: &notes) : ""
-            if let foldedPath {
-                if serverHost == nil {
-                    // Sampling the server's CPUs needs the server to be there alone of its kind: pinned as planned.
-                    let pinned = plan.flatMap { formatCPUList($0.server) == serverCPUs ? $0.server : nil }
-                    profile = WindowProfile.attach(to: [server.pid], serverName: "mux-server", serverCPUs: pinned,
-                                                   perfCPUs: plan?.load, foldedPath: foldedPath, notes: &notes)
-                } else {
-                    notes.append("no profile (profile columns left empty): perf profiles this machine's processes only")
-                }
-            }
+        defer { server.end() }
+        let ready: ReadyServer
+        switch server.awaitReady(self, plan: plan, notes: &notes) {
+        case let .done(listening): ready = listening
+        case let .failed(reason): return .failed(reason: reason)
+        case .interrupted: return .interrupted
         }
 
+        let load: any LoadSide
+        do { load = try startLoad(arguments: loadArguments(port: ready.port, server: server, plan: plan, notes: &notes)) } catch {
+            return .failed(reason: "\(error)")
+        }
+        defer { load.end(grace: 2) }
+        var loadCPUs = ""
+        // The plan keeps the load off the server's CPU; with the server elsewhere it takes them all.
+        let loadPlan = server.runsElsewhere ? nil : plan?.load
+        for pid in load.pids { loadCPUs = Self.pin("mux-load", pid, to: loadPlan, notes: &notes) }
+
+        // Connecting 10,000 sockets takes a while; allow for it, but not forever.
+        let connectBudget = UInt64(30 + point.connections / 500) * 1_000_000_000
+        let process = server.process
+        guard let connected = load.awaitConnected(until: monotonicNanoseconds() + connectBudget,
+                                                  shouldStop: { Interruption.requested || !process.isRunning }) else {
+            if Interruption.requested { return .interrupted }
+            if !process.isRunning { return .failed(reason: "\(process.name) died while the load connected: \(process.endReason())") }
+            load.end(grace: 1)
+            return .failed(reason: "mux-load did not start traffic: \(load.lastErrorLine())")
+        }
+        return server.measure(self, load: load, connected: connected, started: started,
+                              serverCPUs: ready.cpus, loadCPUs: loadCPUs, notes: notes)
+    }
+
+    /// mux-load's command line for this point against `server` listening on `port`.
+    private func loadArguments(port: Int, server: any ServerSide, plan: CPUPlan?, notes: inout [String]) -> [String] {
         var loadArguments = ["--port", "\(port)", "--connections", "\(point.connections)", "--active", "\(point.active)",
                              "--payload", "\(point.payloadBytes)", "--protocol", wireProtocol,
                              "--warmup", "\(point.warmup)s", "--duration", "\(point.duration)s",
@@ -187,121 +140,17 @@ public struct PointRunner {
             if point.arrivals == "exponential" { loadArguments += ["--seed", "\(arrivalSeed)"] }
             // Load hosts judge their own CPUs (mux-load's default); a local one is told.
             if loadHosts == nil {
-                let cpus = serverHost == nil ? plan?.load : (try? CPUPlan.affinity(of: 0))
-                let (pacing, note) = OpenLoopPacing.choose(point: point, loadCPUs: cpus, serverElsewhere: serverHost != nil)
+                let cpus = server.runsElsewhere ? (try? CPUPlan.affinity(of: 0)) : plan?.load
+                let (pacing, note) = OpenLoopPacing.choose(point: point, loadCPUs: cpus, serverElsewhere: server.runsElsewhere)
                 loadArguments += ["--pacing", pacing]
                 if let note { notes.append(note) }
             }
         }
         if point.protocolName == "http-close" { loadArguments.append("--short-connections") }
         if let hgrmPath { loadArguments += ["--hgrm", hgrmPath] }
-        // A local mux-load aims where the remote server listens (load hosts aim at their own targets).
-        if let serverHost { loadArguments += ["--host", serverHost.address] }
-        let load: any LoadSide
-        do { load = try startLoad(arguments: loadArguments) } catch {
-            return .failed(reason: "\(error)")
-        }
-        defer { load.end(grace: 2) }
-        var loadCPUs = ""
-        // The plan keeps the load off the server's CPU; with the server elsewhere it takes them all.
-        let loadPlan = serverHost == nil ? plan?.load : nil
-        for pid in load.pids { loadCPUs = Self.pin("mux-load", pid, to: loadPlan, notes: &notes) }
-
-        // Connecting 10,000 sockets takes a while; allow for it, but not forever.
-        let connectBudget = UInt64(30 + point.connections / 500) * 1_000_000_000
-        guard let connected = load.awaitConnected(until: monotonicNanoseconds() + connectBudget,
-                                                  shouldStop: { Interruption.requested || !server.isRunning }) else {
-            if Interruption.requested { return .interrupted }
-            if !server.isRunning { return .failed(reason: "\(server.name) died while the load connected: \(server.endReason())") }
-            load.end(grace: 1)
-            return .failed(reason: "mux-load did not start traffic: \(load.lastErrorLine())")
-        }
-
-        if let external {
-            return measure(external, load: load, connected: connected, started: started,
-                           serverCPUs: serverCPUs, loadCPUs: loadCPUs, notes: notes)
-        }
-        let warmupEnd = connected.warmupEndNs
-        let end = connected.endNs
-        // Warm-up: wait, watching both children.
-        if let failure = watch(server, load, until: warmupEnd) { return failure }
-        // Steal over the CPUs the two children may run on (read now, outside the window).
-        let stealWindow = StealWindow(pids: (serverHost == nil ? [server.pid] : []) + load.pids)
-        // Context switches from /proc: this machine's server only (nil for a remote one).
-        let startCounters: CountersMessage
-        switch windowSnapshot(server, at: "window-start", notes: &notes) {
-        case let .counters(counters): startCounters = counters
-        case let .failed(reason): return .failed(reason: reason)
-        case .interrupted: return .interrupted
-        }
-        let serverStart = serverHost == nil ? ProcessStats.read(pid: server.pid) : nil
-        guard serverHost != nil || serverStart != nil else {
-            return .failed(reason: "\(server.name) was gone at the window's start: \(server.endReason())")
-        }
-        profile?.beginWindow(notes: &notes)
-        // perf is switched on and off a moment after the window's edges (a FIFO round trip, long
-        // on a busy machine), so a second snapshot on each side brackets what perf saw:
-        // [afterEnable, end] ⊆ perf's span ⊆ [start, afterDisable].
-        var afterEnable: CountersMessage?
-        if let verifier {
-            if !verifier.enable() { notes.append("syscall verification: perf did not acknowledge enable") }
-            afterEnable = snapshot(server)
-        }
-
-        if let failure = watch(server, load, until: end) { return failure }
-        let endCounters: CountersMessage
-        switch windowSnapshot(server, at: "window-end", notes: &notes) {
-        case let .counters(counters): endCounters = counters
-        case let .failed(reason): return .failed(reason: reason)
-        case .interrupted: return .interrupted
-        }
-        let serverEnd = serverHost == nil ? ProcessStats.read(pid: server.pid) : nil
-        guard serverHost != nil || serverEnd != nil else {
-            return .failed(reason: "\(server.name) died during the window: \(server.endReason())")
-        }
-        profile?.endWindow(notes: &notes)
-        let steal = stealWindow.stealPercent()
-        var afterDisable: CountersMessage?
-        if let verifier {
-            _ = verifier.disable()
-            afterDisable = snapshot(server)
-        }
-
-        // The load generator finishes on its own right after `end`. A late window-end snapshot
-        // may have used up that margin: its line, already written, still gets a moment.
-        let margin: UInt64 = 10_000_000_000
-        let resultDeadline = max(end + margin, monotonicNanoseconds() + 1_000_000_000)
-        guard let result = load.awaitResult(until: resultDeadline, shouldStop: { Interruption.requested }) else {
-            if Interruption.requested { return .interrupted }
-            return .failed(reason: "mux-load gave no result within 10 s of the window's end: \(load.endReason())")
-        }
-        // It writes --hgrm before its result line, lingers and exits: ended only if it does not.
-        if !load.awaitExit(timeout: Self.lingerSeconds + 5) {
-            notes.append("mux-load did not exit within \(formatCompactNumber(Self.lingerSeconds + 5)) s of its result; ended")
-        }
-        if let reason = result.everyRequestFailed { return .failed(reason: reason) }
-
-        let window = endCounters.syscalls.subtracting(startCounters.syscalls)
-        if let verifier, let kernel = verifier.finish() {
-            // What the server counted over perf's span lies between these two.
-            let low = afterEnable.map { endCounters.syscalls.subtracting($0.syscalls) } ?? window
-            let high = afterDisable.map { $0.syscalls.subtracting(startCounters.syscalls) } ?? window
-            notes += SyscallVerifier.compare(server: window, low: low, high: high, kernel: kernel)
-        }
-        var row = makeRow(result: result, window: window, serverStart: startCounters, serverEnd: endCounters,
-                          switches: serverStart.flatMap { start in serverEnd.map { $0.subtracting(start) } }, started: started)
-        row["server_cpus"] = serverCPUs
-        row["load_cpus"] = loadCPUs
-        profile?.finish(into: &row, notes: &notes)
-        stealWindow.record(steal, into: &row, notes: &notes)
-        row["saturated_by"] = Saturation.column(Saturation.limit(saturationInput(of: row)))
-        OpenLoopChecks.record(into: &row)
-        if let hosts = load as? LoadHostGroup,
-           let problem = hosts.finish(&row, serverWindowRequests: endCounters.requests &- startCounters.requests,
-                                      serverTotalRequests: snapshot(server)?.requests) {
-            return .failed(reason: problem)
-        }
-        return .measured(row: row, notes: notes)
+        // A local mux-load aims where a remote server listens (load hosts aim at their own targets).
+        if let target = server.loadTarget { loadArguments += ["--host", target] }
+        return loadArguments
     }
 
     /// How long mux-load keeps its connections open after the window.
@@ -319,72 +168,6 @@ public struct PointRunner {
             var ts = timespec(tv_sec: Int(step / 1_000_000_000), tv_nsec: Int(step % 1_000_000_000))
             nanosleep(&ts, nil)
         }
-    }
-
-    private func snapshot(_ server: Subprocess) -> CountersMessage? {
-        guard askForSnapshot(server) else { return nil }
-        return awaitCounters(from: server, until: monotonicNanoseconds() + snapshotBudget)
-    }
-
-    /// A server behind a launcher is asked on its stdin (--control stdin); a round trip there
-    /// may cross a network.
-    private func askForSnapshot(_ server: Subprocess) -> Bool {
-        if serverHost != nil { return server.send(line: "snapshot") }
-        server.signal(SIGUSR1)
-        return true
-    }
-
-    /// How long a snapshot normally takes at most.
-    private var snapshotBudget: UInt64 { serverHost == nil ? 2_000_000_000 : 5_000_000_000 }
-
-    /// How long a server that is still alive may take to answer a window snapshot (stopped,
-    /// starved of CPU) before the point fails; bounded, so a hung server still ends the point.
-    var snapshotPatienceSeconds: Double { serverHost == nil ? 10 : 30 }
-
-    private func awaitCounters(from server: Subprocess, until deadline: UInt64,
-                               shouldStop: () -> Bool = { false }) -> CountersMessage? {
-        // A "final" line means the server is exiting: no snapshot.
-        guard let counters = server.readMessage(CountersMessage.self, until: deadline, shouldStop: shouldStop),
-              !counters.isFinal else { return nil }
-        return counters
-    }
-
-    enum WindowSnapshot {
-        case counters(CountersMessage)
-        case failed(String)
-        case interrupted
-    }
-
-    /// The counters at a window's edge (`edge`: "window-start" or "window-end"). A server that
-    /// misses the usual budget but has not exited is slow, not dead: it is waited for up to
-    /// `snapshotPatienceSeconds`, and a late answer is a note. Failing, it says which it was.
-    private func windowSnapshot(_ server: Subprocess, at edge: String, notes: inout [String]) -> WindowSnapshot {
-        let asked = monotonicNanoseconds()
-        guard askForSnapshot(server) else {
-            return .failed("\(server.name) could not be asked for the \(edge) snapshot: \(server.endReason())")
-        }
-        if let counters = awaitCounters(from: server, until: asked + snapshotBudget) { return .counters(counters) }
-        guard server.isRunning else {
-            return .failed("\(server.name) died before the \(edge) snapshot: \(server.endReason())")
-        }
-        // Through a launcher, the local process is the launcher, not the server.
-        let whose = serverHost == nil ? "state" : "launcher's state"
-        let stateThen = ProcessStats.schedulingState(pid: server.pid) ?? "unknown"
-        let patience = UInt64(snapshotPatienceSeconds * 1e9)
-        if let counters = awaitCounters(from: server, until: asked + patience,
-                                        shouldStop: { Interruption.requested || !server.isRunning }) {
-            let late = formatCompactNumber((Double(monotonicNanoseconds() - asked) / 1e8).rounded() / 10)
-            notes.append("\(server.name) answered the \(edge) snapshot after \(late) s, not within the usual "
-                         + "\(snapshotBudget / 1_000_000_000) s (\(whose): \(stateThen)); its counters reach that far past the edge")
-            return .counters(counters)
-        }
-        if Interruption.requested { return .interrupted }
-        if !server.isRunning {
-            return .failed("\(server.name) died before answering the \(edge) snapshot: \(server.endReason())")
-        }
-        let stateNow = ProcessStats.schedulingState(pid: server.pid) ?? "unknown"
-        return .failed("\(server.name) did not answer the \(edge) snapshot within "
-                       + "\(formatCompactNumber(snapshotPatienceSeconds)) s (\(whose): \(stateNow))")
     }
 
     /// What decides whether a row measured the server (Saturation): offered and achieved rates,
@@ -418,7 +201,7 @@ public struct PointRunner {
 
     /// CPU times come from the processes themselves (getrusage, µs); context switches from /proc
     /// (nil, empty columns, for a server host).
-    private func makeRow(result: ResultMessage, window: SyscallCounters, serverStart: CountersMessage,
+    func makeRow(result: ResultMessage, window: SyscallCounters, serverStart: CountersMessage,
                          serverEnd: CountersMessage, switches: ProcessStats?, started: String) -> [String: String] {
         let requests = Double(result.requests)
         let serverUser = Double(serverEnd.cpuUserMicroseconds &- serverStart.cpuUserMicroseconds) / 1e6
