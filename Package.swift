@@ -20,7 +20,9 @@ let package = Package(
         .target(name: "MuxMessages", dependencies: ["MuxCore", "MuxMetrics"]),
         .target(name: "MuxServerKit", dependencies: ["MuxCore", "MuxCLI", "MuxMessages"]),
         .target(name: "MuxLoadKit", dependencies: ["CMuxShim", "MuxCore", "MuxCLI", "MuxMetrics", "MuxMessages"]),
-        .target(name: "MuxBenchKit", dependencies: ["MuxCore", "MuxCLI", "MuxMetrics", "MuxMessages"]),
+        // /proc read for the collector and the tests alike: one parser of /proc/PID/stat.
+        .target(name: "MuxProcStats"),
+        .target(name: "MuxBenchKit", dependencies: ["MuxCore", "MuxCLI", "MuxMetrics", "MuxMessages", "MuxProcStats"]),
         .executableTarget(name: "mux-server", dependencies: ["MuxServerKit"]),
         .executableTarget(name: "mux-load", dependencies: ["MuxLoadKit"]),
         .executableTarget(name: "mux-bench", dependencies: ["MuxBenchKit"]),
@@ -30,13 +32,14 @@ let package = Package(
         // Helpers shared by the test targets: child processes, blocking test clients, the lock
         // that keeps process-heavy tests apart, and (in C) the descriptor limit raised at load time.
         .target(name: "CMuxTestSupport", path: "Tests/CMuxTestSupport"),
-        .target(name: "MuxTestSupport", dependencies: ["MuxCore", "CMuxTestSupport"], path: "Tests/MuxTestSupport"),
+        .target(name: "MuxTestSupport", dependencies: ["MuxCore", "MuxProcStats", "CMuxTestSupport"], path: "Tests/MuxTestSupport"),
         .testTarget(name: "MuxCoreTests", dependencies: ["MuxCore", "MuxTestSupport"]),
         .testTarget(name: "MuxCLITests", dependencies: ["MuxCLI"]),
         .testTarget(name: "MuxMessagesTests", dependencies: ["MuxMessages", "MuxCore", "MuxMetrics"]),
         .testTarget(name: "MuxMetricsTests", dependencies: ["MuxMetrics", "MuxTestSupport"]),
         .testTarget(name: "MuxServerKitTests", dependencies: ["MuxServerKit", "MuxCore", "MuxTestSupport"]),
         .testTarget(name: "MuxLoadKitTests", dependencies: ["MuxLoadKit", "MuxCore", "MuxMetrics", "MuxTestSupport"]),
-        .testTarget(name: "MuxBenchKitTests", dependencies: ["MuxBenchKit", "MuxCLI", "MuxMessages", "MuxMetrics", "MuxTestSupport"]),
+        .testTarget(name: "MuxBenchKitTests", dependencies: ["MuxBenchKit", "MuxCLI", "MuxMessages", "MuxMetrics", "MuxProcStats", "MuxTestSupport"]),
+        .testTarget(name: "MuxProcStatsTests", dependencies: ["MuxProcStats", "MuxTestSupport"]),
     ]
 )

@@ -1,21 +1,15 @@
 // What a child process costs, read from /proc: CPU time, resident memory, open descriptors.
 import Foundation
+import MuxProcStats
 #if canImport(Glibc)
 import Glibc
 #endif
 
 public enum ProcessProbe {
-    /// User + system CPU seconds so far (/proc/PID/stat fields 14 and 15).
+    /// User + system CPU seconds so far (/proc/PID/stat fields 14 and 15, through ProcStat).
     public static func cpuSeconds(_ pid: Int32) throws -> Double {
-        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
-        // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-        guard let close = stat.lastIndex(of: ")") else { throw TestFailure("odd /proc/\(pid)/stat: \(stat)") }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        // fields[0] is field 3 (state): utime is field 14, stime field 15.
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else {
-            throw TestFailure("odd /proc/\(pid)/stat: \(stat)")
-        }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+        guard let stat = ProcStat.read(pid: pid) else { throw TestFailure("no readable /proc/\(pid)/stat") }
+        return stat.userSeconds + stat.systemSeconds
     }
 
     /// CPU seconds used per wall second while `body` runs (at least `seconds` long).

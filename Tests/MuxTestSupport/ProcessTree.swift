@@ -1,7 +1,8 @@
-// Which processes a child started: /proc/*/stat scanned for a parent PID. Tests use it to find
+// Which processes a child started: /proc/*/stat (ProcStat) scanned for a parent PID. Tests use it to find
 // the mux-server and mux-load a mux-bench child started (to end one of them on purpose, by PID,
 // or to check none is left behind).
 import Foundation
+import MuxProcStats
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,20 +16,18 @@ public struct ProcessEntry: Equatable, Sendable {
     public let state: Character
 }
 
-/// /proc/PID/stat of one process, or nil when it is gone.
+/// /proc/PID/stat of one process (through ProcStat), or nil when it is gone.
 public func processEntry(_ pid: Int32) -> ProcessEntry? {
-    guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-          let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")") else { return nil }
-    let name = String(text[text.index(after: open)..<close])
-    let fields = text[text.index(after: close)...].split(separator: " ")
-    guard fields.count > 1, let state = fields[0].first, let parent = Int32(fields[1]) else { return nil }
-    return ProcessEntry(pid: pid, parent: parent, name: name, state: state)
+    ProcStat.read(pid: pid).map(ProcessEntry.init(stat:))
 }
 
 /// Every process whose parent is `pid`, zombies included.
 public func childProcesses(of pid: Int32) -> [ProcessEntry] {
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
-    return names.compactMap { Int32($0) }.compactMap(processEntry).filter { $0.parent == pid }
+    ProcStat.all().filter { $0.parent == pid }.map(ProcessEntry.init(stat:))
+}
+
+extension ProcessEntry {
+    init(stat: ProcStat) { self.init(pid: stat.pid, parent: stat.parent, name: stat.command, state: stat.state) }
 }
 
 /// Waits up to `timeout` seconds for a live (not zombie) child of `pid` named `name`.

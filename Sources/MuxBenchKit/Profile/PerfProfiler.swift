@@ -4,6 +4,7 @@
 // or may not attach, `attach` says why in one line and the point runs without a profile.
 import Foundation
 import MuxCore
+import MuxProcStats
 #if canImport(Glibc)
 import Glibc
 #endif

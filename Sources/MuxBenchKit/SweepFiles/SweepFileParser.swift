@@ -18,7 +18,7 @@ enum SweepKey: String, CaseIterable {
     case loadHosts = "load-hosts"
     case loadBinary = "load-binary"
     case serverListen = "server-listen"
-    /// `server-host = LAUNCHER`: mux-server run there (Running/ServerHost.swift).
+    /// `server-host = LAUNCHER`: mux-server run there (Hosts/ServerHost.swift).
     case serverHost = "server-host"
     case serverBinary = "server-binary"
     /// Open loop: `pacing = spin sleep`, `arrivals = constant exponential` (dimensions).

@@ -51,9 +51,9 @@ public struct SweepSpec: Equatable, Sendable {
     public let search: SearchSpec?
     /// Servers MuxBench did not write, by name (`server.NAME = COMMAND` lines).
     public let servers: [String: ExternalServer]
-    /// `load-hosts = ...`: every point's load split over these hosts (Running/LoadHostSetup.swift).
+    /// `load-hosts = ...`: every point's load split over these hosts (Hosts/LoadHostSetup.swift).
     public let loadHosts: LoadHostSetup?
-    /// `server-host = LAUNCHER`: mux-server run there for every point (Running/ServerHost.swift).
+    /// `server-host = LAUNCHER`: mux-server run there for every point (Hosts/ServerHost.swift).
     public let serverHost: ServerHost?
     /// `profile = yes`: the server's CPU profiled over every window (Profile/WindowProfile.swift).
     public var profile = false

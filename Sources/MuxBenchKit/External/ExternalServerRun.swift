@@ -7,6 +7,7 @@
 import Foundation
 import MuxCore
 import MuxMetrics
+import MuxProcStats
 #if canImport(Glibc)
 import Glibc
 #endif

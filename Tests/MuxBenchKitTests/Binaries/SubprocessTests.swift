@@ -1,5 +1,6 @@
 import Foundation
 import MuxCore
+import MuxProcStats
 import MuxTestSupport
 import Testing
 @testable import MuxBenchKit

@@ -1,7 +1,7 @@
 import Testing
-@testable import MuxBenchKit
+import MuxProcStats
 
-@Suite struct CPUStealTimeTests {
+@Suite struct CPUTimesTests {
     // Two /proc/stat snapshots in the kernel's layout (user nice system idle iowait irq softirq
     // steal guest guest_nice), 1 s apart at 100 ticks/s.
     let before = """

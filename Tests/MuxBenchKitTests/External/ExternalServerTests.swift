@@ -5,6 +5,7 @@
 import Foundation
 import MuxCore
 import MuxMetrics
+import MuxProcStats
 import MuxTestSupport
 import Testing
 @testable import MuxBenchKit

@@ -5,6 +5,7 @@ import CMuxShim
 import Foundation
 import MuxCore
 import MuxMessages
+import MuxProcStats
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,10 +1,9 @@
-// How much of the measured CPUs the hypervisor took during a window: steal time, from
-// /proc/stat. On a shared VM it comes in episodes (this project's 2-vCPU build VM went from 0%
-// to 40–46% for minutes at a time), during which latencies and "who was the limit" read worse
-// for reasons that are neither the server's nor the load generator's. The collector records it
-// for every run (`steal_pct`) so a reader can set such a run apart; it does not correct anything.
-import MuxMetrics
-
+// Each CPU's time counters from /proc/stat, for steal time: how much of the measured CPUs the
+// hypervisor took during a window (StealWindow, in MuxBenchKit). On a shared VM it comes in
+// episodes (this project's 2-vCPU build VM went from 0% to 40–46% for minutes at a time), during
+// which latencies and "who was the limit" read worse for reasons that are neither the server's
+// nor the load generator's. The collector records it for every run (`steal_pct`) so a reader can
+// set such a run apart; it does not correct anything.
 public struct CPUTimes: Equatable, Sendable {
     /// One CPU's counters, in clock ticks since boot.
     public struct Ticks: Equatable, Sendable {
@@ -31,7 +30,7 @@ public struct CPUTimes: Equatable, Sendable {
 
     /// Now, or nil where /proc/stat cannot be read.
     public static func now() -> CPUTimes? {
-        (try? readTextFile("/proc/stat")).map(CPUTimes.init(procStat:))
+        readProcFile("/proc/stat").map(CPUTimes.init(procStat:))
     }
 
     /// The share of `cpus`' time, in percent, that was stolen between `earlier` and these
@@ -47,31 +46,5 @@ public struct CPUTimes: Equatable, Sendable {
         }
         guard total > 0 else { return nil }
         return 100 * Double(stolen) / Double(total)
-    }
-}
-
-/// One window's steal over the CPUs the given processes may run on: started at the window's
-/// start, finished into the row (`steal_pct`, and a note from 5%) at its end.
-struct StealWindow {
-    let cpus: Set<Int>
-    let start: CPUTimes?
-
-    init(pids: [Int32]) {
-        cpus = Set(pids.flatMap { (try? CPUPlan.affinity(of: $0)) ?? [] })
-        start = CPUTimes.now()
-    }
-
-    /// The figure from the start until now.
-    func stealPercent() -> Double? {
-        start.flatMap { start in CPUTimes.now()?.stealPercent(since: start, cpus: cpus) }
-    }
-
-    /// `steal` (taken at the window's end, `stealPercent()`) into the row, and a note from 5%.
-    func record(_ steal: Double?, into row: inout [String: String], notes: inout [String]) {
-        row["steal_pct"] = steal.map(formatCompactNumber) ?? ""
-        if let steal, steal >= 5 {
-            notes.append("the hypervisor took \(formatCompactNumber(steal))% of CPU \(formatCPUList(cpus.sorted())) "
-                         + "during the window (steal time): latencies include it")
-        }
     }
 }

@@ -1,6 +1,7 @@
 // The metadata columns: what machine and which code produced a row.
 import Foundation
 import MuxMetrics
+import MuxProcStats
 
 public struct SystemInfo: Sendable {
     public var kernel: String
@@ -12,12 +13,7 @@ public struct SystemInfo: Sendable {
         var name = utsname()
         uname(&name)
         let release = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-        var model = "unknown"
-        if let cpuinfo = try? readTextFile("/proc/cpuinfo"),
-           let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
-           let value = line.split(separator: ":", maxSplits: 1).last {
-            model = value.trimmingCharacters(in: .whitespaces)
-        }
+        let model = cpuModelName() ?? "unknown"
         return SystemInfo(kernel: sanitize(release), cpuModel: sanitize(model), commit: commit)
     }
 }

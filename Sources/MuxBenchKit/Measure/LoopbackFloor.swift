@@ -131,7 +131,7 @@ public enum LoopbackFloor {
     private static func sendAll(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int, deadline: UInt64) -> Bool {
         var sent = 0
         while sent < count {
-            let n = send(fd, bytes + sent, count - sent, Int32(Glibc.MSG_NOSIGNAL))
+            let n = send(fd, bytes + sent, count - sent, Int32(MSG_NOSIGNAL))
             if n > 0 { sent += n; continue }
             if n < 0, errno == EAGAIN || errno == EINTR, monotonicNanoseconds() < deadline { continue }
             return false
