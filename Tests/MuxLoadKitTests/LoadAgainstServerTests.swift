@@ -54,18 +54,16 @@ extension LoadProcessSuites {
             #expect(cpu > 0, "a second of traffic costs the load generator some CPU: \(run.diagnosis)")
         }
 
-        @Test(arguments: Backend.allCases, protocols)
+        @Test(arguments: runnable(Backend.allCases), protocols)
         func closedLoop(_ backend: Backend, _ wireProtocol: String) throws {
-            if backendUnavailable(backend) { return }
             let run = try load(backend, wireProtocol, ["--connections", "20"])
             expectClean(run)
             // The window's requests are a part of the run's, the warm-up's are not in them.
             #expect(run.requests < run.totalRequests, "\(run.diagnosis)")
         }
 
-        @Test(arguments: Backend.allCases, protocols)
+        @Test(arguments: runnable(Backend.allCases), protocols)
         func openLoopReachesItsRate(_ backend: Backend, _ wireProtocol: String) throws {
-            if backendUnavailable(backend) { return }
             let rate = 2000.0
             // A 2 s window: a scheduling stall of the VM at a window edge (200 ms were seen) moves
             // the replies it delays across the edge; over 2 s it moves at most half as much.

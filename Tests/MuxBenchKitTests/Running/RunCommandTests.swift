@@ -65,8 +65,7 @@ extension BenchProcessSuites {
 
         /// io-uring: reads, writes and accepts go through the ring, so they are not syscalls; the
         /// row says what went through it instead (SQEs and CQEs per request, CQEs per enter).
-        @Test func ioUringRowCountsSQEsAndCQEsNotReadsAndWrites() throws {
-            if backendUnavailable(.ioUring) { return }
+        @Test(.runnable(.ioUring)) func ioUringRowCountsSQEsAndCQEsNotReadsAndWrites() throws {
             let dir = try makeTemporaryDirectory("ring")
             defer { removeDirectory(dir) }
             let out = "\(dir)/r.csv"
@@ -196,7 +195,7 @@ extension BenchProcessSuites {
             #expect(run.status == 1, "\(run.diagnosis)")
             #expect(run.stderr.contains(out), "names the file: \(run.diagnosis)")
             #expect(run.stderr.contains("header"), "\(run.diagnosis)")
-            #expect(run.seconds < 5, "refused before anything runs: \(run.diagnosis)")
+            #expect(!run.stderr.contains("pinning") && run.stderrLines.count == 1, "refused before anything runs: \(run.diagnosis)")
             #expect(try String(contentsOfFile: out, encoding: .utf8) == old, "file unchanged byte for byte")
         }
 
@@ -266,7 +265,7 @@ extension BenchProcessSuites {
             #expect(run.status != 0, "\(run.diagnosis)")
             #expect(run.stderr.contains("skipped"), "\(run.diagnosis)")
             #expect(run.stderr.contains("FD_SETSIZE"), "\(run.diagnosis)")
-            #expect(run.seconds < 5, "nothing started: \(run.diagnosis)")
+            #expect(!run.stderr.contains("pinning"), "nothing started: \(run.diagnosis)")
             #expect(!FileManager.default.fileExists(atPath: out), "no row")
         }
 
@@ -280,7 +279,6 @@ extension BenchProcessSuites {
             #expect(run.stderrLines.count == 1, "one clear line: \(run.diagnosis)")
             #expect(run.stderr.contains((out as NSString).deletingLastPathComponent), "names the path: \(run.diagnosis)")
             #expect(!run.stderr.contains("pinning"), "before anything runs: \(run.diagnosis)")
-            #expect(run.seconds < 5, "\(run.diagnosis)")
         }
 
         static let hasPerf = FileManager.default.isExecutableFile(atPath: "/usr/bin/perf")
