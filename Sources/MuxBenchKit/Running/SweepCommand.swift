@@ -181,11 +181,12 @@ public func runSweep(arguments: [String]) -> Int32 {
     progress.finishLine()
 
     if let search = spec.search, !interrupted {
-        let finished: Set<String>
-        do { finished = resume ? SweepSearch.finishedSearches(in: try CSVTable.read(path: csvPath, requireLineEnd: true)) : [] } catch {
+        let onDisk: CSVTable?
+        do { onDisk = resume ? try CSVTable.read(path: csvPath, requireLineEnd: true) : nil } catch {
             printError("mux-bench sweep: \(error)")
             return ExitCode.failure.rawValue
         }
+        let finished = SweepSearch.finishedSearches(in: onDisk)
         let searchPoints = spec.searchPoints().filter { skipReason(for: $0) == nil }
         let toSearch = searchPoints.filter { !finished.contains($0.searchID) }
         printError("search: highest rate with \(search.label) and ≥ 99% delivered, at \(toSearch.count) point(s)"
@@ -195,7 +196,9 @@ public func runSweep(arguments: [String]) -> Int32 {
         for point in toSearch {
             let result: SearchResult
             do {
-                let (found, stopped) = try searcher.run(point) { printError("  \(point.searchID): \($0)") }
+                let (found, stopped) = try searcher.run(point, recorded: SweepSearch.recordedProbes(of: point.searchID, in: onDisk)) {
+                    printError("  \(point.searchID): \($0)")
+                }
                 if stopped { interrupted = true; break }
                 result = found
             } catch {
