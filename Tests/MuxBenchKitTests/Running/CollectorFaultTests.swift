@@ -12,14 +12,6 @@ import Glibc
 /// point as failed with the reason, end the other child, and a sweep must go on.
 extension BenchProcessSuites {
     @Suite struct CollectorFaultTests {
-        /// The mux-server and mux-load of a running mux-bench, once traffic has begun.
-        static func children(of bench: ChildProcess) throws -> (server: ProcessEntry, load: ProcessEntry) {
-            let load = try #require(waitForChildProcess(of: bench.pid, named: "mux-load", timeout: 15), "mux-load started")
-            let server = try #require(childProcesses(of: bench.pid).first { $0.name == "mux-server" && $0.state != "Z" },
-                                      "mux-server started")
-            return (server, load)
-        }
-
         @Test func serverDeathFailsThePointAndTheSweepGoesOn() throws {
             let dir = try makeTemporaryDirectory("srvdeath")
             defer { removeDirectory(dir) }
@@ -27,9 +19,8 @@ extension BenchProcessSuites {
             let results = "\(dir)/results"
             // Sequential order: the first point (poll) is the one whose server dies.
             let bench = try ChildProcess("mux-bench", ["sweep", file, "--results", results, "--no-plot", "--order", "sequential"])
-            let (server, load) = try Self.children(of: bench)
+            let (server, load) = try pointProcesses(of: bench)
             defer { endLeftover(server); endLeftover(load) }
-            #expect(trafficHasBegun(server: server, load: load), "20 connections open")
             kill(server.pid, SIGKILL)
             #expect(bench.waitForStandardError(containing: "[1/2]", timeout: 10), "the point ends: \(bench.standardError())")
             #expect(waitForProcessGone(load.pid, timeout: 3), "the load generator is ended")
@@ -52,21 +43,15 @@ extension BenchProcessSuites {
         @Test func loadGeneratorDeathFailsTheRun() throws {
             let dir = try makeTemporaryDirectory("loaddeath")
             defer { removeDirectory(dir) }
-            let out = "\(dir)/l.csv"
-            let bench = try ChildProcess("mux-bench", ["run", "--backend", "epoll-lt", "--connections", "20", "--active", "5",
-                                                       "--warmup", "200ms", "--duration", "2s", "--out", out])
-            let (server, load) = try Self.children(of: bench)
-            defer { endLeftover(server); endLeftover(load) }
-            #expect(trafficHasBegun(server: server, load: load), "20 connections open")
-            kill(load.pid, SIGKILL)
-            let status = bench.wait(timeout: 30)
-            let stderr = bench.standardError()
+            let run = try RunInProgress(["--backend", "epoll-lt", "--duration", "2s"], out: "\(dir)/l.csv")
+            defer { run.endLeftovers() }
+            kill(run.load.pid, SIGKILL)
+            let (status, stderr) = run.finish(timeout: 30)
             #expect(status == 1, "\(stderr)")
             // "ended early": noticed by the watch over the window, while the server still ran.
             #expect(stderr.contains("failed: mux-load ended early: killed by SIGKILL"), "\(stderr)")
-            #expect(waitForProcessGone(server.pid, timeout: 3), "the server is ended")
-            let rowCount: Int = (try? readCSV(out).rows.count) ?? 0
-            #expect(rowCount == 0, "no row for a failed run")
+            #expect(waitForProcessGone(run.server.pid, timeout: 3), "the server is ended")
+            #expect(run.rowCount == 0, "no row for a failed run")
         }
 
         /// A stopped load generator never reports: the collector gives up at the window's end plus
@@ -74,21 +59,15 @@ extension BenchProcessSuites {
         @Test func loadGeneratorHangIsBoundedByTheTimeout() throws {
             let dir = try makeTemporaryDirectory("loadhang")
             defer { removeDirectory(dir) }
-            let out = "\(dir)/h.csv"
-            let bench = try ChildProcess("mux-bench", ["run", "--backend", "poll", "--connections", "20", "--active", "5",
-                                                       "--warmup", "200ms", "--duration", "1s", "--out", out])
-            let (server, load) = try Self.children(of: bench)
-            defer { endLeftover(server); endLeftover(load) }
-            #expect(trafficHasBegun(server: server, load: load), "20 connections open")
-            kill(load.pid, SIGSTOP)
-            let status = bench.wait(timeout: 40)
-            let stderr = bench.standardError()
+            let run = try RunInProgress(["--backend", "poll", "--duration", "1s"], out: "\(dir)/h.csv")
+            defer { run.endLeftovers() }
+            kill(run.load.pid, SIGSTOP)
+            let (status, stderr) = run.finish(timeout: 40)
             #expect(status == 1, "\(stderr)")
             #expect(stderr.contains("mux-load gave no result within 10 s of the window's end"), "\(stderr)")
-            #expect(waitForProcessGone(load.pid, timeout: 3), "the stopped load generator is ended")
-            #expect(waitForProcessGone(server.pid, timeout: 3), "the server is ended")
-            let rowCount: Int = (try? readCSV(out).rows.count) ?? 0
-            #expect(rowCount == 0, "no row for a failed run")
+            #expect(waitForProcessGone(run.load.pid, timeout: 3), "the stopped load generator is ended")
+            #expect(waitForProcessGone(run.server.pid, timeout: 3), "the server is ended")
+            #expect(run.rowCount == 0, "no row for a failed run")
         }
     }
 }

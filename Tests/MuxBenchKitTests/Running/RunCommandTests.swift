@@ -124,21 +124,20 @@ extension BenchProcessSuites {
                                       "--warmup", "200ms", "--duration", "1s", "--out", out])
             #expect(light.status == 0, "\(light.diagnosis)")
             let rows = try readCSV(out).rows
-            #expect(rows.count == 2)
-            let side = rows.first?["saturated_by"] ?? ""
-            #expect(["client", "both", "neither"].contains(side), "10M req/s offered, \(rows.first?["throughput_rps"] ?? "?") delivered: \(side)")
+            try #require(rows.count == 2, "\(flood.diagnosis)")
+            let (floodRow, lightRow) = (rows[0], rows[1])
+            // 10M req/s from one thread: far short of the offer, whoever gave out first on a
+            // machine shared with other work, and the row and the run's words say so.
+            let side = floodRow["saturated_by"] ?? ""
+            #expect(SaturationLimit(rawValue: side) != nil, "10M req/s offered, \(floodRow["throughput_rps"] ?? "?") delivered: '\(side)'")
+            #expect(Self.number(floodRow, "throughput_rps") < 5_000_000, "\(floodRow)")
             #expect(flood.stderr.contains("SATURATED"), "\(flood.diagnosis)")
-            // 1,000 req/s pegs neither process. On a VM the hypervisor can still take the CPUs
-            // long enough for the offer to fall short (steal episodes of 40-60% happen on the
-            // build VM): that is `neither`, and only with the offer really missed.
-            let lightRow = try #require(rows.last)
+            // 1,000 req/s pegs no server: never `server` or `both`. A busy or stolen machine may
+            // still make the client late or the offer fall short (`client`, `neither`): then the
+            // run says so as the flood's does; unmarked, it says nothing of saturation.
             let lightSide = lightRow["saturated_by"] ?? "?"
-            #expect(lightSide == "" || lightSide == "neither", "1,000 req/s is easy: \(lightRow)")
-            if lightSide == "neither" {
-                #expect(Self.number(lightRow, "throughput_rps") < 990, "marked short without being short: \(lightRow)")
-            } else {
-                #expect(!light.stderr.contains("SATURATED"), "\(light.diagnosis)")
-            }
+            #expect(["", "client", "neither"].contains(lightSide), "1,000 req/s is easy for the server: \(lightRow)")
+            #expect(light.stderr.contains("SATURATED") == !lightSide.isEmpty, "\(light.diagnosis)")
         }
 
         /// Issue 21: a spinning client is at 100% CPU whatever it does, so its busy share and send

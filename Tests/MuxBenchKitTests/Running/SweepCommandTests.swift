@@ -146,17 +146,7 @@ extension BenchProcessSuites {
         @Test func searchAppendsProbesAndPutsTheAnswerInTheSummary() throws {
             let dir = try makeTemporaryDirectory("search")
             defer { removeDirectory(dir) }
-            let text = """
-            backends     = epoll-et
-            connections  = 20
-            active       = 10
-            rate         = 1000
-            warmup       = 100ms
-            duration     = 300ms
-            repetitions  = 1
-            search       = p99 <= 50ms
-            search-start = 2k
-            """
+            let text = searchSweep(start: "2k")
             let file = try writeSweep(dir, "find", text)
             let results = "\(dir)/results"
             let run = try runBench(["sweep", file, "--results", results, "--no-plot"], timeout: 120)

@@ -13,18 +13,7 @@ import Glibc
 
 extension BenchProcessSuites {
     @Suite struct SweepSearchTests {
-        static let sweep = """
-            # written by a test: one ladder point, then a search that is interrupted and resumed
-            backends     = epoll-et
-            connections  = 20
-            active       = 10
-            rate         = 1000
-            warmup       = 100ms
-            duration     = 300ms
-            repetitions  = 1
-            search       = p99 <= 50ms
-            search-start = 5k
-            """
+        static let sweep = searchSweep(start: "5k")
 
         @Test func resumeFinishesAnInterruptedSearchWithoutMeasuringAProbeTwice() throws {
             let dir = try makeTemporaryDirectory("search-resume")
