@@ -61,25 +61,6 @@ public func parseSubcommand(_ parser: ArgumentParser, _ arguments: [String]) -> 
     }
 }
 
-/// Parses `arguments` or exits: help → stdout and 0; bad input → one line on stderr and 2.
-public func parseOrExit(_ parser: ArgumentParser, _ arguments: [String]) -> ParsedArguments {
-    do {
-        let parsed = try parser.parse(arguments)
-        if parsed.helpRequested {
-            printLine(parser.help())
-            exit(ExitCode.success.rawValue)
-        }
-        return parsed
-    } catch {
-        usageExit(error)
-    }
-}
-
-public func usageExit(_ error: UsageError) -> Never {
-    printError(error.description)
-    exit(ExitCode.usage.rawValue)
-}
-
 /// Raises RLIMIT_NOFILE's soft limit to the hard limit; returns the limit now in force.
 @discardableResult
 public func raiseFileLimit() -> Int {

@@ -27,9 +27,8 @@ func events(_ mux: any Multiplexer, timeout: Int32 = 100) throws -> [ReadyEvent]
 }
 
 @Suite struct MultiplexerTests {
-    @Test(arguments: Backend.multiplexed)
+    @Test(arguments: runnable(Backend.multiplexed))
     func reportsReadableData(_ backend: Backend) throws {
-        if backendUnavailable(backend) { return }
         let mux = try makeMultiplexer(backend, syscalls: Syscalls())
         let pair = SocketPair()
         try mux.register(fd: pair.a, interest: .read)
@@ -44,9 +43,8 @@ func events(_ mux: any Multiplexer, timeout: Int32 = 100) throws -> [ReadyEvent]
         if backend.traits.usesIOUring { #expect(mux.syscalls.counters.sqes == 1 && mux.syscalls.counters.cqes == 1) }
     }
 
-    @Test(arguments: Backend.multiplexed)
+    @Test(arguments: runnable(Backend.multiplexed))
     func levelTriggeredReportsAgainEdgeTriggeredOnlyOnNewData(_ backend: Backend) throws {
-        if backendUnavailable(backend) { return }
         let mux = try makeMultiplexer(backend, syscalls: Syscalls())
         let pair = SocketPair()
         try mux.register(fd: pair.a, interest: .read)
@@ -63,9 +61,8 @@ func events(_ mux: any Multiplexer, timeout: Int32 = 100) throws -> [ReadyEvent]
         }
     }
 
-    @Test(arguments: Backend.multiplexed)
+    @Test(arguments: runnable(Backend.multiplexed))
     func writeInterestAndModify(_ backend: Backend) throws {
-        if backendUnavailable(backend) { return }
         let mux = try makeMultiplexer(backend, syscalls: Syscalls())
         let pair = SocketPair()
         try mux.register(fd: pair.a, interest: .read)
@@ -81,9 +78,8 @@ func events(_ mux: any Multiplexer, timeout: Int32 = 100) throws -> [ReadyEvent]
         #expect(try events(mux, timeout: 0).isEmpty)
     }
 
-    @Test(arguments: Backend.multiplexed)
+    @Test(arguments: runnable(Backend.multiplexed))
     func hangupIsReported(_ backend: Backend) throws {
-        if backendUnavailable(backend) { return }
         let mux = try makeMultiplexer(backend, syscalls: Syscalls())
         var fds: [Int32] = [-1, -1]
         #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
@@ -100,7 +96,6 @@ func events(_ mux: any Multiplexer, timeout: Int32 = 100) throws -> [ReadyEvent]
 
     @Test(arguments: [Backend.poll, .epollLT, .epollET])
     func hangupIsReportedEvenWithoutInterest(_ backend: Backend) throws {
-        if backendUnavailable(backend) { return }
         let mux = try makeMultiplexer(backend, syscalls: Syscalls())
         var fds: [Int32] = [-1, -1]
         #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
@@ -111,9 +106,8 @@ func events(_ mux: any Multiplexer, timeout: Int32 = 100) throws -> [ReadyEvent]
         #expect(ready.count == 1 && ready[0].flags.contains(.hangup))
     }
 
-    @Test(arguments: Backend.multiplexed)
+    @Test(arguments: runnable(Backend.multiplexed))
     func staleEventAfterDescriptorReuseIsDropped(_ backend: Backend) throws {
-        if backendUnavailable(backend) { return }
         let mux = try makeMultiplexer(backend, syscalls: Syscalls())
         let first = SocketPair()
         var fds: [Int32] = [-1, -1]
@@ -181,9 +175,8 @@ func events(_ mux: any Multiplexer, timeout: Int32 = 100) throws -> [ReadyEvent]
         #expect(try events(mux).count == 1)
     }
 
-    @Test(arguments: Backend.multiplexed)
+    @Test(arguments: runnable(Backend.multiplexed))
     func registeringTwiceOrUnknownIsATypedError(_ backend: Backend) throws {
-        if backendUnavailable(backend) { return }
         let mux = try makeMultiplexer(backend, syscalls: Syscalls())
         let pair = SocketPair()
         try mux.register(fd: pair.a, interest: .read)
@@ -192,9 +185,8 @@ func events(_ mux: any Multiplexer, timeout: Int32 = 100) throws -> [ReadyEvent]
         #expect(throws: MultiplexerError.notRegistered(fd: pair.b)) { try mux.unregister(fd: pair.b) }
     }
 
-    @Test(arguments: Backend.multiplexed)
+    @Test(arguments: runnable(Backend.multiplexed))
     func manyDescriptorsRegisterAndUnregister(_ backend: Backend) throws {
-        if backendUnavailable(backend) { return }
         let mux = try makeMultiplexer(backend, syscalls: Syscalls())
         let pairs = (0..<200).map { _ in SocketPair() }
         for pair in pairs { try mux.register(fd: pair.a, interest: .read) }
@@ -222,8 +214,7 @@ func events(_ mux: any Multiplexer, timeout: Int32 = 100) throws -> [ReadyEvent]
 
     /// A multishot poll the kernel ends (here: its completion did not fit a tiny CQ) arrives
     /// without IORING_CQE_F_MORE; the backend must arm it again or that socket goes deaf.
-    @Test func ioUringPollRearmsAPollTheKernelEnded() throws {
-        if backendUnavailable(.ioUringPoll) { return }
+    @Test(.runnable(.ioUringPoll)) func ioUringPollRearmsAPollTheKernelEnded() throws {
         let syscalls = Syscalls()
         let mux = try IOURingPollMultiplexer(syscalls: syscalls, maxEvents: 64, submissionEntries: 1, completionEntries: 2)
         let pairs = (0..<8).map { _ in SocketPair() }
@@ -244,8 +235,7 @@ func events(_ mux: any Multiplexer, timeout: Int32 = 100) throws -> [ReadyEvent]
     }
 
     /// The ring is set up with the best flags the kernel takes, falling back in order.
-    @Test func ioUringSetupFlagsFallBackInOrder() throws {
-        if backendUnavailable(.ioUringPoll) { return }
+    @Test(.runnable(.ioUringPoll)) func ioUringSetupFlagsFallBackInOrder() throws {
         let mux = try IOURingPollMultiplexer(syscalls: Syscalls())
         let preferred = MUX_SETUP_SINGLE_ISSUER | MUX_SETUP_DEFER_TASKRUN
         #expect([preferred, MUX_SETUP_COOP_TASKRUN | MUX_SETUP_TASKRUN_FLAG, 0].contains(mux.setupFlags))

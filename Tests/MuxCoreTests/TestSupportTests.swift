@@ -1,3 +1,4 @@
+import MuxCore
 import MuxTestSupport
 import Synchronization
 import Testing
@@ -6,7 +7,7 @@ import Glibc
 #endif
 
 /// The process-wide test set-up every test relies on without asking for it: a raised descriptor
-/// limit, and `.machineExclusive` keeping process-heavy tests apart.
+/// limit, `.machineExclusive` keeping process-heavy tests apart, and the backends that run here.
 @Suite struct TestSupportTests {
     @Test func descriptorLimitWasRaisedBeforeAnyTest() {
         let (soft, hard) = DescriptorLimit.current()
@@ -26,6 +27,17 @@ import Glibc
         #expect(second > first, "the first duplicate stays open")
         close(second)
         #expect(fcntl(first, F_GETFD) >= 0)
+    }
+
+    /// Tests parameterized over backends run only the runnable ones (`runnable(_:)`): where one
+    /// cannot run, this test is shown as skipped, naming it and why. Where all can, each readiness
+    /// backend's multiplexer really is made (io-uring-poll's ring set up).
+    @Test(.enabled(if: unrunnableBackends.isEmpty, Comment(rawValue: "backends left out of every test here: \(unrunnableBackends)")))
+    func everyBackendRunsHere() throws {
+        #expect(runnable(Backend.allCases) == Backend.allCases)
+        for backend in Backend.multiplexed {
+            #expect(throws: Never.self, "\(backend.rawValue)") { _ = try makeMultiplexer(backend, syscalls: Syscalls()) }
+        }
     }
 
     static let inside = Atomic<Int>(0)

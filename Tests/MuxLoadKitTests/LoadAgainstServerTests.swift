@@ -54,26 +54,27 @@ extension LoadProcessSuites {
             #expect(cpu > 0, "a second of traffic costs the load generator some CPU: \(run.diagnosis)")
         }
 
-        @Test(arguments: Backend.allCases, protocols)
+        @Test(arguments: runnable(Backend.allCases), protocols)
         func closedLoop(_ backend: Backend, _ wireProtocol: String) throws {
-            if backendUnavailable(backend) { return }
             let run = try load(backend, wireProtocol, ["--connections", "20"])
             expectClean(run)
             // The window's requests are a part of the run's, the warm-up's are not in them.
             #expect(run.requests < run.totalRequests, "\(run.diagnosis)")
         }
 
-        @Test(arguments: Backend.allCases, protocols)
+        @Test(arguments: runnable(Backend.allCases), protocols)
         func openLoopReachesItsRate(_ backend: Backend, _ wireProtocol: String) throws {
-            if backendUnavailable(backend) { return }
             let rate = 2000.0
-            // A 2 s window: a scheduling stall of the VM at a window edge (200 ms were seen) moves
-            // the replies it delays across the edge; over 2 s it moves at most half as much.
             let run = try load(backend, wireProtocol, ["--connections", "20", "--rate", "2000"],
                                window: ["--warmup", "200ms", "--duration", "2s"])
             expectClean(run)
             #expect(numeric(run.result?["rate_target_rps"]) == rate, "\(run.diagnosis)")
-            #expect(abs(run.throughput - rate) <= rate * 0.10, "achieved \(run.throughput) of \(rate): \(run.diagnosis)")
+            // What the window answered plus what its end caught unanswered (due in it, in flight
+            // or queued) is what was due in it: a stall of the machine at the window's end (200 ms
+            // were seen) leaves requests unanswered, it does not make the rate short. Only replies
+            // of warm-up requests a stall at the start pushes into the window are extra.
+            let accounted = Double(run.requests) + run.number("unfinished")
+            #expect(abs(accounted - rate * 2) <= rate * 2 * 0.10, "\(run.requests) answered + \(run.number("unfinished")) in flight of \(rate * 2) due: \(run.diagnosis)")
             #expect(run.stderr.contains("achieved"), "the summary states the achieved rate: \(run.stderr)")
         }
 

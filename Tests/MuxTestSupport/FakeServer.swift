@@ -33,6 +33,7 @@ public final class FakeServer: @unchecked Sendable {
     private var faultDone = false
     private var stallStart: UInt64 = .max
     private var stallEnd: UInt64 = 0
+    private var longestHold: UInt64 = 0
     private var accepted = 0
     private var listenClosed = false
 
@@ -66,6 +67,10 @@ public final class FakeServer: @unchecked Sendable {
             stallEnd = start + UInt64(seconds * 1e9)
         }
     }
+
+    /// The longest a reply was really held by the stall, in µs (the scheduler can make it longer
+    /// than asked): what a test compares the latencies the load generator saw with.
+    public var longestStallMicroseconds: Double { lock.withLock { Double(longestHold) / 1000 } }
 
     /// Connections accepted so far.
     public var acceptedConnections: Int { lock.withLock { accepted } }
@@ -138,8 +143,10 @@ public final class FakeServer: @unchecked Sendable {
                 return now >= stallStart && now < stallEnd ? stallEnd : 0
             }
             if stallUntil > 0 {
-                let now = monotonicNanoseconds()
-                if stallUntil > now { usleep(useconds_t((stallUntil - now) / 1000)) }
+                let held = monotonicNanoseconds()
+                if stallUntil > held { usleep(useconds_t((stallUntil - held) / 1000)) }
+                let hold = monotonicNanoseconds() - held
+                lock.withLock { longestHold = max(longestHold, hold) }
             }
             let action = lock.withLock { () -> Action in
                 defer { echoedBytes += n }

@@ -53,13 +53,27 @@ struct SweepSearch {
     var probeDuration: Double { min(spec.duration, 1) }
 
     /// Searches `point`; every probe's row is appended to the CSV. `say` gets one line per probe.
-    /// Returns the result, and whether Ctrl-C stopped it.
-    func run(_ point: SweepPoint, say: (String) -> Void) throws -> (SearchResult, interrupted: Bool) {
+    /// `recorded` are this search's probe rows already on disk (`--resume` after an interruption):
+    /// while the search asks for the probes they record, in their order, their verdicts answer it
+    /// and nothing is measured again. Returns the result, and whether Ctrl-C stopped it.
+    func run(_ point: SweepPoint, recorded: [[String: String]] = [],
+             say: (String) -> Void) throws -> (SearchResult, interrupted: Bool) {
         var interrupted = false
         var appendError: Error?
         var index = 0
+        var replay = recorded[...]
+        // New probes are numbered after every recorded one, so (point, rep) stays unique.
+        let lastRecordedRep = recorded.compactMap { $0["rep"].flatMap { Int($0) } }.max() ?? 0
         let result = RateSearch(startRate: search.startRate).run { rate, kind in
             if interrupted || appendError != nil { return .failed("stopped") }
+            if let row = replay.first, let verdict = Self.recordedVerdict(row, rate: rate, kind: kind) {
+                replay.removeFirst()
+                index += 1
+                say("\(kind.rawValue) \(formatCompactNumber(rate)) req/s: \(row["probe"]?.split(separator: "/").last ?? "") (measured before)")
+                return verdict
+            }
+            replay = []  // the search goes another way from here (the sweep file changed): measure
+            index = max(index, lastRecordedRep)
             var probe = point
             probe.rate = .perSecond(rate)
             probe.warmup = kind == .confirm ? spec.warmup : probeWarmup
@@ -92,6 +106,22 @@ struct SweepSearch {
         }
         if let appendError { throw appendError }
         return (result, interrupted)
+    }
+
+    /// The verdict `row` recorded, when it is the probe asked for (same kind, same rate).
+    static func recordedVerdict(_ row: [String: String], rate: Double, kind: ProbeKind) -> ProbeVerdict? {
+        guard let recordedRate = row["rate_target_rps"].flatMap({ Double($0) }),
+              abs(recordedRate - rate) <= rate * 1e-9 else { return nil }
+        for verdict in [ProbeVerdict.sustained, .exceeded, .clientLimited] where row["probe"] == probeColumn(kind, verdict) {
+            return verdict
+        }
+        return nil
+    }
+
+    /// The probe rows of search `searchID` on disk, in the order they were measured.
+    static func recordedProbes(of searchID: String, in table: CSVTable?) -> [[String: String]] {
+        (table?.rows ?? []).filter { $0["point"] == searchID && !($0["probe"] ?? "").isEmpty }
+            .sorted { (Int($0["rep"] ?? "") ?? 0) < (Int($1["rep"] ?? "") ?? 0) }
     }
 
     /// Search ids whose answer is already on disk (a sustained confirmation): `--resume` skips them.

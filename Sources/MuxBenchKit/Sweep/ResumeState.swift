@@ -17,7 +17,6 @@ public struct PointRep: Hashable, Sendable {
 }
 
 public struct ResumeState: Sendable {
-    public let repetitions: Int
     /// Runs already measured, for points of the sweep and reps 1...repetitions only.
     public let measured: Set<PointRep>
     /// One line per row whose point id matches but whose parameters differ from the sweep file
@@ -27,7 +26,6 @@ public struct ResumeState: Sendable {
     /// Reps are numbered 1...repetitions in the `rep` column. Rows of points no longer in the
     /// sweep, or of reps beyond `repetitions`, are ignored, not counted.
     public init(existing: CSVTable, points: [SweepPoint], repetitions: Int) {
-        self.repetitions = repetitions
         let pointsByID = Dictionary(points.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var measured = Set<PointRep>()
         var conflicts: [String] = []
@@ -46,18 +44,6 @@ public struct ResumeState: Sendable {
 
     public func isMeasured(pointID: String, rep: Int) -> Bool {
         measured.contains(PointRep(pointID: pointID, rep: rep))
-    }
-
-    /// A point is complete when every one of its reps is on disk.
-    public func isComplete(pointID: String) -> Bool {
-        (1...max(repetitions, 1)).allSatisfy { isMeasured(pointID: pointID, rep: $0) }
-    }
-
-    /// The runs still to do, in sweep order: each point's missing reps.
-    public func remainingRuns(of points: [SweepPoint]) -> [(point: SweepPoint, rep: Int)] {
-        points.flatMap { point in
-            (1...max(repetitions, 1)).filter { !isMeasured(pointID: point.id, rep: $0) }.map { (point: point, rep: $0) }
-        }
     }
 
     /// The first point parameter whose value differs, numbers compared as numbers (`5` = `5.0`).

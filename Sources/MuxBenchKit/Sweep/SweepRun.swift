@@ -181,10 +181,11 @@ struct SweepRun {
     /// an answer joins the summary as skipped, with the search's reason.
     mutating func searchRates(system: SystemInfo, binaries: MeasuredBinaries) throws(CommandExit) {
         guard let search = spec.search, !interrupted else { return }
-        let finished: Set<String>
-        do { finished = resume ? SweepSearch.finishedSearches(in: try CSVTable.read(path: csvPath, requireLineEnd: true)) : [] } catch {
+        let onDisk: CSVTable?
+        do { onDisk = resume ? try CSVTable.read(path: csvPath, requireLineEnd: true) : nil } catch {
             throw .saying("mux-bench sweep: \(error)", .failure)
         }
+        let finished = SweepSearch.finishedSearches(in: onDisk)
         let searchPoints = spec.searchPoints().filter { skipReason(for: $0) == nil }
         let toSearch = searchPoints.filter { !finished.contains($0.searchID) }
         printError("search: highest rate with \(search.label) and ≥ \(formatCompactNumber(Saturation.deliveredFraction * 100))% delivered, at \(toSearch.count) point(s)"
@@ -194,7 +195,9 @@ struct SweepRun {
         for point in toSearch {
             let result: SearchResult
             do {
-                let (found, stopped) = try searcher.run(point) { printError("  \(point.searchID): \($0)") }
+                let (found, stopped) = try searcher.run(point, recorded: SweepSearch.recordedProbes(of: point.searchID, in: onDisk)) {
+                    printError("  \(point.searchID): \($0)")
+                }
                 if stopped { interrupted = true; break }
                 result = found
             } catch {

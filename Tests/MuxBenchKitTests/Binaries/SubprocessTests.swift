@@ -39,11 +39,9 @@ extension BenchProcessSuites {
         @Test func aKilledCollectorLeavesNoServerOrLoadRunning() throws {
             let dir = try makeTemporaryDirectory("killed")
             defer { removeDirectory(dir) }
-            let bench = try ChildProcess("mux-bench", ["run", "--backend", "epoll-lt", "--connections", "20", "--active", "5",
-                                                       "--warmup", "200ms", "--duration", "30s", "--out", "\(dir)/k.csv"])
-            let (server, load) = try CollectorFaultTests.children(of: bench)
-            defer { endLeftover(server); endLeftover(load) }
-            #expect(trafficHasBegun(server: server, load: load), "20 connections open")
+            let run = try RunInProgress(["--backend", "epoll-lt", "--duration", "30s"], out: "\(dir)/k.csv")
+            let (bench, server, load) = (run.bench, run.server, run.load)
+            defer { run.endLeftovers() }
             kill(bench.pid, SIGKILL)
             let serverGone = waitForProcessGone(server.pid, timeout: 5)
             let loadGone = waitForProcessGone(load.pid, timeout: 5)
@@ -82,14 +80,11 @@ extension BenchProcessSuites {
         @Test func aTerminatedRunSaysByWhatAndEndsItsChildren() throws {
             let dir = try makeTemporaryDirectory("terminated")
             defer { removeDirectory(dir) }
-            let bench = try ChildProcess("mux-bench", ["run", "--backend", "poll", "--connections", "20", "--active", "5",
-                                                       "--warmup", "200ms", "--duration", "30s", "--out", "\(dir)/t.csv"])
-            let (server, load) = try CollectorFaultTests.children(of: bench)
-            defer { endLeftover(server); endLeftover(load) }
-            #expect(trafficHasBegun(server: server, load: load), "20 connections open")
-            bench.signal(SIGTERM)
-            let status = bench.wait(timeout: 20)
-            let stderr = bench.standardError()
+            let run = try RunInProgress(["--backend", "poll", "--duration", "30s"], out: "\(dir)/t.csv")
+            let (server, load) = (run.server, run.load)
+            defer { run.endLeftovers() }
+            run.bench.signal(SIGTERM)
+            let (status, stderr) = run.finish(timeout: 20)
             #expect(status == 130, "\(stderr)")
             #expect(stderr.contains("mux-bench run: interrupted by SIGTERM"), "\(stderr)")
             #expect(waitForProcessGone(server.pid, timeout: 5), "mux-server \(server.pid) is gone")

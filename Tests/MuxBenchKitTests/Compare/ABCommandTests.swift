@@ -88,7 +88,7 @@ extension BenchProcessSuites {
             // Both raw CSVs hold 16 rows (2 per block), readable by `mux-bench compare`.
             let baseRows = try readCSV("\(dir)/results/tiny-ab-base.csv").rows
             let headRows = try readCSV("\(dir)/results/tiny-ab-head.csv").rows
-            #expect(baseRows.count == 16 && headRows.count == 16)
+            #expect(baseRows.count == 16 && headRows.count == 16, "base \(baseRows.count), head \(headRows.count) rows: \(run.diagnosis)")
             #expect(baseRows.allSatisfy { $0["commit"] == "build:\(base)" })
             let compare = try runBench(["compare", "\(dir)/results/tiny-ab-base.csv", "\(dir)/results/tiny-ab-head.csv"])
             #expect(compare.status == 3 && compare.stderr.contains("syscalls/req"), "\(compare.diagnosis)")

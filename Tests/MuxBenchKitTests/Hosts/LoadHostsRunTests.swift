@@ -47,14 +47,18 @@ extension BenchProcessSuites {
             #expect(number(row, "requests") == sum("requests"))
             #expect(number(row, "requests") == number(all, "requests"))
             #expect(number(row, "connections") == sum("connections"))
-            // The server's own count: every request the hosts sent, it answered (HTTP requests
-            // are counted by the server one by one).
-            #expect(number(all, "server_requests_total") == number(all, "sent"), "\(all)")
-            #expect(number(all, "sent") == sum("sent"))
-            // Over the window the server's count and the hosts' differ only by the requests in
-            // flight at the window's two edges.
+            // The server's own count (HTTP requests are counted by the server one by one): every
+            // request the hosts sent, it answered, but for those still in flight when it was
+            // asked (at most `active` × `pipeline`, on a machine slow to deliver them).
+            let inFlight = max(number(row, "active"), 1) * max(number(row, "pipeline"), 1)
+            let total = number(all, "server_requests_total"), sent = number(all, "sent")
+            #expect(total <= sent && total >= sent - inFlight, "server answered \(total) of \(sent) sent: \(all)")
+            #expect(sent == sum("sent"))
+            // Over the window the server's count and the hosts' differ only by the requests that
+            // cross the window's two edges: the server's snapshots and the hosts' clocks mark
+            // them a moment apart (longer on a busy machine), so a tenth of the window at most.
             let window = number(all, "server_requests"), merged = number(row, "requests")
-            #expect(abs(window - merged) <= max(merged * 0.05, 50), "server \(window) vs hosts \(merged) in the window")
+            #expect(abs(window - merged) <= max(merged * 0.10, 50), "server \(window) vs hosts \(merged) in the window")
             // Percentiles: those of one histogram holding every host's samples.
             var histogram = LatencyHistogram()
             for record in results {
@@ -68,16 +72,11 @@ extension BenchProcessSuites {
             }
         }
 
-        @Test func twoNamespaceHostsGiveOneRowMatchingTheServer() throws {
-            if let reason = TestNamespaces.unavailableReason {
-                print("SKIPPED load hosts in network namespaces: \(reason)")
-                return
-            }
-            let namespaces: TestNamespaces
-            do { namespaces = try TestNamespaces(count: 2) } catch {
-                print("SKIPPED load hosts in network namespaces: cannot make them here: \(error)")
-                return
-            }
+        /// Skipped where namespaces cannot be made (not root, no ip); as root they can, so a
+        /// namespace that cannot be made fails the test.
+        @Test(.enabled(if: TestNamespaces.unavailableReason == nil, TestNamespaces.skipComment))
+        func twoNamespaceHostsGiveOneRowMatchingTheServer() throws {
+            let namespaces = try TestNamespaces(count: 2)
             defer { namespaces.remove() }
             let dir = try makeTemporaryDirectory("netns")
             defer { removeDirectory(dir) }

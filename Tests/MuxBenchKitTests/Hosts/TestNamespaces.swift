@@ -4,6 +4,7 @@
 // `remove()` deletes everything it made; call it in a defer, so a failing test cleans up too.
 import Foundation
 import MuxTestSupport
+import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,6 +18,9 @@ final class TestNamespaces {
         if ipPath == nil { return "no ip command (apt-get install iproute2)" }
         return nil
     }
+
+    /// What a test skipped for want of namespaces shows.
+    static var skipComment: Comment { Comment(rawValue: "network namespaces: \(unavailableReason ?? "")") }
 
     let names: [String]
     /// The bridge's address: where a server listens for every namespace.

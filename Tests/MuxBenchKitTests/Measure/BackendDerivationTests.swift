@@ -23,7 +23,6 @@ private func summaryWithEveryBackend() -> CSVTable {
 
 @Suite struct BackendDerivationTests {
     @Test func sweepFilesAndRunAcceptEveryBackendByName() throws {
-        #expect(SweepSpec.backendNames == Backend.names)
         let spec = try SweepSpec.parse("backends = \(Backend.names.joined(separator: " "))\nconnections = 100\n", path: "all.sweep")
         #expect(spec.backends == Backend.names)
         let help = RunCommand.parser.help()
@@ -31,6 +30,14 @@ private func summaryWithEveryBackend() -> CSVTable {
         for name in Backend.names {
             let parsed = try RunCommand.parser.parse(["--backend", name])
             #expect(try RunCommand.point(from: parsed).0.backend == name)
+        }
+        // A name that is no backend is refused, with every backend named as the choice.
+        #expect(throws: SweepError.self) { try SweepSpec.parse("backends = kqueue\nconnections = 100\n", path: "bad.sweep") }
+        do {
+            _ = try RunCommand.point(from: try RunCommand.parser.parse(["--backend", "kqueue"]))
+            Issue.record("mux-bench run accepted --backend kqueue")
+        } catch {
+            for name in Backend.names { #expect("\(error)".contains(name), "\(error)") }
         }
     }
 

@@ -64,6 +64,23 @@ func shortSweep(backends: String, connections: String, active: String = "10", du
     """
 }
 
+/// One short open-loop point (1,000 req/s, its ladder row) and a search for the highest rate
+/// with p99 ≤ 50 ms from `start`: an easy bound, so the search has an answer on a busy machine.
+func searchSweep(start: String) -> String {
+    """
+    # written by a test: one ladder point and a search
+    backends     = epoll-et
+    connections  = 20
+    active       = 10
+    rate         = 1000
+    warmup       = 100ms
+    duration     = 300ms
+    repetitions  = 1
+    search       = p99 <= 50ms
+    search-start = \(start)
+    """
+}
+
 func readCSV(_ path: String) throws -> CSVTable { try CSVTable.read(path: path) }
 
 /// The file's lines (no trailing empty one).
@@ -97,4 +114,46 @@ func endLeftover(_ entry: ProcessEntry) {
     guard let now = processEntry(entry.pid), now.name == entry.name, now.state != "Z" else { return }
     kill(entry.pid, SIGCONT)
     kill(entry.pid, SIGKILL)
+}
+
+/// The mux-server and mux-load of the point a running mux-bench measures, once traffic flows
+/// between them (20 connections).
+func pointProcesses(of bench: ChildProcess) throws -> (server: ProcessEntry, load: ProcessEntry) {
+    let load = try #require(waitForChildProcess(of: bench.pid, named: "mux-load", timeout: 15), "mux-load started")
+    let server = try #require(childProcesses(of: bench.pid).first { $0.name == "mux-server" && $0.state != "Z" },
+                              "mux-server started")
+    #expect(trafficHasBegun(server: server, load: load), "20 connections open")
+    return (server, load)
+}
+
+/// A `mux-bench run` in the background, for a test that does something to its processes while
+/// it runs (stops, kills): 20 connections, 5 active, 200 ms warm-up, `options` for the rest.
+/// Made once traffic flows between its mux-server and mux-load; `endLeftovers()` (in a defer)
+/// ends by PID whichever of the two a failing test left behind.
+struct RunInProgress {
+    let bench: ChildProcess
+    let out: String
+    let server: ProcessEntry
+    let load: ProcessEntry
+
+    init(_ options: [String], out: String) throws {
+        self.out = out
+        bench = try ChildProcess("mux-bench", ["run", "--connections", "20", "--active", "5", "--warmup", "200ms"]
+                                 + options + ["--out", out])
+        (server, load) = try pointProcesses(of: bench)
+    }
+
+    /// Waits (bounded) for mux-bench to end: its exit status and everything it said on stderr.
+    func finish(timeout: Double) -> (status: Int32, stderr: String) {
+        let status = bench.wait(timeout: timeout)
+        return (status, bench.standardError())
+    }
+
+    /// The rows the run wrote (none when the file was never made).
+    var rowCount: Int { (try? readCSV(out).rows.count) ?? 0 }
+
+    func endLeftovers() {
+        endLeftover(server)
+        endLeftover(load)
+    }
 }

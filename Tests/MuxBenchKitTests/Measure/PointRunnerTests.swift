@@ -29,13 +29,12 @@ extension BenchProcessSuites {
             }
         }
 
-        /// A running point's mux-server, once its traffic flows and the window has begun (the
-        /// warm-up is 200 ms; a second later the window-start snapshot is long answered).
-        static func serverInItsWindow(of bench: ChildProcess) throws -> (server: ProcessEntry, load: ProcessEntry) {
-            let (server, load) = try CollectorFaultTests.children(of: bench)
-            #expect(trafficHasBegun(server: server, load: load), "20 connections open")
+        /// A running point whose window has begun: traffic flows, and with a 200 ms warm-up, a
+        /// second later the window-start snapshot is long answered.
+        static func inItsWindow(_ options: [String], out: String) throws -> RunInProgress {
+            let run = try RunInProgress(["--backend", "poll", "--duration", "3s"] + options, out: out)
             usleep(1_000_000)
-            return (server, load)
+            return run
         }
 
         /// Issue 24 item 6: a server stopped (SIGSTOP) across the window's end, for longer than
@@ -44,43 +43,33 @@ extension BenchProcessSuites {
         @Test func serverStoppedAcrossTheWindowsEndIsMeasured() throws {
             let dir = try makeTemporaryDirectory("stopped")
             defer { removeDirectory(dir) }
-            let out = "\(dir)/s.csv"
-            let bench = try ChildProcess("mux-bench", ["run", "--backend", "poll", "--connections", "20", "--active", "5",
-                                                       "--warmup", "200ms", "--duration", "3s", "--out", out])
-            let (server, load) = try Self.serverInItsWindow(of: bench)
-            defer { endLeftover(server); endLeftover(load) }
-            kill(server.pid, SIGSTOP)
+            let run = try Self.inItsWindow([], out: "\(dir)/s.csv")
+            defer { run.endLeftovers() }
+            kill(run.server.pid, SIGSTOP)
             // Stopped past the window's end (2.2 s at most from here) by more than 2 s.
             usleep(6_000_000)
-            #expect(processEntry(server.pid)?.state == "T", "still stopped, not ended")
-            kill(server.pid, SIGCONT)
-            let status = bench.wait(timeout: 40)
-            let stderr = bench.standardError()
+            #expect(processEntry(run.server.pid)?.state == "T", "still stopped, not ended")
+            kill(run.server.pid, SIGCONT)
+            let (status, stderr) = run.finish(timeout: 40)
             #expect(status == 0, "\(stderr)")
             #expect(stderr.contains("mux-server answered the window-end snapshot"), "\(stderr)")
             #expect(stderr.contains("(state: stopped)"), "\(stderr)")
-            let rowCount: Int = (try? readCSV(out).rows.count) ?? 0
-            #expect(rowCount == 1, "\(stderr)")
+            #expect(run.rowCount == 1, "\(stderr)")
         }
 
         /// Stopped for good: not "died" either, but exactly what happened, once its bounded wait is over.
         @Test func serverThatNeverAnswersIsSaidToBeStoppedNotDead() throws {
             let dir = try makeTemporaryDirectory("neveranswers")
             defer { removeDirectory(dir) }
-            let out = "\(dir)/n.csv"
-            let bench = try ChildProcess("mux-bench", ["run", "--backend", "poll", "--connections", "20", "--active", "5",
-                                                       "--warmup", "200ms", "--duration", "3s", "--out", out])
-            let (server, load) = try Self.serverInItsWindow(of: bench)
-            defer { endLeftover(server); endLeftover(load) }
-            kill(server.pid, SIGSTOP)
-            let status = bench.wait(timeout: 60)
-            let stderr = bench.standardError()
+            let run = try Self.inItsWindow([], out: "\(dir)/n.csv")
+            defer { run.endLeftovers() }
+            kill(run.server.pid, SIGSTOP)
+            let (status, stderr) = run.finish(timeout: 60)
             #expect(status == 1, "\(stderr)")
             #expect(stderr.contains("failed: mux-server did not answer the window-end snapshot within 10 s (state: stopped)"), "\(stderr)")
             #expect(!stderr.contains("died"), "\(stderr)")
-            #expect(waitForProcessGone(server.pid, timeout: 5), "the stopped server is ended")
-            let rowCount: Int = (try? readCSV(out).rows.count) ?? 0
-            #expect(rowCount == 0, "\(stderr)")
+            #expect(waitForProcessGone(run.server.pid, timeout: 5), "the stopped server is ended")
+            #expect(run.rowCount == 0, "\(stderr)")
         }
 
         /// Through a launcher a live server is waited for up to 30 s: an answer that comes more
@@ -89,22 +78,16 @@ extension BenchProcessSuites {
         @Test func serverHostAnsweringPastTheLoadsMarginIsMeasured() throws {
             let dir = try makeTemporaryDirectory("stopped-host")
             defer { removeDirectory(dir) }
-            let out = "\(dir)/h.csv"
-            let bench = try ChildProcess("mux-bench", ["run", "--backend", "poll", "--connections", "20", "--active", "5",
-                                                       "--warmup", "200ms", "--duration", "3s", "--out", out,
-                                                       "--server-host", "env", "--listen", "127.0.0.1"])
-            let (server, load) = try Self.serverInItsWindow(of: bench)
-            defer { endLeftover(server); endLeftover(load) }
-            kill(server.pid, SIGSTOP)
+            let run = try Self.inItsWindow(["--server-host", "env", "--listen", "127.0.0.1"], out: "\(dir)/h.csv")
+            defer { run.endLeftovers() }
+            kill(run.server.pid, SIGSTOP)
             // Past the window's end (2.2 s at most from here) by more than the load's 10 s margin.
             usleep(14_000_000)
-            kill(server.pid, SIGCONT)
-            let status = bench.wait(timeout: 60)
-            let stderr = bench.standardError()
+            kill(run.server.pid, SIGCONT)
+            let (status, stderr) = run.finish(timeout: 60)
             #expect(status == 0, "\(stderr)")
             #expect(stderr.contains("answered the window-end snapshot"), "\(stderr)")
-            let rowCount: Int = (try? readCSV(out).rows.count) ?? 0
-            #expect(rowCount == 1, "\(stderr)")
+            #expect(run.rowCount == 1, "\(stderr)")
         }
     }
 }

@@ -65,8 +65,7 @@ extension BenchProcessSuites {
 
         /// io-uring: reads, writes and accepts go through the ring, so they are not syscalls; the
         /// row says what went through it instead (SQEs and CQEs per request, CQEs per enter).
-        @Test func ioUringRowCountsSQEsAndCQEsNotReadsAndWrites() throws {
-            if backendUnavailable(.ioUring) { return }
+        @Test(.runnable(.ioUring)) func ioUringRowCountsSQEsAndCQEsNotReadsAndWrites() throws {
             let dir = try makeTemporaryDirectory("ring")
             defer { removeDirectory(dir) }
             let out = "\(dir)/r.csv"
@@ -125,21 +124,20 @@ extension BenchProcessSuites {
                                       "--warmup", "200ms", "--duration", "1s", "--out", out])
             #expect(light.status == 0, "\(light.diagnosis)")
             let rows = try readCSV(out).rows
-            #expect(rows.count == 2)
-            let side = rows.first?["saturated_by"] ?? ""
-            #expect(["client", "both", "neither"].contains(side), "10M req/s offered, \(rows.first?["throughput_rps"] ?? "?") delivered: \(side)")
+            try #require(rows.count == 2, "\(flood.diagnosis)")
+            let (floodRow, lightRow) = (rows[0], rows[1])
+            // 10M req/s from one thread: far short of the offer, whoever gave out first on a
+            // machine shared with other work, and the row and the run's words say so.
+            let side = floodRow["saturated_by"] ?? ""
+            #expect(SaturationLimit(rawValue: side) != nil, "10M req/s offered, \(floodRow["throughput_rps"] ?? "?") delivered: '\(side)'")
+            #expect(Self.number(floodRow, "throughput_rps") < 5_000_000, "\(floodRow)")
             #expect(flood.stderr.contains("SATURATED"), "\(flood.diagnosis)")
-            // 1,000 req/s pegs neither process. On a VM the hypervisor can still take the CPUs
-            // long enough for the offer to fall short (steal episodes of 40-60% happen on the
-            // build VM): that is `neither`, and only with the offer really missed.
-            let lightRow = try #require(rows.last)
+            // 1,000 req/s pegs no server: never `server` or `both`. A busy or stolen machine may
+            // still make the client late or the offer fall short (`client`, `neither`): then the
+            // run says so as the flood's does; unmarked, it says nothing of saturation.
             let lightSide = lightRow["saturated_by"] ?? "?"
-            #expect(lightSide == "" || lightSide == "neither", "1,000 req/s is easy: \(lightRow)")
-            if lightSide == "neither" {
-                #expect(Self.number(lightRow, "throughput_rps") < 990, "marked short without being short: \(lightRow)")
-            } else {
-                #expect(!light.stderr.contains("SATURATED"), "\(light.diagnosis)")
-            }
+            #expect(["", "client", "neither"].contains(lightSide), "1,000 req/s is easy for the server: \(lightRow)")
+            #expect(light.stderr.contains("SATURATED") == !lightSide.isEmpty, "\(light.diagnosis)")
         }
 
         /// Issue 21: a spinning client is at 100% CPU whatever it does, so its busy share and send
@@ -196,7 +194,7 @@ extension BenchProcessSuites {
             #expect(run.status == 1, "\(run.diagnosis)")
             #expect(run.stderr.contains(out), "names the file: \(run.diagnosis)")
             #expect(run.stderr.contains("header"), "\(run.diagnosis)")
-            #expect(run.seconds < 5, "refused before anything runs: \(run.diagnosis)")
+            #expect(!run.stderr.contains("pinning") && run.stderrLines.count == 1, "refused before anything runs: \(run.diagnosis)")
             #expect(try String(contentsOfFile: out, encoding: .utf8) == old, "file unchanged byte for byte")
         }
 
@@ -266,7 +264,7 @@ extension BenchProcessSuites {
             #expect(run.status != 0, "\(run.diagnosis)")
             #expect(run.stderr.contains("skipped"), "\(run.diagnosis)")
             #expect(run.stderr.contains("FD_SETSIZE"), "\(run.diagnosis)")
-            #expect(run.seconds < 5, "nothing started: \(run.diagnosis)")
+            #expect(!run.stderr.contains("pinning"), "nothing started: \(run.diagnosis)")
             #expect(!FileManager.default.fileExists(atPath: out), "no row")
         }
 
@@ -280,7 +278,6 @@ extension BenchProcessSuites {
             #expect(run.stderrLines.count == 1, "one clear line: \(run.diagnosis)")
             #expect(run.stderr.contains((out as NSString).deletingLastPathComponent), "names the path: \(run.diagnosis)")
             #expect(!run.stderr.contains("pinning"), "before anything runs: \(run.diagnosis)")
-            #expect(run.seconds < 5, "\(run.diagnosis)")
         }
 
         static let hasPerf = FileManager.default.isExecutableFile(atPath: "/usr/bin/perf")

@@ -45,9 +45,8 @@ extension BenchProcessSuites {
 
         /// The scan (poll), the wake-ups (epoll-et) and the ring (io-uring): the fold and perf
         /// report's own nearest-frame reading agree within 5 points in every category.
-        @Test(arguments: ["poll", "epoll-et", "io-uring"])
+        @Test(arguments: runnable([.poll, .epollET, .ioUring]).map(\.rawValue))
         func theFoldAgreesWithPerfReportsReading(backend: String) throws {
-            if let parsed = Backend(rawValue: backend), backendUnavailable(parsed) { return }
             let (profiler, stacks) = try profileServer(backend)
             let fold = CategoryFold(stacks)
             let report = try profiler.reportReading()

@@ -1,6 +1,10 @@
+import Foundation
 import Testing
 import MuxMetrics
 @testable import MuxBenchKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 private let point = SweepPoint(sweep: "t", backend: "poll", connections: 100, active: 10, warmup: 1, duration: 2)
 
@@ -21,7 +25,6 @@ private func rawRow(_ figures: [String: String], of sweepPoint: SweepPoint = poi
             rawRow(["throughput_rps": "200", "lat_p99_us": ""], rep: 3),
         ]
         let table = SweepSummary.summarize(rows: rows)
-        #expect(table.header == ResultsSchema.summaryColumns)
         #expect(table.rows.count == 1)
         let row = table.rows[0]
         #expect(row["reps"] == "3" && row["status"] == "ok" && row["reason"] == "")
@@ -172,12 +175,28 @@ private func rawRow(_ figures: [String: String], of sweepPoint: SweepPoint = poi
         #expect(clean["saturated_reps"] == "0" && clean["reason"] == "")
     }
 
-    @Test func summary_round_trips_through_csv() throws {
-        let table = SweepSummary.summarize(rows: [rawRow(["throughput_rps": "1234567.891"])])
+    /// Written to a real file the way a sweep writes it, and read back the way check, compare and
+    /// plot read it: every cell of every row comes back, reasons with commas and quotes included.
+    @Test func summary_round_trips_through_a_file() throws {
+        let other = SweepPoint(sweep: "t", backend: "epoll-et", connections: 100, active: 10, warmup: 1, duration: 2)
+        let rows = [rawRow(["throughput_rps": "1234567.891", "lat_p99_us": "12.5"]),
+                    rawRow(["throughput_rps": "1000", "saturated_by": "client"], of: other)]
+        let outcomes = [PointOutcome(point: SweepPoint(sweep: "t", backend: "select", connections: 2000, active: 10),
+                                     status: .skipped, reason: "2000 connections, \"beyond\" FD_SETSIZE, 1024")]
+        let table = SweepSummary.summarize(rows: rows, outcomes: outcomes)
         #expect(table.rows[0]["throughput_rps_median"] == "1234568")
-        let parsed = try CSVTable.parse(try table.render())
-        #expect(parsed.header == ResultsSchema.summaryColumns)
-        #expect(parsed.rows[0]["throughput_rps_median"] == "1234568")
+        let path = NSTemporaryDirectory() + "mux-summary-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).csv"
+        defer { unlink(path) }
+        try table.write(to: path)
+        let read = try CSVTable.read(path: path, requireLineEnd: true)
+        #expect(read.header == table.header)
+        // A column a row leaves out is written empty and read back empty.
+        #expect(read.rows.count == table.rows.count)
+        for (written, back) in zip(table.rows, read.rows) {
+            let differing = table.header.filter { (written[$0] ?? "") != (back[$0] ?? "") }
+            #expect(differing.isEmpty, "\(differing.map { "\($0): '\(written[$0] ?? "")' → '\(back[$0] ?? "")'" })")
+        }
+        #expect(read.rows.map { $0["status"] } == ["ok", "ok", "skipped"] && read.rows[2]["reason"]?.contains("\"beyond\"") == true)
     }
 }
 

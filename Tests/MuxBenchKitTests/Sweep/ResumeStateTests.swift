@@ -19,23 +19,22 @@ import MuxMetrics
         return row
     }
 
-    @Test func finished_runs_are_skipped_and_complete_points_recognised() {
+    @Test func finished_runs_are_skipped_and_missing_ones_are_not() {
         let poll = points[0], epoll = points[1]
         let existing = CSVTable(header: ResultsSchema.columns,
                                 rows: [row(poll, rep: 1), row(poll, rep: 2), row(poll, rep: 3), row(epoll, rep: 2)])
         let state = ResumeState(existing: existing, points: points, repetitions: spec.repetitions)
-        #expect(state.isComplete(pointID: poll.id))
-        #expect(!state.isComplete(pointID: epoll.id))
+        #expect((1...3).allSatisfy { state.isMeasured(pointID: poll.id, rep: $0) })
         #expect(state.isMeasured(pointID: epoll.id, rep: 2))
-        #expect(!state.isMeasured(pointID: epoll.id, rep: 1))
-        #expect(state.remainingRuns(of: points).map { "\($0.point.backend)#\($0.rep)" } == ["epoll-et#1", "epoll-et#3"])
+        #expect(!state.isMeasured(pointID: epoll.id, rep: 1) && !state.isMeasured(pointID: epoll.id, rep: 3))
+        #expect(state.measured.count == 4)
         #expect(state.conflicts.isEmpty)
     }
 
     @Test func an_empty_table_skips_nothing() {
         let state = ResumeState(existing: CSVTable(header: ResultsSchema.columns), points: points, repetitions: 3)
-        #expect(state.remainingRuns(of: points).count == 6)
         #expect(state.measured.isEmpty)
+        #expect(!state.isMeasured(pointID: points[0].id, rep: 1))
     }
 
     @Test func rows_of_unknown_points_or_extra_reps_are_ignored() {
@@ -60,7 +59,6 @@ import MuxMetrics
         var text = ResultsSchema.columns.joined(separator: ",") + "\n"
         text += try CSVTable.line(row(points[1], rep: 1), columns: ResultsSchema.columns) + "\n"
         let state = ResumeState(existing: try CSVTable.parse(text), points: points, repetitions: 1)
-        #expect(state.isComplete(pointID: points[1].id))
-        #expect(!state.isComplete(pointID: points[0].id))
+        #expect(state.measured == [PointRep(pointID: points[1].id, rep: 1)])
     }
 }

@@ -94,7 +94,7 @@ extension BenchProcessSuites {
             #expect(again.status == 0, "\(again.diagnosis)")
             #expect(again.stderr.contains("0 runs to do") && again.stderr.contains("2 already measured"), "\(again.diagnosis)")
             #expect(try lines(of: csv) == measured, "nothing re-run")
-            #expect(again.seconds < 5, "\(again.diagnosis)")
+            #expect(!again.stderr.contains("[1/"), "no run started: \(again.diagnosis)")
             #expect(try readCSV("\(results)/res-summary.csv").rows.count == 2)
 
             // The last run lost: exactly that one is measured again.
@@ -146,17 +146,7 @@ extension BenchProcessSuites {
         @Test func searchAppendsProbesAndPutsTheAnswerInTheSummary() throws {
             let dir = try makeTemporaryDirectory("search")
             defer { removeDirectory(dir) }
-            let text = """
-            backends     = epoll-et
-            connections  = 20
-            active       = 10
-            rate         = 1000
-            warmup       = 100ms
-            duration     = 300ms
-            repetitions  = 1
-            search       = p99 <= 50ms
-            search-start = 2k
-            """
+            let text = searchSweep(start: "2k")
             let file = try writeSweep(dir, "find", text)
             let results = "\(dir)/results"
             let run = try runBench(["sweep", file, "--results", results, "--no-plot"], timeout: 120)
@@ -353,7 +343,7 @@ extension BenchProcessSuites {
             let run = try runBench(["sweep", file, "--results", "/proc/mux-bench-results", "--no-plot"], timeout: 20)
             #expect(run.status == 1, "\(run.diagnosis)")
             #expect(run.stderrLines.count == 1 && run.stderr.contains("/proc/mux-bench-results"), "\(run.diagnosis)")
-            #expect(!run.stderr.contains("pinning") && run.seconds < 5, "before anything runs: \(run.diagnosis)")
+            #expect(!run.stderr.contains("pinning"), "before anything runs: \(run.diagnosis)")
         }
 
         @Test func missingSweepFileExitsTwo() throws {
@@ -377,11 +367,10 @@ extension BenchProcessSuites {
             #expect(load != nil && server != nil, "the second point is running")
             if let load, let server { #expect(trafficHasBegun(server: server, load: load)) }
             bench.signal(signalNumber)
-            let sent = Date()
             let status = bench.wait(timeout: 15)
             let stderr = bench.standardError()
-            #expect(status == 130, "\(stderr)")
-            #expect(Date().timeIntervalSince(sent) < 5, "stops promptly")
+            #expect(status == 130, "ended by the signal, not at the point's end: \(stderr)")
+            #expect(!stderr.contains("[2/3]") && !stderr.contains("[3/3]"), "the second point was cut short: \(stderr)")
             for child in [load, server].compactMap({ $0 }) {
                 #expect(waitForProcessGone(child.pid, timeout: 2), "\(child.name) \(child.pid) ended")
                 endLeftover(child)

@@ -57,7 +57,6 @@ import Testing
 
     @Test(arguments: [Backend.select, .poll])
     func onWritableUnderSelectAndPollCostsWaitsNotCtl(_ backend: Backend) throws {
-        if backendUnavailable(backend) { return }
         let k = Self.roundTrips
         let d = try window(["--backend", backend.rawValue, "--write-mode", "on-writable"], roundTrips: k)
         #expect(d["ctl"] == 0)

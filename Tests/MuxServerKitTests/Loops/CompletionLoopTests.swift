@@ -8,8 +8,7 @@ import MuxTestSupport
 import Testing
 
 @Suite struct CompletionLoopTests {
-    @Test func starvedBufferRingAndTinyCQStillServeEveryConnection() throws {
-        if backendUnavailable(.ioUring) { return }
+    @Test(.runnable(.ioUring)) func starvedBufferRingAndTinyCQStillServeEveryConnection() throws {
         // 2 SQEs, 32 CQEs and 2 receive buffers of 8 KiB, for 64 connections sending at once.
         let server = try ServerProcess(["--backend", "io-uring", "--ring-entries", "2", "--ring-buffers", "2"])
         let clients = try (0..<64).map { _ in try TestClient(port: server.port, timeout: 5) }

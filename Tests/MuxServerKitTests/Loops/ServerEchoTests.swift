@@ -8,9 +8,8 @@ import Glibc
 
 /// The real mux-server process, over real loopback sockets, for every backend.
 @Suite(.machineExclusive) struct ServerEchoTests {
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: runnable(Backend.allCases))
     func echoesOneByte(_ backend: Backend) throws {
-        if backendUnavailable(backend) { return }
         let server = try ServerProcess(["--backend", backend.rawValue])
         let client = try TestClient(port: server.port)
         try client.send([0x5A])
@@ -21,9 +20,8 @@ import Glibc
         #expect(final["accepted"] == 1)
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: runnable(Backend.allCases))
     func echoesOneMebibyteThroughASlowReader(_ backend: Backend) throws {
-        if backendUnavailable(backend) { return }
         // A small output limit forces queued output, paused reading and partial writes.
         let server = try ServerProcess(["--backend", backend.rawValue, "--output-limit", "16KiB", "--send-buffer", "4096"])
         let client = try TestClient(port: server.port, receiveBuffer: 4096)
@@ -52,9 +50,8 @@ import Glibc
         #expect(try server.stop().status == 0)
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: runnable(Backend.allCases))
     func thousandSimultaneousConnectionsEachEchoTheirOwnPayload(_ backend: Backend) throws {
-        if backendUnavailable(backend) { return }
         let count = backend == .select ? 900 : 1000
         let server = try ServerProcess(["--backend", backend.rawValue])
         var clients: [TestClient] = []
@@ -71,9 +68,8 @@ import Glibc
         #expect(try server.stop().status == 0)
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: runnable(Backend.allCases))
     func peerResetMidStreamLeavesOthersServed(_ backend: Backend) throws {
-        if backendUnavailable(backend) { return }
         let server = try ServerProcess(["--backend", backend.rawValue])
         let victim = try TestClient(port: server.port)
         let bystander = try TestClient(port: server.port)
