@@ -58,8 +58,8 @@ public final class CompletionServerLoop {
         timers = ServerTimers(idleTimeoutSeconds: configuration.idleTimeoutSeconds)
         ring = try IOURing(entries: submissionEntries, completionEntries: completionEntries, syscalls: syscalls)
         buffers = .allocate(capacity: 1)
-        syscalls.counters.other &+= 1
-        let registered = mux_buffer_ring_setup(ring.raw, buffers, bufferCount, bufferSize, Self.bufferGroup)
+        let (raw, bufferRing) = (ring.raw, buffers)   // the closure may not capture self yet
+        let registered = syscalls.counted(.other) { mux_buffer_ring_setup(raw, bufferRing, bufferCount, bufferSize, Self.bufferGroup) }
         guard registered == 0 else {
             buffers.deallocate()
             throw SyscallError("io_uring_register(PBUF_RING)", -registered)
@@ -156,7 +156,7 @@ public final class CompletionServerLoop {
             case .send: sent(completion, fd: fd, generation: generation)
             }
         }
-        syscalls.counters.events &+= UInt64(available)
+        syscalls.recordDelivered(events: available)
         ring.advance(available, syscalls: syscalls)
     }
 
@@ -183,10 +183,7 @@ public final class CompletionServerLoop {
         // Closes and cancels queued so far go in first: a snapshot that counts a connection as
         // closed finds its descriptor closed too.
         if ring.unsubmitted > 0 { _ = try ring.enter(waitFor: 0, timeoutNanoseconds: -1, syscalls: syscalls) }
-        while true {
-            syscalls.counters.other &+= 1
-            let signal = mux_signalfd_read(controlFD)
-            if signal <= 0 { break }
+        while let signal = (try? syscalls.readSignal(controlFD)) ?? nil {
             if signal == SIGUSR1 { report(countersLine(final: false)) } else { running = false }
         }
         if !completion.hasMore { try armSignals() }
@@ -228,9 +225,7 @@ public final class CompletionServerLoop {
             log("mux-server: accept: \(error.name): out of file descriptors; shedding connections until some close")
         }
         while reserve.isHeld {
-            let shed = reserve.shedOne(from: listener, syscalls: syscalls, statistics: &statistics)
-            syscalls.counters.other &+= 1
-            if !shed { return }
+            if !reserve.shedOne(from: listener, syscalls: syscalls, statistics: &statistics) { return }
         }
     }
 

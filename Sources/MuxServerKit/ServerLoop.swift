@@ -109,9 +109,7 @@ public final class ServerLoop<M: Multiplexer> {
     }
 
     private func handleSignals(report: (String) -> Void) {
-        while true {
-            let signal = (try? syscalls.other("read(signalfd)") { mux_signalfd_read(controlFD) }) ?? -1
-            if signal <= 0 { return }
+        while let signal = (try? syscalls.readSignal(controlFD)) ?? nil {
             if signal == SIGUSR1 {
                 report(countersLine(final: false))
             } else {
