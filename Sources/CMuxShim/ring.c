@@ -92,7 +92,6 @@ int mux_ring_setup(struct mux_ring *r, unsigned entries, unsigned cq_entries) {
     r->cq_khead = (unsigned *)(cq + p.cq_off.head);
     r->cq_ktail = (unsigned *)(cq + p.cq_off.tail);
     r->cq_mask = *(unsigned *)(cq + p.cq_off.ring_mask);
-    r->cq_koverflow = (unsigned *)(cq + p.cq_off.overflow);
     r->cqes = cq + p.cq_off.cqes;
     // The SQ index array maps slot i to SQE i, once: SQEs are then written in ring order.
     for (unsigned i = 0; i < p.sq_entries; i++) r->sq_array[i] = i;
@@ -159,8 +158,6 @@ void mux_ring_cq_advance(struct mux_ring *r, unsigned n) {
     // Release: we are done reading these CQEs before the kernel may overwrite them.
     __atomic_store_n(r->cq_khead, *r->cq_khead + n, __ATOMIC_RELEASE);
 }
-
-unsigned mux_ring_cq_overflow(const struct mux_ring *r) { return __atomic_load_n(r->cq_koverflow, __ATOMIC_RELAXED); }
 
 /// The next free SQE, zeroed, or NULL when the SQ is full.
 static struct io_uring_sqe *next_sqe(struct mux_ring *r) {

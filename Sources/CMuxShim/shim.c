@@ -11,20 +11,6 @@ int mux_accept4_nonblocking(int fd) {
     return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 }
 
-int mux_pin_cpus(pid_t pid, int first, int last) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    for (int c = first; c <= last; c++) CPU_SET(c, &set);
-    return sched_setaffinity(pid, sizeof set, &set);
-}
-
-int mux_allowed_cpu_count(void) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
-    return CPU_COUNT(&set);
-}
-
 int mux_affinity_of(pid_t pid, int *cpus, int capacity) {
     cpu_set_t set;
     CPU_ZERO(&set);

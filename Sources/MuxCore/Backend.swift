@@ -5,7 +5,7 @@
 import CMuxShim
 
 /// How a backend tells the loop about I/O.
-public enum IOModel: String, Sendable {
+public enum IOModel: String, CaseIterable, Sendable {
     /// "This descriptor is ready": the loop then calls read/write itself (the `Multiplexer` protocol).
     case readiness
     /// "This operation finished": the kernel did the read/write (its own server loop).
@@ -77,6 +77,18 @@ public enum Backend: String, CaseIterable, Sendable {
     public static var multiplexed: [Backend] { allCases.filter { $0.traits.model == .readiness } }
     /// The backends a test or sweep can run here: io_uring ones only where io_uring_setup succeeds.
     public static var runnableHere: [Backend] { allCases.filter { $0.unavailableReason == nil } }
+
+    /// The words that stand for a set of backends where a list of names is taken (a sweep's
+    /// `backends` line): `all`, and each I/O model's name (`readiness`, `completion`).
+    public static var groupNames: [String] { ["all"] + IOModel.allCases.map(\.rawValue) }
+
+    /// The backends a group word stands for, in display order, or nil when `word` is no group.
+    /// Derived from the cases and their traits, so a new backend joins its groups by itself.
+    public static func group(named word: String) -> [Backend]? {
+        if word == "all" { return allCases }
+        guard let model = IOModel(rawValue: word) else { return nil }
+        return allCases.filter { $0.traits.model == model }
+    }
 
     /// "select, poll, epoll-lt, …": the list help texts and errors print.
     public static var nameList: String { names.joined(separator: ", ") }

@@ -28,8 +28,7 @@ public struct IOURing: ~Copyable {
     /// SINGLE_ISSUER|DEFER_TASKRUN, then COOP_TASKRUN|TASKRUN_FLAG, then none).
     public init(entries: UInt32, completionEntries: UInt32, syscalls: Syscalls) throws(SyscallError) {
         ring = .allocate(capacity: 1)
-        syscalls.counters.other &+= 1
-        let result = mux_ring_setup(ring, entries, completionEntries)
+        let result = syscalls.counted(.other) { mux_ring_setup(ring, entries, completionEntries) }
         guard result == 0 else {
             ring.deallocate()
             throw SyscallError("io_uring_setup", -result)
@@ -50,16 +49,10 @@ public struct IOURing: ~Copyable {
     public var raw: UnsafeMutablePointer<mux_ring> { ring }
 
     /// One io_uring_enter: submits what is written and waits for `waitFor` completions or the
-    /// timeout (nanoseconds, -1: none). EINTR returns 0. Counted as a wait call.
+    /// timeout (nanoseconds, -1: none). EINTR returns 0. Counted as a wait call (Syscalls.ioUringEnter).
     @inline(__always)
     public func enter(waitFor: UInt32, timeoutNanoseconds: Int64, syscalls: Syscalls) throws(SyscallError) -> Int {
-        syscalls.counters.wait &+= 1
-        let n = mux_ring_enter(ring, waitFor, timeoutNanoseconds)
-        if n >= 0 { syscalls.counters.sqes &+= UInt64(n); return Int(n) }
-        // EINTR: the loop comes round again. EBUSY: completions overflowed the CQ and wait in the
-        // kernel (IORING_FEAT_NODROP); reaping what is there lets them in.
-        if n == -EINTR || n == -EBUSY { return 0 }
-        throw SyscallError("io_uring_enter", -n)
+        try syscalls.ioUringEnter(ring, waitFor: waitFor, timeoutNanoseconds: timeoutNanoseconds)
     }
 
     /// Completions ready to read now.
@@ -76,7 +69,7 @@ public struct IOURing: ~Copyable {
     @inline(__always)
     public func advance(_ count: Int, syscalls: Syscalls) {
         guard count > 0 else { return }
-        syscalls.counters.cqes &+= UInt64(count)
+        syscalls.recordReaped(completions: count)
         mux_ring_cq_advance(ring, UInt32(count))
     }
 

@@ -152,7 +152,7 @@ public final class IOURingPollMultiplexer: Multiplexer {
             count += 1
         }
         ring.advance(consumed, syscalls: syscalls)
-        syscalls.counters.events &+= UInt64(count)
+        syscalls.recordDelivered(events: count)
         return count
     }
 

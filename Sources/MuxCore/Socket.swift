@@ -92,8 +92,7 @@ public enum Socket {
                 try syscalls.other("bind") { source.withSockaddr { bind(fd, $0, $1) } }
             }
             while true {
-                syscalls.counters.other &+= 1
-                let rc = address.withSockaddr { Glibc.connect(fd, $0, $1) }
+                let rc = syscalls.counted(.other) { address.withSockaddr { Glibc.connect(fd, $0, $1) } }
                 if rc == 0 || errno == EINPROGRESS { break }
                 if errno == EINTR { continue }
                 throw SyscallError("connect", errno)

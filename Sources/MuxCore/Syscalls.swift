@@ -1,4 +1,5 @@
-// The only place MuxBench calls raw syscalls on the hot path. Each wrapper:
+// The only place MuxBench calls raw syscalls on the hot path, and the only place a counter is
+// bumped (`counters` is read-only outside). Each wrapper:
 //   - bumps one plain counter by kind (no lock, no syscall: the loop is single-threaded),
 //   - retries EINTR,
 //   - returns EAGAIN as a value (`.wouldBlock`), never as an error,
@@ -98,7 +99,7 @@ public enum AcceptResult: Equatable, Sendable {
 
 /// One per event loop (not thread-safe by design: a loop is single-threaded).
 public final class Syscalls {
-    public var counters = SyscallCounters()
+    public private(set) var counters = SyscallCounters()
 
     /// epoll_pwait2's C signature: what `epollWait(timeoutNanoseconds:)` calls first.
     public typealias EpollWaitNanoseconds = @convention(c) (Int32, UnsafeMutableRawPointer?, Int32, Int64) -> Int32
@@ -151,6 +152,21 @@ public final class Syscalls {
             if e == EINTR || e == ECONNABORTED { continue }
             if e == EAGAIN || e == EWOULDBLOCK { counters.acceptEAGAIN &+= 1; return .wouldBlock }
             throw SyscallError("accept4", e)
+        }
+    }
+
+    /// Reads one pending signal from a signalfd: its number, or nil when none is pending. A
+    /// `read`, as the kernel files it; the sub-counts (`readEAGAIN`, `readEOF`) stay the
+    /// connections' own, so finding no signal pending is not a read that found nothing there.
+    public func readSignal(_ fd: Int32) throws(SyscallError) -> Int32? {
+        while true {
+            counters.read &+= 1
+            let signal = mux_signalfd_read(fd)
+            if signal > 0 { return signal }
+            if signal == 0 { return nil }
+            let e = errno
+            if e == EINTR { continue }
+            throw SyscallError("read(signalfd)", e)
         }
     }
 
@@ -222,6 +238,38 @@ public final class Syscalls {
         let e = errno
         if e == EINTR { return 0 }
         throw SyscallError("select", e)
+    }
+
+    /// One io_uring_enter: submits what `ring` has written and waits for `waitFor` completions
+    /// or the timeout (nanoseconds, -1: none). A `wait`; the SQEs it consumed are counted in
+    /// `sqes`. EINTR returns 0, and so does EBUSY: completions overflowed the CQ and wait in the
+    /// kernel (IORING_FEAT_NODROP); reaping what is there lets them in.
+    @inline(__always)
+    public func ioUringEnter(_ ring: UnsafeMutablePointer<mux_ring>, waitFor: UInt32,
+                             timeoutNanoseconds: Int64) throws(SyscallError) -> Int {
+        counters.wait &+= 1
+        let n = mux_ring_enter(ring, waitFor, timeoutNanoseconds)
+        if n >= 0 { counters.sqes &+= UInt64(n); return Int(n) }
+        if n == -EINTR || n == -EBUSY { return 0 }
+        throw SyscallError("io_uring_enter", -n)
+    }
+
+    /// Completions reaped from an io_uring's CQ (no syscall: they are read from shared memory).
+    @inline(__always)
+    public func recordReaped(completions count: Int) { counters.cqes &+= UInt64(count) }
+
+    /// Ready events a wait delivered, where the backend finds them after the call (io_uring's
+    /// CQEs turned into events) rather than as the call's result.
+    @inline(__always)
+    public func recordDelivered(events count: Int) { counters.events &+= UInt64(count) }
+
+    /// A call made through another API: a C helper that makes exactly one call and reports in
+    /// its own way (-errno, a struct), or getrusage inside ProcessCPUTime. Counted as one call of
+    /// `kind` before it is made; its result is handed back as is, for the caller to judge.
+    @inline(__always)
+    public func counted<Result>(_ kind: SyscallKind, _ call: () -> Result) -> Result {
+        counters[kind] &+= 1
+        return call()
     }
 
     /// open(2) (openat in the kernel), read-only and close-on-exec: counted as `other`.

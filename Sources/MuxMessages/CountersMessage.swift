@@ -51,17 +51,30 @@ public struct CountersMessage: JSONLineMessage, Equatable {
     public var syscalls: SyscallCounters {
         get {
             var s = SyscallCounters()
-            s.wait = wait; s.ctl = ctl; s.accept = accept; s.read = read; s.write = write; s.close = close
-            s.other = other; s.readEAGAIN = readEAGAIN; s.readEOF = readEOF; s.writeEAGAIN = writeEAGAIN
+            for kind in SyscallKind.allCases { s[kind] = self[keyPath: Self.field(of: kind)] }
+            s.readEAGAIN = readEAGAIN; s.readEOF = readEOF; s.writeEAGAIN = writeEAGAIN
             s.acceptEAGAIN = acceptEAGAIN; s.events = events; s.sqes = sqes; s.cqes = cqes
             return s
         }
         set {
-            wait = newValue.wait; ctl = newValue.ctl; accept = newValue.accept; read = newValue.read
-            write = newValue.write; close = newValue.close; other = newValue.other
+            for kind in SyscallKind.allCases { self[keyPath: Self.field(of: kind)] = newValue[kind] }
             readEAGAIN = newValue.readEAGAIN; readEOF = newValue.readEOF; writeEAGAIN = newValue.writeEAGAIN
             acceptEAGAIN = newValue.acceptEAGAIN; events = newValue.events
             sqes = newValue.sqes; cqes = newValue.cqes
+        }
+    }
+
+    /// The line's field for each syscall kind (named as the kind: `"wait": 12`). A kind added to
+    /// SyscallKind does not compile until it has one.
+    private static func field(of kind: SyscallKind) -> WritableKeyPath<CountersMessage, UInt64> {
+        switch kind {
+        case .wait: return \.wait
+        case .ctl: return \.ctl
+        case .accept: return \.accept
+        case .read: return \.read
+        case .write: return \.write
+        case .close: return \.close
+        case .other: return \.other
         }
     }
 

@@ -115,18 +115,8 @@ static inline int mux_signalfd_read(int fd) {
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
     return -1;
 }
-/// Unblocks signals (a child process must not inherit a blocked mask).
-static inline void mux_unblock_all_signals(void) {
-    sigset_t set;
-    sigemptyset(&set);
-    sigprocmask(SIG_SETMASK, &set, NULL);
-}
 
 // ---- CPU affinity: CPU_SET is a macro --------------------------------------------------
-/// Pins `pid` (0: the caller) to CPUs first...last. Returns 0 or -1 with errno.
-int mux_pin_cpus(pid_t pid, int first, int last);
-/// How many CPUs this process may run on.
-int mux_allowed_cpu_count(void);
 /// The CPUs `pid` (0: the caller) may run on, ascending, as numbers (a cpuset may allow 2-3
 /// only): up to `capacity` written to `cpus`; returns how many, or -1 with errno.
 int mux_affinity_of(pid_t pid, int *cpus, int capacity);

@@ -18,7 +18,7 @@ struct mux_ring {
     unsigned sq_mask;
     void *sqes;
     unsigned sqe_tail;          // SQEs written locally; published by mux_ring_enter
-    unsigned *cq_khead, *cq_ktail, *cq_koverflow;
+    unsigned *cq_khead, *cq_ktail;
     unsigned cq_mask;
     void *cqes;
     void *sq_ring, *cq_ring;
@@ -58,8 +58,6 @@ int32_t mux_ring_cqe_res(const struct mux_ring *ring, unsigned i);
 uint32_t mux_ring_cqe_flags(const struct mux_ring *ring, unsigned i);
 /// Marks `n` CQEs consumed (store-release of the CQ head).
 void mux_ring_cq_advance(struct mux_ring *ring, unsigned n);
-/// Completions the kernel could not post because the CQ was full (IORING_FEAT_NODROP keeps them).
-unsigned mux_ring_cq_overflow(const struct mux_ring *ring);
 
 // ---- SQE preparation: each returns 0, or -EBUSY when the SQ is full (submit, then retry) ----
 int mux_ring_poll_add(struct mux_ring *ring, int fd, uint32_t poll_mask, int multishot, uint64_t user_data);

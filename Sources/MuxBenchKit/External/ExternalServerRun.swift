@@ -208,10 +208,8 @@ final class ExternalServerRun {
             "read_eagain": "", "events_per_wait": "", "sqe_per_req": "", "cqe_per_req": "", "cqes_per_enter": "",
         ]
         let counts = kernel.map { SyscallVerifier.counters(from: $0) }
-        for (column, value) in [("sc_wait", counts?.wait), ("sc_ctl", counts?.ctl), ("sc_accept", counts?.accept),
-                                ("sc_read", counts?.read), ("sc_write", counts?.write), ("sc_close", counts?.close),
-                                ("sc_other", counts?.other)] {
-            row[column] = value.map { "\($0)" } ?? ""
+        for kind in SyscallKind.allCases {
+            row[kind.column] = counts.map { "\($0[kind])" } ?? ""
         }
         row["sc_per_req"] = counts.flatMap { requests > 0 ? formatCompactNumber(Double($0.total) / requests) : nil } ?? ""
         return row

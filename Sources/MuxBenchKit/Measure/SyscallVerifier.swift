@@ -27,15 +27,13 @@ final class SyscallVerifier {
     /// takes seconds to attach and 15-20 s to detach that many counters.
     static let everyTracepoint = ["syscalls:sys_enter_*"]
 
-    /// The calls of each kind of our counting layer (`kind(ofTracepoint:)`), and
+    /// The calls of each kind of our counting layer (`SyscallKind.kernelCalls`), and
     /// `raw_syscalls:sys_enter`, which counts every call: `other` is the total minus the kinds.
     /// Tracepoints this kernel lacks (no `recvmmsg` on some architectures) are left out, since
     /// perf refuses to start on an unknown one. A server's syscalls by kind at a small cost:
     /// attaching took 0.06 s and detaching about 1 s for redis-server's 5 threads here.
     static func kindTracepoints() -> [String] {
-        let calls = ["select", "pselect6", "poll", "ppoll", "epoll_wait", "epoll_pwait", "epoll_pwait2", "io_uring_enter",
-                     "epoll_ctl", "accept", "accept4", "read", "readv", "pread64", "recvfrom", "recvmsg", "recvmmsg",
-                     "write", "writev", "pwrite64", "sendto", "sendmsg", "sendmmsg", "sendfile64", "close"]
+        let calls = SyscallKind.allCases.flatMap(\.kernelCalls)
         let tracefs = ["/sys/kernel/tracing/events/syscalls", "/sys/kernel/debug/tracing/events/syscalls"]
             .first { FileManager.default.fileExists(atPath: $0) }
         let present = calls.filter { call in tracefs.map { FileManager.default.fileExists(atPath: "\($0)/sys_enter_\(call)") } ?? true }
@@ -143,65 +141,37 @@ final class SyscallVerifier {
     /// beyond the named kinds (with `kindTracepoints()`, every other call).
     static func counters(from kernel: (total: UInt64, byCall: [String: UInt64])) -> SyscallCounters {
         var counters = SyscallCounters()
-        for (call, count) in kernel.byCall {
-            switch kind(ofTracepoint: call) {
-            case "wait": counters.wait += count
-            case "ctl": counters.ctl += count
-            case "accept": counters.accept += count
-            case "read": counters.read += count
-            case "write": counters.write += count
-            case "close": counters.close += count
-            default: counters.other += count
-            }
-        }
+        for (call, count) in kernel.byCall { counters[SyscallKind(kernelCall: call)] += count }
         let named = counters.total - counters.other
         counters.other = kernel.total > named ? kernel.total - named : 0
         return counters
     }
 
-    /// Calls that may move between kinds around the two counters snapshots in perf's span.
-    static let bookkeepingSlack = 6.0
-
-    /// The counting layer's kind for a perf tracepoint name (`pselect6` is glibc's select).
-    static func kind(ofTracepoint name: String) -> String {
-        switch name {
-        case "select", "pselect6", "poll", "ppoll", "epoll_wait", "epoll_pwait", "epoll_pwait2", "io_uring_enter": return "wait"
-        case "epoll_ctl": return "ctl"
-        case "accept", "accept4": return "accept"
-        case "read", "readv", "pread64", "recvfrom", "recvmsg", "recvmmsg": return "read"
-        case "write", "writev", "pwrite64", "sendto", "sendmsg", "sendmmsg", "sendfile64": return "write"
-        case "close": return "close"
-        default: return "other"
-        }
-    }
-
-    /// One note per kind (wait, ctl, accept, read, write, close, other) and one for the total:
-    /// the server's count over the window, the range it counted over perf's span (`low` is what
-    /// it counted inside perf's span for sure, `high` what it counted around it), perf's count,
-    /// and whether they agree: within 1%, or within a few calls, since the server's bookkeeping
-    /// around each counters snapshot inside perf's span (a signalfd `read` the server files under
-    /// `other`, getrusage, the line's `write`) can land in another kind than perf's.
+    /// One note per kind (SyscallKind's order) and one for the total: the server's count over
+    /// the window, the range it counted over perf's span (`low` is what it counted inside perf's
+    /// span for sure, `high` what it counted around it), perf's count, and whether they agree:
+    /// perf's count within that range, exactly. Every call the server makes, its bookkeeping
+    /// around the snapshots included (the signalfd `read`, getrusage, the counters line's
+    /// `write`), is counted under the kind the kernel files it under, so no slack is needed.
     static func compare(server window: SyscallCounters, low: SyscallCounters, high: SyscallCounters,
                         kernel: (total: UInt64, byCall: [String: UInt64])) -> [String] {
-        var kernelByKind: [String: UInt64] = [:]
-        for (call, count) in kernel.byCall { kernelByKind[kind(ofTracepoint: call), default: 0] += count }
-        func byKind(_ c: SyscallCounters) -> [String: UInt64] {
-            ["wait": c.wait, "ctl": c.ctl, "accept": c.accept, "read": c.read, "write": c.write, "close": c.close,
-             "other": c.other, "total": c.total]
-        }
-        kernelByKind["total"] = kernel.total
-        let (ours, lows, highs) = (byKind(window), byKind(low), byKind(high))
+        var kernelByKind: [SyscallKind: UInt64] = [:]
+        for (call, count) in kernel.byCall { kernelByKind[SyscallKind(kernelCall: call), default: 0] += count }
+        let rows: [(name: String, ours: UInt64, low: UInt64, high: UInt64, kernel: UInt64)] =
+            SyscallKind.allCases.map { ($0.rawValue, window[$0], low[$0], high[$0], kernelByKind[$0] ?? 0) }
+            + [("total", window.total, low.total, high.total, kernel.total)]
         var notes: [String] = []
-        for name in ["wait", "ctl", "accept", "read", "write", "close", "other", "total"] {
-            let measured = Double(kernelByKind[name] ?? 0)
-            let (lowest, highest) = (Double(min(lows[name]!, highs[name]!)), Double(max(lows[name]!, highs[name]!)))
-            let nearest = min(max(measured, lowest), highest)
-            let difference = nearest == 0 ? (measured == 0 ? 0 : 100) : abs(measured - nearest) / nearest * 100
-            let verdict = difference <= 1 || abs(measured - nearest) <= bookkeepingSlack ? "agree" : "DISAGREE"
-            let calls = name == "other" ? " [" + kernel.byCall.filter { kind(ofTracepoint: $0.key) == "other" }
-                .sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "]" : ""
-            notes.append("syscalls \(name): server counted \(ours[name]!) (\(Int(lowest))-\(Int(highest)) over perf's span), "
-                         + "kernel (perf) \(Int(measured))\(calls): \(verdict) within \(formatCompactNumber(difference))%")
+        for row in rows {
+            let (lowest, highest) = (min(row.low, row.high), max(row.low, row.high))
+            let nearest = min(max(row.kernel, lowest), highest)
+            let off = row.kernel > nearest ? row.kernel - nearest : nearest - row.kernel
+            let verdict = off == 0 ? "agree"
+                : "DISAGREE by \(off) (\(formatCompactNumber(nearest == 0 ? 100 : Double(off) / Double(nearest) * 100))%)"
+            let calls = row.name == SyscallKind.other.rawValue
+                ? " [" + kernel.byCall.filter { SyscallKind(kernelCall: $0.key) == .other }
+                    .sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "]" : ""
+            notes.append("syscalls \(row.name): server counted \(row.ours) (\(lowest)-\(highest) over perf's span), "
+                         + "kernel (perf) \(row.kernel)\(calls): \(verdict)")
         }
         return notes
     }

@@ -40,7 +40,7 @@ public struct ExternalServer: Hashable, Sendable {
     }
 
     /// Why `name` cannot name a server, or nil: a short lowercase word (it goes in point ids and
-    /// CSV fields) that is not one of MuxBench's own backends.
+    /// CSV fields) that is not one of MuxBench's own backends nor a group word (`all`, ...).
     public static func problem(withName name: String) -> String? {
         func isLetter(_ s: Unicode.Scalar) -> Bool { (97...122).contains(s.value) }
         func isAllowed(_ s: Unicode.Scalar) -> Bool { isLetter(s) || (48...57).contains(s.value) || s.value == 95 }
@@ -49,6 +49,7 @@ public struct ExternalServer: Hashable, Sendable {
             return "server name '\(name)': expected a lowercase letter, then letters, digits or '_' (at most 32)"
         }
         if Backend.names.contains(name) { return "server name '\(name)' is one of MuxBench's own backends" }
+        if Backend.group(named: name) != nil { return "server name '\(name)' stands for a group of MuxBench's own backends" }
         return nil
     }
 

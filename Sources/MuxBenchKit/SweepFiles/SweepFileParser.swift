@@ -1,7 +1,9 @@
 // The sweep file grammar: one `key = values` per line, values separated by whitespace, `#` starts
 // a comment, `KEY.BACKEND = values` replaces a dimension for one backend. Every mistake becomes
-// one SweepError naming the line, found before any value is used.
+// one SweepError naming the line, found before any value is used. `backends` also takes the
+// group words of Backend.group (`all`, `readiness`, `completion`).
 import MuxCLI
+import MuxCore
 
 /// The keys a sweep file may set.
 enum SweepKey: String, CaseIterable {
@@ -74,8 +76,7 @@ struct SweepFileParser {
         for entry in sweepWide {
             switch entry.key {
             case .backends:
-                let expected = "one of \(knownBackends.joined(separator: ", ")), or a name given a 'server.NAME = COMMAND' line"
-                backends = try values(entry, expected: expected) { knownBackends.contains($0) ? $0 : nil }
+                backends = try backendList(entry, knownBackends: knownBackends)
             case .serverTimeout:
                 serverTimeout = try single(entry, rule: NumberRules.serverTimeout)
             case .warmup:
@@ -359,6 +360,37 @@ struct SweepFileParser {
                 throw SweepError(file: path, line: entry.line, message: "duplicate value '\(printable(word))' for '\(printable(entry.keyText))'")
             }
             result.append(value)
+        }
+        return result
+    }
+
+    /// `backends = ...`: names, and group words (`all`, `readiness`, `completion`: Backend.group)
+    /// that stand for every backend of the group in Backend's order; a name twice is refused,
+    /// whether written twice or also in a group.
+    private func backendList(_ entry: Entry, knownBackends: [String]) throws(SweepError) -> [String] {
+        var result: [String] = []
+        var broughtBy: [String: String] = [:]
+        for word in entry.words {
+            let names: [String]
+            if let group = Backend.group(named: word) {
+                names = group.map(\.rawValue)
+            } else if knownBackends.contains(word) {
+                names = [word]
+            } else {
+                throw SweepError(file: path, line: entry.line, message: "bad value '\(printable(word))' for '\(printable(entry.keyText))': "
+                    + "expected one of \(knownBackends.joined(separator: ", ")), a group (\(Backend.groupNames.joined(separator: ", "))), "
+                    + "or a name given a 'server.NAME = COMMAND' line")
+            }
+            for name in names {
+                if let earlier = broughtBy[name] {
+                    let groups = [earlier, word].filter { $0 != name }.map { "'\(printable($0))'" }
+                    let inGroups = groups.isEmpty ? "" : " (in \(groups.joined(separator: " and ")))"
+                    throw SweepError(file: path, line: entry.line,
+                                     message: "duplicate value '\(printable(name))' for '\(printable(entry.keyText))'\(inGroups)")
+                }
+                broughtBy[name] = word
+                result.append(name)
+            }
         }
         return result
     }

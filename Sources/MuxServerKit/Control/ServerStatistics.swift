@@ -24,8 +24,7 @@ public enum ServerReport {
     /// The counters line with the server's own CPU time. getrusage is a syscall the kernel sees
     /// too: counted before the line that reports it.
     static func countersLine(sequence: UInt64, syscalls: Syscalls, statistics: ServerStatistics, final: Bool) -> String {
-        syscalls.counters.other &+= 1
-        let cpu = ProcessCPUTime.now()
+        let cpu = syscalls.counted(.other) { ProcessCPUTime.now() }
         return countersLine(sequence: sequence, monotonicNanoseconds: monotonicNanoseconds(),
                             syscalls: syscalls.counters, statistics: statistics, cpu: cpu, final: final)
     }

@@ -58,8 +58,8 @@ public final class CompletionServerLoop {
         timers = ServerTimers(idleTimeoutSeconds: configuration.idleTimeoutSeconds)
         ring = try IOURing(entries: submissionEntries, completionEntries: completionEntries, syscalls: syscalls)
         buffers = .allocate(capacity: 1)
-        syscalls.counters.other &+= 1
-        let registered = mux_buffer_ring_setup(ring.raw, buffers, bufferCount, bufferSize, Self.bufferGroup)
+        let (raw, bufferRing) = (ring.raw, buffers)   // the closure may not capture self yet
+        let registered = syscalls.counted(.other) { mux_buffer_ring_setup(raw, bufferRing, bufferCount, bufferSize, Self.bufferGroup) }
         guard registered == 0 else {
             buffers.deallocate()
             throw SyscallError("io_uring_register(PBUF_RING)", -registered)
@@ -156,7 +156,7 @@ public final class CompletionServerLoop {
             case .send: sent(completion, fd: fd, generation: generation)
             }
         }
-        syscalls.counters.events &+= UInt64(available)
+        syscalls.recordDelivered(events: available)
         ring.advance(available, syscalls: syscalls)
     }
 
@@ -183,10 +183,7 @@ public final class CompletionServerLoop {
         // Closes and cancels queued so far go in first: a snapshot that counts a connection as
         // closed finds its descriptor closed too.
         if ring.unsubmitted > 0 { _ = try ring.enter(waitFor: 0, timeoutNanoseconds: -1, syscalls: syscalls) }
-        while true {
-            syscalls.counters.other &+= 1
-            let signal = mux_signalfd_read(controlFD)
-            if signal <= 0 { break }
+        while let signal = (try? syscalls.readSignal(controlFD)) ?? nil {
             if signal == SIGUSR1 { report(countersLine(final: false)) } else { running = false }
         }
         if !completion.hasMore { try armSignals() }
@@ -228,9 +225,7 @@ public final class CompletionServerLoop {
             log("mux-server: accept: \(error.name): out of file descriptors; shedding connections until some close")
         }
         while reserve.isHeld {
-            let shed = reserve.shedOne(from: listener, syscalls: syscalls, statistics: &statistics)
-            syscalls.counters.other &+= 1
-            if !shed { return }
+            if !reserve.shedOne(from: listener, syscalls: syscalls, statistics: &statistics) { return }
         }
     }
 
@@ -271,8 +266,7 @@ public final class CompletionServerLoop {
             statistics.bytesIn &+= UInt64(result)
             let bytes = UnsafeMutableRawPointer(mux_buffer_ring_buffer(buffers, bufferID)!)
             if connection.draining {
-                connection.drainedBytes += Int(result)
-                if connection.drainedBytes > LingeringClose.byteLimit { close(connection); return }
+                if connection.dropLingeringInput(Int(result)) { close(connection); return }
             } else if !connection.closeAfterFlush {
                 let reply = responder.respond(to: bytes, count: Int(result), input: &connection.input, statistics: &statistics)
                 if reply.closeAfterReply { connection.closeAfterFlush = true }
@@ -361,21 +355,14 @@ public final class CompletionServerLoop {
 
     // MARK: - Closing
 
-    /// The reply is out and the connection is to close: shut down our side and drop what the
-    /// peer still sends until its EOF (closing with unread input would send an RST that may
-    /// destroy the reply before the peer reads it), a byte limit or a deadline.
+    /// The reply is out and the connection is to close: a lingering close (`LingeringCloses.begin`).
+    /// Here, reading it means a multishot recv armed.
     private func closeLingering(_ connection: RingConnection) {
-        guard !connection.draining else { return }
-        guard (try? syscalls.other("shutdown", { shutdown(connection.fd, Int32(SHUT_WR)) })) != nil else {
-            close(connection)
-            return
+        switch timers.lingering.begin(connection, syscalls: syscalls) {
+        case .alreadyLingering: return
+        case .shutdownFailed: close(connection)
+        case .started: if !connection.receiving { armReceive(connection) }
         }
-        connection.draining = true
-        connection.drainedBytes = 0
-        connection.readingPaused = false
-        connection.input.clear()
-        timers.lingering.push(fd: connection.fd, generation: connection.generation, now: monotonicNanoseconds())
-        if !connection.receiving { armReceive(connection) }
     }
 
     private func peerFailed(_ connection: RingConnection, _ error: SyscallError) {
@@ -416,9 +403,7 @@ public final class CompletionServerLoop {
             if !reserve.isHeld { reserve.take(syscalls: syscalls) }
             if !accepting { try armAccept() }
         }
-        while let entry = timers.lingering.nextDue(now: now) {
-            if let connection = current(entry.fd, entry.generation), connection.draining { close(connection) }
-        }
+        while let connection = timers.lingering.nextExpired(now: now, in: connections) { close(connection) }
         if let limit = timers.idleSweepDue(now: now) {
             for case let connection? in connections where connection.isOpen && now - connection.lastActivity >= limit {
                 statistics.idleClosed += 1

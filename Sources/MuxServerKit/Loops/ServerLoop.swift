@@ -109,9 +109,7 @@ public final class ServerLoop<M: Multiplexer> {
     }
 
     private func handleSignals(report: (String) -> Void) {
-        while true {
-            let signal = (try? syscalls.other("read(signalfd)") { mux_signalfd_read(controlFD) }) ?? -1
-            if signal <= 0 { return }
+        while let signal = (try? syscalls.readSignal(controlFD)) ?? nil {
             if signal == SIGUSR1 {
                 report(countersLine(final: false))
             } else {
@@ -203,12 +201,7 @@ public final class ServerLoop<M: Multiplexer> {
             if !reserve.isHeld { reserve.take(syscalls: syscalls) }
             try? mux.modify(fd: listener, interest: .read)
         }
-        while let entry = timers.lingering.nextDue(now: now) {
-            if let connection = connections[Int(entry.fd)], connection.isOpen, connection.draining,
-               connection.generation == entry.generation {
-                close(connection)
-            }
-        }
+        while let connection = timers.lingering.nextExpired(now: now, in: connections) { close(connection) }
         if let limit = timers.idleSweepDue(now: now) {
             // A timer, not per request: one pass over the table per half timeout.
             for case let connection? in connections where connection.isOpen && now - connection.lastActivity >= limit {
@@ -338,24 +331,18 @@ public final class ServerLoop<M: Multiplexer> {
         }
     }
 
-    /// The reply is out and the connection is to close: shut down our side (the peer reads the
-    /// reply, then EOF) and keep reading what it still sends. Closing with unread input would
-    /// send an RST, and a peer that gets the RST before it reads may lose the reply (a 400 for a
-    /// 100 KB header, say). Closed at the peer's EOF, after `LingeringClose.byteLimit` or its deadline.
+    /// The reply is out and the connection is to close: a lingering close (`LingeringCloses.begin`:
+    /// a peer that gets an RST before it reads may lose the reply, a 400 for a 100 KB header, say).
+    /// Here, reading it means read interest and a drain of what is already buffered.
     private func closeLingering(_ connection: Connection) {
-        guard !connection.draining else { return }
-        guard (try? syscalls.other("shutdown", { shutdown(connection.fd, Int32(SHUT_WR)) })) != nil else {
-            close(connection)
-            return
+        switch timers.lingering.begin(connection, syscalls: syscalls) {
+        case .alreadyLingering: return
+        case .shutdownFailed: close(connection)
+        case .started:
+            setInterest(.read, of: connection)
+            // Whatever is already buffered goes now: the peer may have closed long ago.
+            if connection.isOpen { drain(connection) }
         }
-        connection.draining = true
-        connection.drainedBytes = 0
-        connection.readingPaused = false
-        connection.input.clear()
-        timers.lingering.push(fd: connection.fd, generation: connection.generation, now: monotonicNanoseconds())
-        setInterest(.read, of: connection)
-        // Whatever is already buffered goes now: the peer may have closed long ago.
-        if connection.isOpen { drain(connection) }
     }
 
     /// Reads and drops input of a lingering connection until EAGAIN; closes at EOF or the limit.
@@ -371,8 +358,7 @@ public final class ServerLoop<M: Multiplexer> {
             switch result {
             case let .transferred(n):
                 statistics.bytesIn &+= UInt64(n)
-                connection.drainedBytes += n
-                if connection.drainedBytes > LingeringClose.byteLimit { close(connection); return }
+                if connection.dropLingeringInput(n) { close(connection); return }
             case .endOfFile:
                 close(connection)
                 return

@@ -73,8 +73,8 @@ private func scratchServersRunning(_ marker: String) -> [Int32] {
         let tracepoints = SyscallVerifier.kindTracepoints()
         #expect(tracepoints.first == "raw_syscalls:sys_enter")
         #expect(tracepoints.count < 40 && tracepoints.contains("syscalls:sys_enter_epoll_wait"))
-        #expect(SyscallVerifier.kind(ofTracepoint: "io_uring_enter") == "wait")
-        #expect(SyscallVerifier.kind(ofTracepoint: "sendfile64") == "write")
+        #expect(SyscallKind(kernelCall: "io_uring_enter") == .wait)
+        #expect(SyscallKind(kernelCall: "sendfile64") == .write)
     }
 
     @Test func externalServersGetColoursNoBackendHas() {

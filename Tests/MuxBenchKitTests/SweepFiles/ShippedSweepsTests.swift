@@ -1,5 +1,6 @@
 import Foundation
 import MuxTestSupport
+import MuxCore
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -43,7 +44,7 @@ private func shippedSweepPaths() -> [String] {
         let latency = try SweepSpec.load(path: repositoryRoot + "/Benchmarks/latency-load.sweep")
         // p50, not p99: on a small VM p99 is the machine's at every rate (see the sweep file).
         #expect(latency.search == SearchSpec(figure: "lat_p50_us", boundMicroseconds: 5000))
-        #expect(Set(latency.points().map(\.backend)) == Set(SweepSpec.backendNames))
+        #expect(latency.backends == Backend.names, "every backend, as `all` gives them")
         #expect(Set(latency.points().map(\.connections)) == [1000, 10000])
         #expect(latency.points().allSatisfy { $0.active == 100 })
         #expect(latency.dimensions.rates.count >= 4 && !latency.dimensions.rates.contains(.closedLoop))
@@ -55,6 +56,23 @@ private func shippedSweepPaths() -> [String] {
         #expect(equal.dimensions.connections == c10k.dimensions.connections)
         #expect(equal.dimensions.rates.count >= 2 && !equal.dimensions.rates.contains(.closedLoop))
         #expect(equal.repetitions >= 6)
+    }
+
+    /// A sweep that runs every backend (or every one of a model) says so with the group word, so a
+    /// backend added to `Backend` joins it without an edit here.
+    @Test(arguments: shippedSweepPaths())
+    func sweeps_running_a_whole_group_name_it_rather_than_list_it(path: String) throws {
+        let spec = try SweepSpec.load(path: path)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("backends") && $0.contains("=") })
+        let words = Set(line.split(separator: "=", maxSplits: 1)[1].split(separator: "#")[0].split(separator: " ").map(String.init))
+        for group in Backend.groupNames {
+            let members = Backend.group(named: group)!.map(\.rawValue)
+            // A group of one (completion: io-uring today) may go by its name.
+            if members.count > 1, Set(members).isSubset(of: spec.backends) {
+                #expect(words.isDisjoint(with: members), "\(path): lists \(group)'s backends by hand: say '\(group)'")
+            }
+        }
     }
 
     @Test func quick_takes_about_a_minute_and_ci_under_two() throws {
