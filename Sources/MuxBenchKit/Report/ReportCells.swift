@@ -47,21 +47,18 @@ enum ReportCell {
 /// Which summary rows a table reads, and in which order.
 enum ReportRows {
     /// A point with measured rows (skipped and failed points have none to show).
-    static func isMeasured(_ row: ReportRow) -> Bool { row["status"] == "ok" }
+    static func isMeasured(_ row: ReportRow) -> Bool { SummaryRows.isOK(row.fields) }
 
-    /// Whether a summary row is a rate search's answer rather than a point of the matrix.
-    /// The one place report recognises one (h23-typed's `row_kind` column replaces this test).
-    static func isSearchRow(_ row: ReportRow) -> Bool { !row["max_sustainable_rps"].isEmpty }
+    /// Whether a summary row is a rate search's answer rather than a point of the matrix
+    /// (`row_kind`, read the one way every command reads it).
+    static func isSearchRow(_ row: ReportRow) -> Bool { SummaryRows.isSearch(row.fields) }
 
-    /// A search row's bound: the figure's short name (`p50`) and the bound in µs.
-    /// TEMPORARY: the only place report reads `reason` (`SearchSpec.reasonPrefix`:
-    /// `search (p50 ≤ 5000 µs): …`) until h23-typed's `search_metric` and `search_bound_us` land.
+    /// A search row's bound: the figure's short name (`p50`) and the bound in µs, from the typed
+    /// `search_metric` and `search_bound_us` columns.
     static func searchBound(_ row: ReportRow) -> (metric: String, microseconds: Double)? {
-        let reason = row["reason"]
-        guard reason.hasPrefix("search ("), let close = reason.firstIndex(of: ")") else { return nil }
-        let words = reason[reason.index(reason.startIndex, offsetBy: "search (".count)..<close].split(separator: " ")
-        guard words.count == 4, words[1] == "≤", words[3] == "µs", let bound = Double(words[2]) else { return nil }
-        return (String(words[0]), bound)
+        let metric = row["search_metric"]
+        guard !metric.isEmpty, let bound = Double(row["search_bound_us"]), bound.isFinite else { return nil }
+        return (metric, bound)
     }
 
     /// The measured matrix points (no search answers).

@@ -60,13 +60,19 @@ import Testing
         #expect(throws: ReportError("r.csv:2: column saturated_by: 'the-moon' is not a side")) { try SaturationMarks(raw: raw) }
     }
 
-    @Test func search_rows_and_their_bound_are_read_in_one_place() {
-        let answer = ReportRow(fields: ["max_sustainable_rps": "29500",
-                                        "reason": "search (p50 ≤ 5000 µs): max sustainable rate confirmed after 12 probes"],
+    /// The bound comes from the typed columns: a reason reworded (or naming another bound) changes nothing.
+    @Test func search_rows_and_their_bound_are_read_from_the_typed_columns() {
+        let answer = ReportRow(fields: ["row_kind": "search", "max_sustainable_rps": "29500",
+                                        "search_metric": "p50", "search_bound_us": "5000",
+                                        "reason": "search (p99 ≤ 1 µs): reworded prose"],
                                location: "s.csv:2")
         #expect(ReportRows.isSearchRow(answer))
         #expect(ReportRows.searchBound(answer).map { "\($0.metric) \($0.microseconds)" } == "p50 5000.0")
-        let point = ReportRow(fields: ["max_sustainable_rps": "", "reason": ""], location: "s.csv:3")
+        let unanswered = ReportRow(fields: ["row_kind": "search", "max_sustainable_rps": "", "search_metric": "p50",
+                                            "search_bound_us": "5000", "search_outcome": "none"], location: "s.csv:3")
+        #expect(ReportRows.isSearchRow(unanswered), "a search without an answer is still a search row")
+        let point = ReportRow(fields: ["row_kind": "point", "max_sustainable_rps": "", "reason": "search (p50 ≤ 5000 µs)"],
+                              location: "s.csv:4")
         #expect(!ReportRows.isSearchRow(point))
         #expect(ReportRows.searchBound(point) == nil)
     }
