@@ -43,6 +43,19 @@ enum ReportCatalog {
             ("ladder", .ladder(figure: "lat_p50_us", boundMicroseconds: 1000)),
             ("knee", .knee),
             ("latency-10000", .latency(connections: 10_000, rates: [5000, 40_000, 80_000])),
+            ("latency-1000", .latency(connections: 1000, rates: [5000, 20_000, 40_000, 80_000])),
+        ]),
+        // The same sweep measured with the load generator sleeping until each send was due (before
+        // it busy-polled): kept for the before/after of how much latency was the client's.
+        ("latency-load-2026-11-26", [
+            ("ladder", .ladder(figure: "lat_p50_us", boundMicroseconds: 1000)),
+            ("knee", .knee),
+            ("latency-10000", .latency(connections: 10_000, rates: [5000, 40_000, 80_000])),
+            ("latency-1000", .latency(connections: 1000, rates: [5000, 20_000, 40_000, 80_000])),
+        ]),
+        ("c10k-equal-load", [
+            ("equal-10000", .equalLoad(rate: 10_000)),
+            ("equal-30000", .equalLoad(rate: 30_000)),
         ]),
         ("c10k-equal-load-2026-11-26", [
             ("equal-10000", .equalLoad(rate: 10_000)),
