@@ -273,7 +273,7 @@ import Testing
     /// A real summary (the committed latency-load rows: 66 points, 11 searches) and the same with
     /// every `reason` reworded: the prose is for people, so nothing a chart or check decides moves.
     static func realSummaryAndReworded() throws -> (CSVTable, CSVTable) {
-        let rows = try CSVTable.read(path: repositoryRoot + "/results/latency-load.csv").rows
+        let rows = try CSVTable.read(path: repositoryRoot + "/results/latency-load-2026-11-26.csv").rows
         let spec = try SweepSpec.load(path: repositoryRoot + "/Benchmarks/latency-load.sweep")
         let table = SweepSummary.summarize(rows: rows, pointOrder: spec.points().map(\.id), search: spec.search)
         var reworded = table

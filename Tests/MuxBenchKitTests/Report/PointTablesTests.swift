@@ -6,7 +6,7 @@ import Testing
 /// Latency and per-request tables from the committed sweeps' rows.
 @Suite struct PointTablesTests {
     @Test func latency_at_10000_connections_shows_poll_falling_behind_with_its_interval_and_limit() throws {
-        let table = try ReportFixture.table("latency-load", "latency-10000")
+        let table = try ReportFixture.table("latency-load-2026-11-26", "latency-10000")
         let lines = table.split(separator: "\n").map(String.init)
         #expect(lines[0].hasPrefix("| backend | conns | offered/s | achieved/s | p50 µs | p99 µs [95% CI] |"))
         // 3 rates × the 5 backends measured at 10,000 connections (select cannot hold them).

@@ -6,7 +6,7 @@ import Testing
 /// The knee: the rate search's answers, and the rate ladder read against a bound.
 @Suite struct SearchTablesTests {
     @Test func the_knee_says_what_stopped_each_search_from_its_probes() throws {
-        let table = try ReportFixture.table("latency-load", "knee")
+        let table = try ReportFixture.table("latency-load-2026-11-26", "knee")
         let lines = table.split(separator: "\n").map(String.init)
         #expect(lines[0] == "| backend | conns | max sustainable rate/s (p50 ≤ 5,000 µs) | p50 there µs | server CPU there % | above it |")
         // select's first client-limited probe above 80k (83.5k/s) had both sides pegged.
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func the_ladder_finds_the_highest_rung_within_the_bound_and_says_why_the_next_failed() throws {
-        let table = try ReportFixture.table("latency-load", "ladder")
+        let table = try ReportFixture.table("latency-load-2026-11-26", "ladder")
         let lines = table.split(separator: "\n").map(String.init)
         #expect(lines[0].hasPrefix("| backend | conns | highest rate with p50 ≤ 1,000 µs, ≥ 99% delivered, ≤ half the reps saturated |"))
         #expect(lines.contains("| select | 1,000 | 40,000/s | 230 | 96 | 80,000/s: saturated 6/6 (both 5 neither 1) |"))
@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func the_ladder_bound_is_a_parameter_not_a_constant() throws {
-        let strict = try SearchTables.ladder(ReportSources(directory: ReportFixture.committed, sweep: "latency-load"),
+        let strict = try SearchTables.ladder(ReportSources(directory: ReportFixture.committed, sweep: "latency-load-2026-11-26"),
                                              figure: "lat_p50_us", boundMicroseconds: 50)
         // No point of the ladder has p50 ≤ 50 µs: every line starts from its lowest rung.
         let lines = strict.split(separator: "\n").dropFirst(2)

@@ -5,11 +5,11 @@ import Testing
 @testable import MuxBenchKit
 
 /// The committed latency-load sweep: 396 measured rows and 119 probes of 11 rate searches, all
-/// measured for real (results/latency-load.csv), and the search line they were measured under.
+/// measured for real (results/latency-load-2026-11-26.csv), and the search line they were measured under.
 private func latencyLoad() throws -> (rows: [[String: String]], spec: SweepSpec, committed: CSVTable) {
-    let rows = try CSVTable.read(path: repositoryRoot + "/results/latency-load.csv").rows
+    let rows = try CSVTable.read(path: repositoryRoot + "/results/latency-load-2026-11-26.csv").rows
     let spec = try SweepSpec.load(path: repositoryRoot + "/Benchmarks/latency-load.sweep")
-    let committed = try CSVTable.read(path: repositoryRoot + "/results/latency-load-summary.csv")
+    let committed = try CSVTable.read(path: repositoryRoot + "/results/latency-load-2026-11-26-summary.csv")
     return (rows, spec, committed)
 }
 
