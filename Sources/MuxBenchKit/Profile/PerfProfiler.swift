@@ -10,9 +10,20 @@ import Glibc
 #endif
 
 final class PerfProfiler {
-    /// Samples per second of CPU time: the figure of the reading, off any round number
-    /// so sampling does not beat with the server's periodic timers.
-    static let frequency = 4999
+    /// Samples per second of CPU time, off any round number so sampling does not beat with the
+    /// server's periodic timers. `MUX_PROFILE_HZ` overrides it (Benchmarks/tools/profile-overhead.sh
+    /// compares frequencies with it).
+    static let defaultFrequency = 4999
+
+    /// The frequency in force: `MUX_PROFILE_HZ` when set, else `defaultFrequency`; the reason
+    /// when the variable is not a whole number from 1 to 100,000.
+    static func frequency(environment: [String: String] = ProcessInfo.processInfo.environment) -> Result<Int, Failure> {
+        guard let text = environment["MUX_PROFILE_HZ"] else { return .success(defaultFrequency) }
+        guard let hz = Int(text), (1...100_000).contains(hz) else {
+            return .failure(Failure(description: "MUX_PROFILE_HZ=\(text): not a sampling frequency (a whole number of Hz, 1 to 100000)"))
+        }
+        return .success(hz)
+    }
 
     private let perfPath: String
     private let perf: Subprocess
@@ -34,11 +45,16 @@ final class PerfProfiler {
     /// event is switched out and in with the task, and on this VM that costs a server which
     /// sleeps and wakes per request more than the sampling does (Sources/README.md, Profiles).
     static func attach(to pids: [Int32], serverCPUs: [Int]? = nil, pinTo cpus: [Int]?) -> (PerfProfiler?, String?) {
+        let frequency: Int
+        switch Self.frequency() {
+        case .success(let hz): frequency = hz
+        case .failure(let failure): return (nil, failure.description)
+        }
         guard let perfPath = executableInPath("perf") else {
             return (nil, "perf is not installed (Debian: apt-get install linux-perf)")
         }
         do {
-            return (try PerfProfiler(perfPath: perfPath, pids: pids, serverCPUs: serverCPUs, pinTo: cpus), nil)
+            return (try PerfProfiler(perfPath: perfPath, pids: pids, frequency: frequency, serverCPUs: serverCPUs, pinTo: cpus), nil)
         } catch {
             return (nil, "perf record could not attach: \(error)")
         }
@@ -48,7 +64,7 @@ final class PerfProfiler {
         let description: String
     }
 
-    private init(perfPath: String, pids: [Int32], serverCPUs: [Int]?, pinTo cpus: [Int]?) throws {
+    private init(perfPath: String, pids: [Int32], frequency: Int, serverCPUs: [Int]?, pinTo cpus: [Int]?) throws {
         self.perfPath = perfPath
         self.pids = pids
         let target = serverCPUs.map { ["-C", $0.map(String.init).joined(separator: ",")] }
@@ -59,7 +75,7 @@ final class PerfProfiler {
         do {
             control = try PerfControlFIFO(directory: directory)
             perf = try Subprocess(name: "perf", executable: perfPath, arguments: [
-                "record", "-e", "cpu-clock", "-F", "\(Self.frequency)", "-g", "-o", directory + "/perf.data",
+                "record", "-e", "cpu-clock", "-F", "\(frequency)", "-g", "-o", directory + "/perf.data",
                 "--delay=-1", control.perfArgument,
             ] + target)
         } catch {

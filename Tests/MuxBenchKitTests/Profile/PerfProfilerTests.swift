@@ -63,3 +63,23 @@ extension BenchProcessSuites {
         }
     }
 }
+
+/// `MUX_PROFILE_HZ`: the sampling frequency's override, read without perf.
+@Suite struct PerfProfilerFrequencyTests {
+    @Test func withoutTheVariableTheDefaultFrequencyIsUsed() throws {
+        #expect(try PerfProfiler.frequency(environment: [:]).get() == PerfProfiler.defaultFrequency)
+    }
+
+    @Test func aWholeNumberOfHertzOverridesIt() throws {
+        #expect(try PerfProfiler.frequency(environment: ["MUX_PROFILE_HZ": "997"]).get() == 997)
+    }
+
+    @Test(arguments: ["", "1k", "0", "-5", "100001", "99.5"])
+    func anythingElseIsRefusedNamingTheVariableAndTheValue(_ text: String) {
+        guard case .failure(let failure) = PerfProfiler.frequency(environment: ["MUX_PROFILE_HZ": text]) else {
+            Issue.record("\(text) accepted as a frequency")
+            return
+        }
+        #expect(failure.description.hasPrefix("MUX_PROFILE_HZ=\(text): "), "\(failure.description)")
+    }
+}
