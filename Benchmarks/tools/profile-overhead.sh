@@ -7,20 +7,28 @@
 # its ratio to plain per point are printed.
 #
 #   FREQUENCIES="4999 999" Benchmarks/tools/profile-overhead.sh OUT [ROUNDS]
-#   (default FREQUENCIES: 4999; default 4 rounds; ~6 s per run)
+#   (default FREQUENCIES: 999, the default; default 4 rounds; ~6 s per run)
+#   env RATE: the offered rate (default 10000; RATE= for closed loop); BACKENDS (default
+#   "poll epoll-et poll"), CONNECTIONS (default "10000 10000 5000"): the points, pairwise.
 set -euo pipefail
 out=${1:?usage: profile-overhead.sh OUT.csv [ROUNDS]}
 rounds=${2:-4}
-frequencies=${FREQUENCIES:-4999}
+frequencies=${FREQUENCIES:-999}
 bench=.build/release/mux-bench
-points=("--backend poll -c 10000" "--backend epoll-et -c 10000" "--backend poll -c 5000")
+rate=${RATE-10000}
+read -r -a backends <<<"${BACKENDS:-poll epoll-et poll}"
+read -r -a connections <<<"${CONNECTIONS:-10000 10000 5000}"
+points=()
+for i in "${!backends[@]}"; do
+    points+=("--backend ${backends[$i]} -c ${connections[$i]} -a 100${rate:+ --rate $rate}")
+done
 for round in $(seq 1 "$rounds"); do
     for point in "${points[@]}"; do
         # shellcheck disable=SC2086
-        $bench run $point -a 100 --rate 10000 -w 1s -d 3s --sweep plain -o "$out" 2>&1 | grep -E '^rep' || true
+        $bench run $point -w 1s -d 3s --sweep plain -o "$out" 2>&1 | grep -E '^rep' || true
         for hz in $frequencies; do
             # shellcheck disable=SC2086
-            MUX_PROFILE_HZ=$hz $bench run $point -a 100 --rate 10000 -w 1s -d 3s --sweep "profiled-$hz" --profile -o "$out" 2>&1 \
+            MUX_PROFILE_HZ=$hz $bench run $point -w 1s -d 3s --sweep "profiled-$hz" --profile -o "$out" 2>&1 \
                 | grep -E '^rep|profile:' | cut -c1-160 || true
         done
     done

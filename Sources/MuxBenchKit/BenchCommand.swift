@@ -20,6 +20,11 @@ public enum BenchCommand {
             return runSweep(arguments: [])
         }
         let rest = Array(arguments.dropFirst())
+        // Read once here, so a bad value stops every subcommand before anything is measured.
+        if case .failure(let failure) = PerfProfiler.frequency() {
+            printError("mux-bench: \(failure)")
+            return ExitCode.usage.rawValue
+        }
         switch subcommand {
         case "run": return runPoint(arguments: rest)
         case "sweep": return runSweep(arguments: rest)

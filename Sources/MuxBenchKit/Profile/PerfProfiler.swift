@@ -11,9 +11,12 @@ import Glibc
 
 final class PerfProfiler {
     /// Samples per second of CPU time, off any round number so sampling does not beat with the
-    /// server's periodic timers. `MUX_PROFILE_HZ` overrides it (Benchmarks/tools/profile-overhead.sh
-    /// compares frequencies with it).
-    static let defaultFrequency = 4999
+    /// server's periodic timers. 999, not 4999: in closed loop at 10,000 connections 4999 Hz cost
+    /// poll 13% and epoll-et 14% more CPU per request, 999 Hz nothing outside the noise
+    /// (results/profile-overhead-frequency-closed-2026-12-06.csv); 3,000 samples per 3 s window
+    /// of a busy server still give each category's share to about ±1 point. `MUX_PROFILE_HZ` overrides it
+    /// (Benchmarks/tools/profile-overhead.sh compares frequencies with it).
+    static let defaultFrequency = 999
 
     /// The frequency in force: `MUX_PROFILE_HZ` when set, else `defaultFrequency`; the reason
     /// when the variable is not a whole number from 1 to 100,000.
@@ -26,6 +29,8 @@ final class PerfProfiler {
     }
 
     private let perfPath: String
+    /// Samples per second it was started with (the profile's note names it).
+    let frequency: Int
     private let perf: Subprocess
     private let control: PerfControlFIFO
     /// Scratch directory with the FIFOs and perf.data; owned, removed by deinit.
@@ -65,6 +70,7 @@ final class PerfProfiler {
     }
 
     private init(perfPath: String, pids: [Int32], frequency: Int, serverCPUs: [Int]?, pinTo cpus: [Int]?) throws {
+        self.frequency = frequency
         self.perfPath = perfPath
         self.pids = pids
         let target = serverCPUs.map { ["-C", $0.map(String.init).joined(separator: ",")] }

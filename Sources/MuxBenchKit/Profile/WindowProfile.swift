@@ -71,6 +71,6 @@ final class WindowProfile {
         let top = ProfileCategory.allCases.map { ($0, fold.percent($0)) }.filter { $0.1 >= 0.5 }
             .sorted { $0.1 > $1.1 }.map { "\($0.0.rawValue) \(formatCompactNumber(($0.1 * 10).rounded() / 10))%" }
         let cost = profiler.perfCPUSeconds.map { ", perf record used \(formatCompactNumber(($0 * 100).rounded() / 100)) s CPU" } ?? ""
-        notes.append("profile: \(fold.total) samples (\(top.joined(separator: ", ")))\(cost); stacks in \(foldedPath)")
+        notes.append("profile: \(fold.total) samples at \(profiler.frequency) Hz (\(top.joined(separator: ", ")))\(cost); stacks in \(foldedPath)")
     }
 }

@@ -31,7 +31,39 @@ extension BenchProcessSuites {
             let stacks = FoldedStacks(folded: try String(contentsOfFile: folded, encoding: .utf8))
             #expect(stacks.sampleCount == samples, "the folded file holds the row's samples")
             #expect(CategoryFold(stacks).columns["prof_readiness_scan_pct"] == row["prof_readiness_scan_pct"])
-            #expect(run.stderr.contains("profile: \(samples) samples"), "\(run.diagnosis)")
+            #expect(run.stderr.contains("profile: \(samples) samples at \(PerfProfiler.defaultFrequency) Hz"), "\(run.diagnosis)")
+        }
+
+        @Test(.enabled(if: perfIsInstalled, "perf is not installed (Debian: apt-get install linux-perf)"))
+        func muxProfileHzSetsTheSamplingFrequency() throws {
+            let dir = try makeTemporaryDirectory("profhz")
+            defer { removeDirectory(dir) }
+            let out = "\(dir)/p.csv"
+            var environment = ProcessInfo.processInfo.environment
+            environment["MUX_PROFILE_HZ"] = "499"
+            let child = try ChildProcess("mux-bench", ["run"] + point + ["--profile", "--out", out], environment: environment)
+            while child.readLine(timeout: 90) != nil {}
+            let status = child.wait(timeout: 90)
+            let stderr = child.standardError()
+            #expect(status == 0, "\(stderr)")
+            let row = try #require(try readCSV(out).rows.first, "\(stderr)")
+            let samples = try #require(Int(row["prof_samples"] ?? ""), "\(row)")
+            #expect(stderr.contains("profile: \(samples) samples at 499 Hz"), "\(stderr)")
+        }
+
+        @Test func aSamplingFrequencyThatIsNotOneStopsBeforeAnythingIsMeasured() throws {
+            let dir = try makeTemporaryDirectory("badhz")
+            defer { removeDirectory(dir) }
+            let out = "\(dir)/p.csv"
+            let child = try ChildProcess("mux-bench", ["run"] + point + ["--profile", "--out", out],
+                                         environment: ["MUX_PROFILE_HZ": "fast", "HOME": NSTemporaryDirectory()])
+            while child.readLine(timeout: 30) != nil {}
+            let status = child.wait(timeout: 30)
+            let lines = child.standardError().split(separator: "\n")
+            #expect(status == 2, "\(lines)")
+            #expect(lines.count == 1 && lines.first?.hasPrefix("mux-bench: MUX_PROFILE_HZ=fast: not a sampling frequency") == true,
+                    "one line naming the variable and its value: \(lines)")
+            #expect(!FileManager.default.fileExists(atPath: out), "nothing was measured")
         }
 
         @Test func withoutPerfTheRunGoesOnWithEmptyProfileColumns() throws {
