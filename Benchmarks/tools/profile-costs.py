@@ -154,7 +154,12 @@ def frames(directory, prefix, names):
     import os
     wanted = set(names.split(','))
     total = holding = leaf = 0
-    files = sorted(f for f in os.listdir(directory) if f.startswith(prefix) and f.endswith('.folded'))
+    files = sorted(f for f in os.listdir(directory) if f.startswith(prefix) and f.endswith('.folded')) \
+        if os.path.isdir(directory) else []
+    if not files:
+        # A mistyped prefix or an unpacked-elsewhere folder: say which, not a ZeroDivisionError.
+        sys.stderr.write(f'profile-costs.py: no {prefix}*.folded in {directory}\n')
+        sys.exit(2)
     for name in files:
         with open(os.path.join(directory, name)) as f:
             for line in f:
