@@ -1,6 +1,7 @@
 // The load side of a point: one mux-load on this machine (a Subprocess), or one per load host (a
 // LoadHostGroup). A group starts each host's mux-load through its launcher with that host's share
-// of the point and `--wait-for-go --histograms`, waits until every one is armed, sends them all
+// of the point (and its own arrival seed) and `--wait-for-go --histograms`, waits until every one
+// is armed, sends them all
 // the go line at once (MuxMessages/StartHandshake.swift), and merges their results exactly. The
 // window's edges are the collector's own clock: the go line's send time plus the start delay, so
 // no clock is shared between hosts. A host that cannot start, exits, or hangs fails the point
@@ -85,14 +86,18 @@ final class LoadHostGroup: LoadSide {
         // The merged distribution is written here, not by each host on its own machine.
         var common = Self.removing("--hgrm", from: arguments)
         hgrmPath = Self.value(of: "--hgrm", in: arguments)
-        for option in ["--connections", "--active", "--rate", "--host"] { common = Self.removing(option, from: common) }
+        let pointSeed = Self.value(of: "--seed", in: arguments).flatMap { UInt64($0) }
+        for option in ["--connections", "--active", "--rate", "--host", "--seed"] { common = Self.removing(option, from: common) }
         common += ["--wait-for-go", "--histograms"]
+        // Pacing the sweep or run asked for holds on every host; left open, each host judges its own CPUs.
+        if rate != nil, let pacing = point.pacing { common += ["--pacing", pacing] }
         let binary = setup.binary ?? localBinary
         for (index, host) in setup.hosts.enumerated() {
             let share = shares[index]
             var own = ["--host", host.target ?? setup.serverAddress,
                        "--connections", "\(share.connections)", "--active", "\(share.active)"]
             if let rate = share.rate { own += ["--rate", "\(rate)"] }
+            if let pointSeed { own += ["--seed", "\(Self.arrivalSeed(pointSeed, host: index + 1))"] }
             let command = host.launcher + [binary] + own + common
             let label = "load host \(index + 1) (\(host))"
             do {
@@ -208,6 +213,15 @@ final class LoadHostGroup: LoadSide {
             index += 1
         }
         return result
+    }
+
+    /// Host `number`'s exponential schedule seed: the point's own for host 1 (the row's
+    /// `arrival_seed`), one drawn from it for each other host. One seed on every host would
+    /// send their requests at the same instants, bursts of one per host, not one Poisson process.
+    static func arrivalSeed(_ pointSeed: UInt64, host number: Int) -> UInt64 {
+        guard number > 1 else { return pointSeed }
+        var generator = SplitMix64(seed: pointSeed &+ UInt64(number))
+        return generator.next() >> 1  // mux-load's --seed is a non-negative Int
     }
 
     static func value(of option: String, in arguments: [String]) -> String? {

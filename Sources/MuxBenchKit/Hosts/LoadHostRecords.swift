@@ -54,8 +54,11 @@ extension LoadHostGroup {
         guard results.count == members.count, let merged else { return "the load hosts' results are missing" }
         let lists = results.map { $0.cpus.map(formatCPUList) ?? "" }
         row["load_cpus"] = Set(lists).count == 1 ? lists[0] : lists.joined(separator: "+")
+        let hosts = members.map { (number: $0.number, result: $0.result!, connections: $0.share.connections) }
+        let share = Self.busiestLoadMachineShare(hosts, windowSeconds: Double(durationNanoseconds) / 1e9)
         row["saturated_by"] = Saturation.column(Saturation.limit(
-            Saturation.input(of: row, offeredRPS: Double(row["rate_target_rps"] ?? ""), loadHostsShare: busiestLoadMachineShare())))
+            Saturation.input(of: row, offeredRPS: Double(row["rate_target_rps"] ?? ""), loadHostsShare: share)))
+        row[OpenLoopCheck.lateness.column] = Self.latenessVerdict(of: results, row: row)?.rawValue ?? ""
         guard let path = setup.recordPath else { return nil }
         var lines: [[String: String]] = []
         for member in members {
@@ -114,23 +117,51 @@ extension LoadHostGroup {
     }
 
     /// The load side judged per machine: hosts on one kernel (its boot id) share its CPUs, so
-    /// their CPU times add up against the CPUs they could use together; the busiest machine's
-    /// share decides whether the client was the limit (Saturation.input).
-    private func busiestLoadMachineShare() -> Double {
+    /// their CPU times (the part that was work: `workingShare`) add up against the CPUs they could
+    /// use together; the busiest machine's share decides whether the client was the limit
+    /// (Saturation.input).
+    /// `hosts`: each host's number, result line and share of the connections.
+    static func busiestLoadMachineShare(_ hosts: [(number: Int, result: ResultMessage, connections: Int)],
+                                        windowSeconds: Double) -> Double {
         var machines: [String: (cpuSeconds: Double, threads: Int, cpus: Set<Int>)] = [:]
-        for member in members {
-            let result = member.result!
-            let key = result.bootID ?? "host \(member.number)"
+        for (number, result, connections) in hosts {
+            let key = result.bootID ?? "host \(number)"
             var machine = machines[key] ?? (cpuSeconds: 0, threads: 0, cpus: [])
-            machine.cpuSeconds += Double(result.cpuUserMicroseconds + result.cpuSystemMicroseconds) / 1e6
-            machine.threads += max(1, min(result.threads, member.share.connections))
+            machine.cpuSeconds += Double(result.cpuUserMicroseconds + result.cpuSystemMicroseconds) / 1e6 * workingShare(of: result)
+            machine.threads += max(1, min(result.threads, connections))
             machine.cpus.formUnion(result.cpus ?? [])
             machines[key] = machine
         }
-        let window = max(Double(durationNanoseconds) / 1e9, 1e-9)
+        let window = max(windowSeconds, 1e-9)
         return machines.values.map { machine in
             let capacity = machine.cpus.isEmpty ? machine.threads : min(machine.threads, machine.cpus.count)
             return machine.cpuSeconds / window / Double(max(capacity, 1))
         }.max() ?? 0
+    }
+
+    /// The part of a host's CPU time that was work. A spinning host's threads run whether they
+    /// have work or not, so as for one spinning mux-load (Saturation.limit) its busy share says
+    /// it: all of it once its median send is a whole mean gap between one thread's sends late.
+    static func workingShare(of result: ResultMessage) -> Double {
+        guard result.pacing == "spin", let busy = result.busyShare else { return 1 }
+        if let lateP50 = result.sendLateness?.p50, let rate = result.rateTarget, rate > 0 {
+            let threads = Double(max(1, min(result.threads, result.active)))
+            if lateP50 >= threads / rate * 1e6 { return 1 }
+        }
+        return busy
+    }
+
+    /// The row's lateness check with several hosts: each host against the mean gap between its
+    /// own threads' sends (its share of the rate over its threads), failed if any host's failed.
+    /// The row alone cannot say it: its `threads` are one host's, its rate the whole point's.
+    static func latenessVerdict(of results: [ResultMessage], row: [String: String]) -> OpenLoopCheck.Verdict? {
+        var passed: [Bool] = []
+        for result in results {
+            func text(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
+            let own = ["rate_target_rps": text(result.rateTarget), "threads": "\(result.threads)", "active": "\(result.active)",
+                       "send_late_p50_us": text(result.sendLateness?.p50), "send_late_p99_us": text(result.sendLateness?.p99)]
+            if let verdict = OpenLoopChecks.verdicts(of: own)[.lateness] { passed.append(verdict) }
+        }
+        return passed.isEmpty ? nil : OpenLoopCheck.Verdict(passed: !passed.contains(false))
     }
 }

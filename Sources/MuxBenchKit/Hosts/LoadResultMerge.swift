@@ -1,7 +1,9 @@
 // Several load hosts' result lines as one: counts and CPU times added, throughputs added (each
 // host's over its own window), and every distribution merged bucket by bucket from the lossless
 // histograms each line carries, so the merged percentiles are those of one histogram that had
-// recorded every host's samples, never an average of percentiles.
+// recorded every host's samples, never an average of percentiles. What judges the client is
+// merged so that one host that could not keep up shows: the largest busy share, and the
+// arrival-fit figures of the host that fit worst (each test with its own sample's critical value).
 import MuxMessages
 import MuxMetrics
 
@@ -28,7 +30,15 @@ public enum LoadResultMerge {
         merged.unfinished = 0; merged.windowSeconds = 0
         merged.rateTarget = nil
         merged.cpus = nil; merged.bootID = nil; merged.hiccupCPU = nil
-        var schedulings: [String] = []
+        // The seed stays the first host's: the point's own (LoadHostGroup derives the others' from it).
+        merged.busyShare = results.compactMap(\.busyShare).max()
+        merged.pacing = distinct(results.map(\.pacing))
+        merged.arrivals = distinct(results.map(\.arrivals))
+        let gapFit = worstFit(results) { ($0.gapKS, $0.gapKSCritical) }
+        merged.gapKS = gapFit?.gapKS; merged.gapKSCritical = gapFit?.gapKSCritical
+        merged.gapSampleCount = gapFit?.gapSampleCount
+        let scheduleFit = worstFit(results) { ($0.scheduleKS, $0.scheduleKSCritical) }
+        merged.scheduleKS = scheduleFit?.scheduleKS; merged.scheduleKSCritical = scheduleFit?.scheduleKSCritical
         for (index, result) in results.enumerated() {
             func read(_ buckets: HistogramBuckets) throws(LoadHostError) -> LatencyHistogram {
                 do { return try LatencyHistogram(buckets: buckets) } catch {
@@ -63,15 +73,37 @@ public enum LoadResultMerge {
             merged.unfinished += result.unfinished
             merged.windowSeconds = max(merged.windowSeconds, result.windowSeconds)
             if let rate = result.rateTarget { merged.rateTarget = (merged.rateTarget ?? 0) + rate }
-            if let scheduling = result.hiccupScheduling, !schedulings.contains(scheduling) { schedulings.append(scheduling) }
         }
         merged.latency = ResultMessage.Latency(histogram: latency)
         merged.latencySent = sent.map { ResultMessage.Latency(histogram: $0) }
         merged.sendLateness = lateness.map { ResultMessage.Latency(histogram: $0) }
         merged.hiccup = hiccup.map { ResultMessage.Latency(histogram: $0) }
-        merged.hiccupScheduling = schedulings.isEmpty ? nil : schedulings.joined(separator: "/")
+        merged.hiccupScheduling = distinct(results.map(\.hiccupScheduling))
         merged.histograms = ResultMessage.Histograms(latency: latency.buckets, latencySent: sent?.buckets,
                                                      sendLateness: lateness?.buckets, hiccup: hiccup?.buckets)
         return MergedLoadResult(message: merged, latency: latency)
+    }
+
+    /// The result whose Kolmogorov–Smirnov distance (`figures`: D and its critical value) exceeds
+    /// its own critical value the most, or falls short of it the least: the merged check then
+    /// fails when any host's gaps did not fit. The largest D alone would not do: the critical
+    /// value shrinks with the sample, so a small D over many gaps can fail where a larger one
+    /// over few passes.
+    static func worstFit(_ results: [ResultMessage],
+                         _ figures: (ResultMessage) -> (d: Double?, critical: Double?)) -> ResultMessage? {
+        var worst: (result: ResultMessage, margin: Double)?
+        for result in results {
+            guard case let (d?, critical?) = figures(result) else { continue }
+            if worst.map({ d - critical > $0.margin }) ?? true { worst = (result, d - critical) }
+        }
+        return worst?.result
+    }
+
+    /// The hosts' values, each once in the hosts' order, joined with `/` (`spin/sleep`: hosts that
+    /// waited differently); nil when none has one.
+    static func distinct(_ values: [String?]) -> String? {
+        var seen: [String] = []
+        for case let value? in values where !seen.contains(value) { seen.append(value) }
+        return seen.isEmpty ? nil : seen.joined(separator: "/")
     }
 }

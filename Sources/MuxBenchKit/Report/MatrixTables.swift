@@ -30,11 +30,13 @@ enum MatrixTables {
     }
 
     /// Server CPU as % of one CPU (median [95% CI]) per backend and connection count, at the
-    /// offered `rate`; a saturated point names the limiting side.
+    /// offered `rate`; a saturated point names the limiting side, one that failed its own checks
+    /// carries CheckMarks' footnote.
     static func equalLoad(_ sources: ReportSources, rate: Double) throws(ReportError) -> String {
         let summary = try sources.summary(columns: ["backend", "connections", "rate_target_rps", "saturated_reps", "reps",
                                                     "server_cpu_util_median"])
         let marks = try SaturationMarks(raw: try sources.raw(columns: ["point", "saturated_by"]))
+        let checks = try CheckMarks(raw: try sources.raw(columns: ["point"]))
         var rows: [ReportRow] = []
         for row in ReportRows.points(summary) where try row.number("rate_target_rps") == rate { rows.append(row) }
         var connections: [Int] = []
@@ -53,11 +55,11 @@ enum MatrixTables {
                 var cell = try ReportCell.withInterval(row, "server_cpu_util", digits: 1, scale: 100)
                 let mark = marks.cell(row)
                 if mark != ReportCell.dash { cell += " (saturated \(mark))" }
-                cells.append(cell)
+                cells.append(cell + checks.suffix(row))
             }
             lines.append("| \(backend) | " + cells.joined(separator: " | ") + " |")
         }
-        return lines.joined(separator: "\n")
+        return CheckMarks.withLegend(lines.joined(separator: "\n"), used: rows.contains { !checks.suffix($0).isEmpty })
     }
 
     /// The distinct values of `column`: numbers first in numeric order (labelled `1,000`), then

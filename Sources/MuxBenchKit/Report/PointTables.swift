@@ -1,5 +1,6 @@
 // Tables with one line per measured point: open-loop latency against the offered rate, and the
-// per-request costs (CPU, syscalls by kind) with throughput and latency.
+// per-request costs (CPU, syscalls by kind) with throughput and latency. A point whose reps
+// failed their own open-loop checks carries CheckMarks' footnote on its rate.
 import MuxMetrics
 
 enum PointTables {
@@ -12,6 +13,7 @@ enum PointTables {
         let summary = try sources.summary(columns: ["backend", "connections", "rate_target_rps", "saturated_reps", "reps"]
             + figures.map { "\($0)_median" })
         let marks = try SaturationMarks(raw: try sources.raw(columns: ["point", "saturated_by"]))
+        let checks = try CheckMarks(raw: try sources.raw(columns: ["point"]))
         var rows: [(row: ReportRow, rate: Double, connections: Int)] = []
         for row in ReportRows.points(summary) {
             guard let rate = try row.number("rate_target_rps") else { continue }
@@ -28,13 +30,13 @@ enum PointTables {
         for (row, rate, count) in rows {
             func median(_ figure: String) throws(ReportError) -> String { ReportCell.number(try row.number("\(figure)_median")) }
             let util = try row.number("server_cpu_util_median") ?? 0
-            lines.append("| \(row["backend"]) | \(ReportCell.number(Double(count))) | \(ReportCell.number(rate)) "
+            lines.append("| \(row["backend"]) | \(ReportCell.number(Double(count))) | \(ReportCell.number(rate))\(checks.suffix(row)) "
                 + "| \(try median("throughput_rps")) | \(try median("lat_p50_us")) "
                 + "| \(try ReportCell.withInterval(row, "lat_p99_us")) | \(try median("lat_sent_p99_us")) "
                 + "| \(try median("send_late_p99_us")) | \(try median("hiccup_p99_us")) "
                 + "| \(ReportCell.number(100 * util)) | \(marks.cell(row)) |")
         }
-        return lines.joined(separator: "\n")
+        return CheckMarks.withLegend(lines.joined(separator: "\n"), used: rows.contains { !checks.suffix($0.row).isEmpty })
     }
 
     /// Which offered load a per-request table shows.
@@ -58,6 +60,7 @@ enum PointTables {
                                                     "saturated_reps", "reps", "sc_per_req_median"]
             + syscallKinds.map { "\($0)_per_req_median" })
         let marks = try SaturationMarks(raw: try sources.raw(columns: ["point", "saturated_by"]))
+        let checks = try CheckMarks(raw: try sources.raw(columns: ["point"]))
         var rows: [(row: ReportRow, connections: Int)] = []
         for row in ReportRows.points(summary) {
             if let protocolName, row["protocol"] != protocolName { continue }
@@ -82,12 +85,12 @@ enum PointTables {
             var kinds: [String] = []
             for kind in syscallKinds { kinds.append(ReportCell.number(try row.number("\(kind)_per_req_median"), digits: 2)) }
             lines.append("| \(row["backend"]) | \(ReportCell.number(Double(count))) "
-                + "| \(ReportCell.number(try row.number("throughput_rps_median"))) "
+                + "| \(ReportCell.number(try row.number("throughput_rps_median")))\(checks.suffix(row)) "
                 + "| \(try ReportCell.withInterval(row, "server_cpu_us_per_req", digits: 2)) "
                 + "| \(ReportCell.number(try row.number("sc_per_req_median"), digits: 2)) | \(kinds.joined(separator: " | ")) "
                 + "| \(ReportCell.number(try row.number("lat_p50_us_median"))) "
                 + "| \(ReportCell.number(try row.number("lat_p99_us_median"))) | \(marks.cell(row)) |")
         }
-        return lines.joined(separator: "\n")
+        return CheckMarks.withLegend(lines.joined(separator: "\n"), used: rows.contains { !checks.suffix($0.row).isEmpty })
     }
 }

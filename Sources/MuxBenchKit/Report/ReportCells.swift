@@ -111,3 +111,53 @@ struct SaturationMarks {
         2 * (try summaryRow.number("saturated_reps") ?? 0) > (try summaryRow.number("reps") ?? 0)
     }
 }
+
+/// Which of their own open-loop checks (`OpenLoopChecks`: rate, lateness, gap) a point's reps
+/// failed, counted from the raw rows' `*_check` columns, so a table marks such a cell with a
+/// footnote (`† lateness 6/6`) and says what the mark means under it. A file written before those
+/// columns existed has no marks.
+struct CheckMarks {
+    static let mark = "†"
+    private var failed: [String: [OpenLoopCheck: Int]] = [:]
+
+    /// No marks at all.
+    init() {}
+
+    /// Counts the repetitions of every point in `raw`, and a search's sustained confirmation (the
+    /// rows its answer is the summary of), not the other probes.
+    init(raw: ReportCSV) throws(ReportError) {
+        for row in raw.rows where row["probe"].isEmpty || row["probe"] == sustainedConfirmation {
+            for check in OpenLoopCheck.allCases where !row[check.column].isEmpty {
+                guard let verdict = OpenLoopCheck.Verdict(rawValue: row[check.column]) else {
+                    throw ReportError("\(row.location): column \(check.column): '\(row[check.column])' is not "
+                        + OpenLoopCheck.Verdict.allCases.map(\.rawValue).joined(separator: " or "))
+                }
+                if verdict == .fail { failed[row["point"], default: [:]][check, default: 0] += 1 }
+            }
+        }
+    }
+
+    /// ` † lateness 6/6` (each failed check with its reps, of the summary row's reps), or "" when
+    /// every rep passed (or was not checked).
+    func suffix(_ summaryRow: ReportRow) -> String {
+        guard let checks = failed[summaryRow["point"]] else { return "" }
+        let named = OpenLoopCheck.allCases.compactMap { check in
+            checks[check].map { "\(check.rawValue) \($0)/\(summaryRow["reps"])" }
+        }
+        return " \(Self.mark) " + named.joined(separator: ", ")
+    }
+
+    /// `table` with the legend under it when a cell of it carries the mark (`used`).
+    static func withLegend(_ table: String, used: Bool) -> String {
+        used ? table + "\n\n" + legend : table
+    }
+
+    /// What the mark says, from the checks' own thresholds.
+    static var legend: String {
+        "\(mark) the point's own open-loop check failed in that many of its reps: rate (achieved within "
+            + "\(formatCompactNumber(OpenLoopChecks.rateTolerance * 100))% of offered), lateness (the client's send lateness "
+            + "at most \(formatCompactNumber(OpenLoopChecks.medianLatenessGaps)) of a load thread's mean gap between sends "
+            + "at p50 and \(formatCompactNumber(OpenLoopChecks.tailLatenessGaps)) at p99), gap (the send gaps fit the "
+            + "exponential schedule); such points are drawn hollow in the charts, as saturated ones are."
+    }
+}

@@ -16,19 +16,25 @@ enum SearchTables {
         let bound = bounds.count == 1 ? " (\(bounds.first!))" : ""
         var lines = ["| backend | conns | max sustainable rate/s\(bound) | p50 there µs | server CPU there % | above it |",
                      "|---|---:|---:|---:|---:|---|"]
-        for (row, _) in rows { lines.append(try kneeLine(row, raw: raw)) }
-        return lines.joined(separator: "\n")
+        let checks = try CheckMarks(raw: raw)
+        var marked = false
+        for (row, _) in rows {
+            lines.append(try kneeLine(row, raw: raw, checks: checks))
+            if try row.number("max_sustainable_rps") != nil, !checks.suffix(row).isEmpty { marked = true }
+        }
+        return CheckMarks.withLegend(lines.joined(separator: "\n"), used: marked)
     }
 
     /// One search's line; a search that sustained no rate (or failed) says so instead of a rate.
-    static func kneeLine(_ row: ReportRow, raw: ReportCSV) throws(ReportError) -> String {
+    /// An answer whose confirmation failed its own open-loop checks carries `checks`' mark.
+    static func kneeLine(_ row: ReportRow, raw: ReportCSV, checks: CheckMarks = CheckMarks()) throws(ReportError) -> String {
         let head = "| \(row["backend"]) | \(ReportCell.number(Double(try ReportRows.connections(row)))) "
         guard let answer = try row.number("max_sustainable_rps") else {
             let outcome = row["status"] == "failed" ? "the search failed" : "nothing sustained within the bound"
             return head + "| none | – | – | \(outcome) |"
         }
         let util = try row.number("server_cpu_util_median")
-        return head + "| \(ReportCell.number(answer)) | \(ReportCell.number(try row.number("lat_p50_us_median"))) "
+        return head + "| \(ReportCell.number(answer))\(checks.suffix(row)) | \(ReportCell.number(try row.number("lat_p50_us_median"))) "
             + "| \(ReportCell.number(util.map { $0 * 100 })) | \(try aboveTheAnswer(row, raw: raw)) |"
     }
 
@@ -51,11 +57,15 @@ enum SearchTables {
 
     /// Per backend and connection count: the highest offered rate whose median `figure` stayed
     /// within `boundMicroseconds` with the offer delivered (`Saturation.deliveredFraction`) and at
-    /// most half its reps saturated, and what the next rate up ran into.
+    /// most half its reps saturated, and what the next rate up ran into. A rung whose reps failed
+    /// their own open-loop checks is not refused for it (the bound is on latency and delivery) but
+    /// carries CheckMarks' footnote, wherever the table names it.
     static func ladder(_ sources: ReportSources, figure: String, boundMicroseconds: Double) throws(ReportError) -> String {
         let summary = try sources.summary(columns: ["backend", "connections", "rate_target_rps", "saturated_reps", "reps",
                                                     "\(figure)_median", "throughput_rps_median", "server_cpu_util_median"])
         let marks = try SaturationMarks(raw: try sources.raw(columns: ["point", "saturated_by"]))
+        let checks = try CheckMarks(raw: try sources.raw(columns: ["point"]))
+        var marked = false
         let name = figure.replacingOccurrences(of: "lat_", with: "").replacingOccurrences(of: "_us", with: "")
         let delivered = percent(Saturation.deliveredFraction)
         var groups: [String: (connections: Int, backend: String, rungs: [(rate: Double, row: ReportRow)])] = [:]
@@ -88,19 +98,21 @@ enum SearchTables {
             for rung in rungs {
                 let reasons = try failures(rung.rate, rung.row)
                 if reasons.isEmpty { best = rung; continue }
-                next = "\(ReportCell.number(rung.rate))/s: " + reasons.joined(separator: ", ")
+                next = "\(ReportCell.number(rung.rate))/s: " + reasons.joined(separator: ", ") + checks.suffix(rung.row)
+                marked = marked || !checks.suffix(rung.row).isEmpty
                 break
             }
             let conns = ReportCell.number(Double(group.connections))
             if let best {
-                lines.append("| \(group.backend) | \(conns) | \(ReportCell.number(best.rate))/s "
+                marked = marked || !checks.suffix(best.row).isEmpty
+                lines.append("| \(group.backend) | \(conns) | \(ReportCell.number(best.rate))/s\(checks.suffix(best.row)) "
                     + "| \(ReportCell.number(try best.row.number("\(figure)_median"))) "
                     + "| \(ReportCell.number(100 * (try best.row.number("server_cpu_util_median") ?? 0))) | \(next) |")
             } else {
                 lines.append("| \(group.backend) | \(conns) | none (from \(ReportCell.number(rungs[0].rate))/s) | – | – | \(next) |")
             }
         }
-        return lines.joined(separator: "\n")
+        return CheckMarks.withLegend(lines.joined(separator: "\n"), used: marked)
     }
 
     /// `0.99` → `99%`.

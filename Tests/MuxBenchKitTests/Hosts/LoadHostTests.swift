@@ -180,11 +180,141 @@ import Testing
         #expect(mixed.message.sendLateness == nil)
     }
 
+    /// An open-loop host's line with exponential arrivals, its pacing, busy share and the
+    /// Kolmogorov–Smirnov fits of real gap samples (in units of the mean gap, as GapSample keeps them).
+    static func exponentialHost(pacing: String, seed: UInt64, busyShare: Double, gaps: [Double], schedule: [Double]) throws -> ResultMessage {
+        var message = result(latencies: [20_000, 30_000], requests: 2, throughput: 2, cpu: 1_000, open: true)
+        message.pacing = pacing
+        message.arrivals = "exponential"
+        message.seed = seed
+        message.busyShare = busyShare
+        let gapFit = try #require(KolmogorovSmirnov.exponentialFit(gaps))
+        message.gapKS = gapFit.statistic; message.gapKSCritical = gapFit.critical; message.gapSampleCount = gapFit.count
+        let scheduleFit = try #require(KolmogorovSmirnov.exponentialFit(schedule))
+        message.scheduleKS = scheduleFit.statistic; message.scheduleKSCritical = scheduleFit.critical
+        return message
+    }
+
+    /// `count` draws of Exp(1); a share `stalled` of them 0 (sends fired back to back, catching up).
+    static func gaps(_ count: Int, seed: UInt64, stalled: Double = 0) -> [Double] {
+        var generator = SplitMix64(seed: seed)
+        return (0..<count).map { index in
+            Double(index) < Double(count) * stalled ? 0 : -log(1 - generator.nextUnit())
+        }
+    }
+
+    /// One host kept up (few gaps, a large D within its wide critical value), the other did not
+    /// (many gaps, 3% of them back to back: a smaller D over its narrow critical value).
+    /// The merged line must say the client fell behind, whichever host reported first.
+    @Test func whatJudgesTheClientIsMergedSoThatTheHostThatFellBehindShows() throws {
+        let kept = try Self.exponentialHost(pacing: "spin", seed: 11, busyShare: 0.35,
+                                            gaps: Self.gaps(40, seed: 1), schedule: Self.gaps(40, seed: 2))
+        let behind = try Self.exponentialHost(pacing: "sleep", seed: 12, busyShare: 0.97,
+                                              gaps: Self.gaps(20_000, seed: 3, stalled: 0.03), schedule: Self.gaps(20_000, seed: 4))
+        // What makes the case: the host that kept up has the larger D, and only the other fails.
+        let keptD = try #require(kept.gapKS), behindD = try #require(behind.gapKS)
+        #expect(keptD > behindD)
+        #expect(keptD <= kept.gapKSCritical! && behindD > behind.gapKSCritical!)
+        for order in [[kept, behind], [behind, kept]] {
+            let lines = order.map { ResultMessage.decode(line: $0.jsonLine())! }
+            let merged = try LoadResultMerge.merge(lines).message
+            // The client was the limit if any host was: the largest busy share.
+            #expect(merged.busyShare == 0.97)
+            // The fit fails if any host's gaps did not fit: that host's D with its own critical value and count.
+            #expect(merged.gapKS == behind.gapKS && merged.gapKSCritical == behind.gapKSCritical)
+            #expect(merged.gapSampleCount == 20_000)
+            var row: [String: String] = ["rate_target_rps": "10000", "gap_ks_d": "\(merged.gapKS!)",
+                                         "gap_ks_critical": "\(merged.gapKSCritical!)"]
+            OpenLoopChecks.record(into: &row)
+            #expect(row["gap_check"] == "fail")
+            // The schedule's own test: the worse fit of the two, with its own critical value.
+            let worse = [kept, behind].max { $0.scheduleKS! - $0.scheduleKSCritical! < $1.scheduleKS! - $1.scheduleKSCritical! }!
+            #expect(merged.scheduleKS == worse.scheduleKS && merged.scheduleKSCritical == worse.scheduleKSCritical)
+            // Hosts that waited differently say so; the seed is the first host's (the point's).
+            #expect(merged.pacing == order.map { $0.pacing! }.joined(separator: "/"))
+            #expect(merged.arrivals == "exponential" && merged.seed == order[0].seed)
+        }
+        let same = try LoadResultMerge.merge([kept, kept]).message
+        #expect(same.pacing == "spin" && same.busyShare == 0.35 && same.gapKS == kept.gapKS)
+    }
+
     @Test func aResultWithoutHistogramsIsRefused() {
         var bare = Self.result(latencies: [1_000], requests: 1, throughput: 1, cpu: 1)
         bare.histograms = nil
         #expect(throws: LoadHostError("result 2 has no histograms (its mux-load ran without --histograms, or is older)")) {
             try LoadResultMerge.merge([Self.result(latencies: [1], requests: 1, throughput: 1, cpu: 1), bare])
         }
+    }
+}
+
+/// The load side judged per machine (LoadHostGroup.busiestLoadMachineShare): a spinning host's
+/// threads run all the time, so its CPU time says nothing; its busy share (or a median send a
+/// whole gap late) says whether it kept up, as it does for one local spinning mux-load.
+@Suite struct LoadMachineShareTests {
+    /// A host alone on its kernel: one thread on one CPU, `cpu` seconds over a 1 s window.
+    static func host(_ number: Int, pacing: String, cpu: Double, busy: Double? = nil, lateP50: Double = 5) -> (number: Int, result: ResultMessage, connections: Int) {
+        var line = LoadResultMergeTests.result(latencies: [20_000], requests: 1, throughput: 1, cpu: 0, open: true)
+        line.cpuUserMicroseconds = UInt64(cpu * 1e6); line.cpuSystemMicroseconds = 0
+        line.threads = 1; line.active = 10; line.rateTarget = 1_000  // a mean gap of 1,000 µs
+        line.pacing = pacing; line.busyShare = busy
+        line.sendLateness = ResultMessage.Latency(mean: nil, stddev: nil, p50: lateP50, p90: nil, p99: nil, p999: nil, p9999: nil, max: nil)
+        line.bootID = "boot-\(number)"; line.cpus = [number]
+        return (number, line, 50)
+    }
+
+    static func share(_ hosts: [(number: Int, result: ResultMessage, connections: Int)]) -> Double {
+        LoadHostGroup.busiestLoadMachineShare(hosts, windowSeconds: 1)
+    }
+
+    @Test func spinningHostsThatKeptUpAreNotPegged() {
+        let kept = Self.share([Self.host(1, pacing: "spin", cpu: 1, busy: 0.3), Self.host(2, pacing: "spin", cpu: 1, busy: 0.2)])
+        #expect(abs(kept - 0.3) < 1e-9)
+        #expect(kept < Saturation.peggedFraction)
+    }
+
+    @Test func oneSpinningHostThatFellBehindPegsTheClient() {
+        let busy = Self.share([Self.host(1, pacing: "spin", cpu: 1, busy: 0.3), Self.host(2, pacing: "spin", cpu: 1, busy: 0.95)])
+        #expect(busy >= Saturation.peggedFraction)
+        // Not busy, but its median send a whole mean gap (1,000 µs) late: behind its schedule.
+        let late = Self.share([Self.host(1, pacing: "spin", cpu: 1, busy: 0.3), Self.host(2, pacing: "spin", cpu: 1, busy: 0.3, lateP50: 1_500)])
+        #expect(late >= Saturation.peggedFraction)
+    }
+
+    @Test func aSleepingHostIsJudgedByItsCPU() {
+        #expect(abs(Self.share([Self.host(1, pacing: "sleep", cpu: 0.5, busy: 0.5)]) - 0.5) < 1e-9)
+        #expect(Self.share([Self.host(1, pacing: "sleep", cpu: 0.95, busy: 0.2)]) >= Saturation.peggedFraction)
+    }
+}
+
+/// The lateness check with several hosts: each host's send lateness against the mean gap of its
+/// own threads (LoadHostGroup.latenessVerdict), not the row's: one host's threads, the whole rate.
+@Suite struct LoadHostsLatenessTests {
+    /// A host offered 1,000/s over one thread (a mean gap of 1,000 µs), late by `p50`/`p99` µs.
+    static func host(p50: Double, p99: Double) -> ResultMessage {
+        var line = LoadResultMergeTests.result(latencies: [20_000], requests: 1, throughput: 1_000, cpu: 0, open: true)
+        line.threads = 1; line.active = 5; line.rateTarget = 1_000
+        line.sendLateness = ResultMessage.Latency(mean: nil, stddev: nil, p50: p50, p90: nil, p99: p99, p999: nil, p9999: nil, max: nil)
+        return line
+    }
+
+    /// The row as the collector first judges it: the point's threads (one host's), the whole rate.
+    static func row(lateP50: Double, lateP99: Double) -> [String: String] {
+        var row = ["rate_target_rps": "2000", "threads": "1", "active": "10", "throughput_rps": "2000",
+                   "send_late_p50_us": "\(lateP50)", "send_late_p99_us": "\(lateP99)"]
+        OpenLoopChecks.record(into: &row)
+        return row
+    }
+
+    @Test func hostsThatKeptTheirOwnScheduleFailNoLatenessCheck() {
+        // 80 µs at the median is within a tenth of each host's 1,000 µs gap, not of the row's 500.
+        let row = Self.row(lateP50: 80, lateP99: 600)
+        #expect(row["lateness_check"] == "fail", "the row alone judges against half the gap")
+        #expect(LoadHostGroup.latenessVerdict(of: [Self.host(p50: 80, p99: 600), Self.host(p50: 80, p99: 600)], row: row) == .ok)
+    }
+
+    @Test func oneLateHostFailsTheCheck() {
+        let row = Self.row(lateP50: 40, lateP99: 600)
+        #expect(LoadHostGroup.latenessVerdict(of: [Self.host(p50: 20, p99: 600), Self.host(p50: 150, p99: 600)], row: row) == .fail)
+        #expect(LoadHostGroup.latenessVerdict(of: [Self.host(p50: 20, p99: 600), Self.host(p50: 20, p99: 1_200)], row: row) == .fail)
     }
 }

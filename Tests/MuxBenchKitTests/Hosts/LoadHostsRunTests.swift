@@ -112,6 +112,58 @@ extension BenchProcessSuites {
             #expect(FileManager.default.fileExists(atPath: "\(dir)/l.hgrm"))
         }
 
+        /// Exponential arrivals from two hosts: each host draws its own schedule (one seed for
+        /// both would send their requests at the same instants), both wait as `--pacing` asked,
+        /// and a host that falls behind (stopped for a while inside the window, then catching up
+        /// in a burst) shows in the row: its gaps' failed fit and the busiest host's share.
+        @Test func hostsDrawTheirOwnSchedulesAndOneThatFellBehindShowsInTheRow() throws {
+            let dir = try makeTemporaryDirectory("behind-host")
+            defer { removeDirectory(dir) }
+            let out = "\(dir)/e.csv"
+            // A deep pipeline, so that what fell due goes out at once instead of waiting behind replies.
+            let bench = try ChildProcess("mux-bench", ["run", "--backend", "epoll-et", "--connections", "20", "--pipeline", "256",
+                                                       "--active", "10", "--rate", "2000", "--arrivals", "exponential",
+                                                       "--pacing", "spin", "--warmup", "100ms", "--duration", "3s", "--out", out,
+                                                       "--load-host", "local", "--load-host", "local @127.0.0.1"])
+            let loads = { childProcesses(of: bench.pid).filter { $0.name == "mux-load" && $0.state != "Z" } }
+            guard waitUntil(timeout: 20, { loads().count == 2 }) else {
+                Issue.record("two mux-load children never appeared: \(bench.standardError())")
+                return
+            }
+            let hosts = loads().sorted { $0.pid < $1.pid }
+            defer { for host in hosts { endLeftover(host) } }
+            guard let server = waitForChildProcess(of: bench.pid, named: "mux-server"),
+                  trafficHasBegun(server: server, load: hosts[1], connections: 10) else {
+                Issue.record("traffic never began: \(bench.standardError())")
+                return
+            }
+            // Past the warm-up, host 2 sends nothing for 0.8 s, then sends what fell due back to back.
+            usleep(500_000)
+            kill(hosts[1].pid, SIGSTOP)
+            usleep(800_000)
+            kill(hosts[1].pid, SIGCONT)
+            let status = bench.wait(timeout: 40)
+            let stderr = bench.standardError()
+            #expect(status == 0, "\(stderr)")
+            let row = try #require(try readCSV(out).rows.first, "\(stderr)")
+            let results = try Self.records(besides: out).results.sorted { $0.host < $1.host }.map(\.result)
+            try #require(results.count == 2)
+            // Two schedules, the first the point's own seed (the row's); both spun as asked (left to itself,
+            // a host pinned to one CPU would sleep, keeping a CPU for a server beside it).
+            #expect(results[0].seed != nil && results[1].seed != nil && results[0].seed != results[1].seed)
+            #expect(row["arrival_seed"] == results[0].seed.map { "\($0)" })
+            #expect(results.map(\.pacing) == ["spin", "spin"] && row["pacing"] == "spin")
+            // Host 2's gaps did not fit its schedule (the stop, then the burst) ...
+            let behind = results[1]
+            try #require((behind.gapKS ?? 0) > (behind.gapKSCritical ?? 1), "host 2 was stopped inside the window")
+            // ... so the row's fit is the worse host's, and fails.
+            let worst = results.max { $0.gapKS! - $0.gapKSCritical! < $1.gapKS! - $1.gapKSCritical! }!
+            #expect(row["gap_ks_d"] == worst.gapKS.map(formatCompactNumber), "\(row)")
+            #expect(row["gap_ks_critical"] == worst.gapKSCritical.map(formatCompactNumber))
+            #expect(row["gap_check"] == "fail")
+            #expect(row["load_busy_share"] == results.compactMap(\.busyShare).max().map(formatCompactNumber))
+        }
+
         /// A sweep file's `load-hosts`: every point through the hosts, per-host lines in
         /// RESULTS/NAME-hosts.csv, moved aside with NAME.csv when the sweep starts afresh.
         @Test func aSweepRunsEveryPointThroughItsHosts() throws {
