@@ -44,7 +44,7 @@ extension ExternalServerRun: ServerSide {
         if !load.awaitExit(timeout: PointRunner.lingerSeconds + 5) {
             exitNotes.append("mux-load did not exit within \(formatCompactNumber(PointRunner.lingerSeconds + 5)) s of its result; ended")
         }
-        if let reason = result.everyRequestFailed { return .failed(reason: reason) }
+        if let reason = result.windowFailure { return .failed(reason: reason) }
         var row = runner.loadColumns(result: result, started: started)
         row.merge(columns(requests: Double(result.requests))) { $1 }
         finishProfile(into: &row)

@@ -134,7 +134,7 @@ extension PointRunner {
         if !load.awaitExit(timeout: Self.lingerSeconds + 5) {
             notes.append("mux-load did not exit within \(formatCompactNumber(Self.lingerSeconds + 5)) s of its result; ended")
         }
-        if let reason = result.everyRequestFailed { return .failed(reason: reason) }
+        if let reason = result.windowFailure { return .failed(reason: reason) }
 
         let counted = window.end.syscalls.subtracting(window.start.syscalls)
         if let verifier = server.verifier, let kernel = verifier.finish() {

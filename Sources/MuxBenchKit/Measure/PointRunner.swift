@@ -191,13 +191,8 @@ public struct PointRunner {
         row["server_cpu_us_per_req"] = requests > 0 ? formatCompactNumber((serverUser + serverSystem) * 1e6 / requests) : ""
         row["ctx_vol"] = switches.map { "\($0.voluntarySwitches)" } ?? ""
         row["ctx_invol"] = switches.map { "\($0.involuntarySwitches)" } ?? ""
-        row["sc_wait"] = "\(window.wait)"
-        row["sc_ctl"] = "\(window.ctl)"
-        row["sc_accept"] = "\(window.accept)"
-        row["sc_read"] = "\(window.read)"
-        row["sc_write"] = "\(window.write)"
-        row["sc_close"] = "\(window.close)"
-        row["sc_other"] = "\(window.other)"
+        // Every kind from its one list (MuxCore/SyscallKind.swift), so a new kind cannot be left out.
+        for kind in SyscallKind.allCases { row[kind.column] = "\(window[kind])" }
         row["read_eagain"] = "\(window.readEAGAIN)"
         row["sc_per_req"] = requests > 0 ? formatCompactNumber(Double(window.total) / requests) : ""
         row["events_per_wait"] = window.wait > 0 ? formatCompactNumber(Double(window.events) / Double(window.wait)) : ""

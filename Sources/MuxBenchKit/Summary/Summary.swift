@@ -2,15 +2,15 @@
 // its repetitions, the median's confidence interval and an outlier count. Medians, not means,
 // because one disturbed run on a shared machine must not move the figure; the interval (from
 // order statistics, so it assumes no distribution) says how far the median itself may be off.
+import MuxCore
 import MuxMetrics
 
 public enum SweepSummary {
     /// Raw counters that are divided by `requests` to give the derived `*_per_req` figures.
-    static let perRequestSources: [String: String] = [
-        "wait_per_req": "sc_wait", "ctl_per_req": "sc_ctl", "accept_per_req": "sc_accept",
-        "read_per_req": "sc_read", "write_per_req": "sc_write", "close_per_req": "sc_close",
-        "other_per_req": "sc_other", "read_eagain_per_req": "read_eagain",
-    ]
+    /// One per syscall kind (KIND_per_req from sc_KIND, MuxCore/SyscallKind.swift), and read_eagain's.
+    static let perRequestSources: [String: String] = Dictionary(
+        uniqueKeysWithValues: SyscallKind.allCases.map { ("\($0.rawValue)_per_req", $0.column) }
+            + [("read_eagain_per_req", "read_eagain")])
 
     /// The level the median's interval aims for; fewer than 6 repetitions fall short (and say so).
     static let medianConfidence = 0.95

@@ -1,4 +1,6 @@
 import Foundation
+import MuxCore
+import MuxMessages
 import MuxMetrics
 import MuxTestSupport
 import Testing
@@ -89,5 +91,38 @@ extension BenchProcessSuites {
             #expect(stderr.contains("answered the window-end snapshot"), "\(stderr)")
             #expect(run.rowCount == 1, "\(stderr)")
         }
+    }
+}
+
+/// The row's syscall columns come from SyscallKind's one list, in the counters' own values.
+@Suite struct PointRunnerRowTests {
+    @Test func everySyscallKindHasItsCountInItsColumnAndTheSchemaHasThemAll() throws {
+        let runner = PointRunner(point: SweepPoint(sweep: "t", backend: "epoll-et", connections: 20, active: 10), repetition: 1,
+                                 system: SystemInfo(kernel: "k", cpuModel: "c", commit: "x"),
+                                 binaries: MeasuredBinaries(server: "", load: "", commit: ""))
+        // A distinct count per kind, so a column written from the wrong counter shows.
+        var window = SyscallCounters()
+        for (index, kind) in SyscallKind.allCases.enumerated() { window[kind] = UInt64(101 + index * 1000) }
+        window.readEAGAIN = 7
+        let result = ResultMessage(wireProtocol: "echo", connections: 20, active: 10, threads: 1, pipeline: 1, payloadBytes: 64,
+                                   warmupSeconds: 0.2, durationSeconds: 1, requests: 1000, totalRequests: 1200, sent: 1210, errors: 0,
+                                   throughput: 1000, rateTarget: nil, errorsByKind: [:], latency: ResultMessage.Latency(histogram: LatencyHistogram()),
+                                   cpuUserMicroseconds: 1, cpuSystemMicroseconds: 1)
+        let edge = CountersMessage(final: false, sequence: 1, monotonicNanoseconds: 1, syscalls: SyscallCounters())
+        let row = runner.makeRow(result: result, window: window, serverStart: edge, serverEnd: edge, switches: nil, started: "now")
+        for (index, kind) in SyscallKind.allCases.enumerated() {
+            #expect(row[kind.column] == "\(101 + index * 1000)", "\(kind.column): \(row[kind.column] ?? "absent")")
+        }
+        #expect(row["read_eagain"] == "7")
+        #expect(row["sc_per_req"] == formatCompactNumber(Double(window.total) / 1000))
+        // The raw columns and the summary's per-request figures name every kind, and no other sc_ column exists.
+        let scColumns = ResultsSchema.columns.filter { $0.hasPrefix("sc_") && $0 != "sc_per_req" }
+        #expect(scColumns == SyscallKind.allCases.map(\.column))
+        #expect(row.keys.filter { $0.hasPrefix("sc_") && $0 != "sc_per_req" }.sorted() == scColumns.sorted())
+        for kind in SyscallKind.allCases {
+            #expect(ResultsSchema.summaryFigures.contains("\(kind.rawValue)_per_req"), "\(kind)")
+            #expect(SweepSummary.figureValue("\(kind.rawValue)_per_req", in: row) == Double(window[kind]) / 1000, "\(kind)")
+        }
+        #expect(Set(row.keys).isSubset(of: Set(ResultsSchema.columns)))
     }
 }
