@@ -13,10 +13,9 @@ public final class ServerLoop<M: Multiplexer> {
     public let mux: M
     public let syscalls: Syscalls
     public private(set) var statistics = ServerStatistics()
-    public let port: UInt16
+    public var port: UInt16 { descriptors.port }
 
-    private let listener: Int32                 // owned
-    private let controlFD: Int32                // signalfd, owned
+    private let descriptors: ServerDescriptors  // the listener and the signalfd, closed by it
     private var reserve = ReserveDescriptor()
     private var connections: [Connection?] = []
     private let readScratch: UnsafeMutableRawPointer
@@ -36,28 +35,20 @@ public final class ServerLoop<M: Multiplexer> {
         self.mux = mux
         self.syscalls = mux.syscalls
         edgeTriggered = mux.isEdgeTriggered
-        let address = try SocketAddress(host: configuration.host, port: configuration.port)
-        let listening = try Socket.listen(on: address, backlog: configuration.backlog, syscalls: syscalls)
-        listener = listening.fd
-        port = listening.port
-        let signals: [Int32] = [SIGUSR1, SIGINT, SIGTERM]
-        try syscalls.other("sigprocmask") { mux_block_signals(signals, Int32(signals.count)) }
-        controlFD = try syscalls.other("signalfd") { mux_signalfd_create(signals, Int32(signals.count)) }
+        descriptors = try ServerDescriptors(configuration: configuration, syscalls: syscalls)
         timers = ServerTimers(idleTimeoutSeconds: configuration.idleTimeoutSeconds)
         // Echo reads up to 64 KiB at once; HTTP reads 16 KiB so that the replies to every
         // request a read can hold (≥ 16 bytes each) fit in the responder's reply scratch.
         readScratchSize = configuration.wireProtocol == .echo ? 65536 : 16384
         readScratch = .allocate(byteCount: readScratchSize, alignment: 16)
         responder = ProtocolResponder(wireProtocol: configuration.wireProtocol, readSize: readScratchSize)
-        try mux.register(fd: listener, interest: .read)
-        try mux.register(fd: controlFD, interest: .read)
+        try mux.register(fd: descriptors.listener, interest: .read)
+        try mux.register(fd: descriptors.control, interest: .read)
         reserve.take(syscalls: syscalls)
     }
 
     deinit {
         for case let connection? in connections where connection.isOpen { syscalls.close(connection.fd) }
-        syscalls.close(listener)
-        syscalls.close(controlFD)
         reserve.release(syscalls: syscalls)
         readScratch.deallocate()
     }
@@ -75,9 +66,9 @@ public final class ServerLoop<M: Multiplexer> {
                 // An earlier handler in this batch may have closed the fd, and accept may have
                 // reused it: such an event belongs to the old connection and is dropped.
                 guard mux.isCurrent(event) else { continue }
-                if event.fd == listener {
+                if event.fd == descriptors.listener {
                     acceptConnections()
-                } else if event.fd == controlFD {
+                } else if event.fd == descriptors.control {
                     handleSignals(report: report)
                 } else {
                     handle(event)
@@ -109,7 +100,7 @@ public final class ServerLoop<M: Multiplexer> {
     }
 
     private func handleSignals(report: (String) -> Void) {
-        while let signal = (try? syscalls.readSignal(controlFD)) ?? nil {
+        while let signal = (try? syscalls.readSignal(descriptors.control)) ?? nil {
             if signal == SIGUSR1 {
                 report(countersLine(final: false))
             } else {
@@ -128,7 +119,7 @@ public final class ServerLoop<M: Multiplexer> {
             budget -= 1
             let result: AcceptResult
             do {
-                result = try syscalls.accept(listener)
+                result = try syscalls.accept(descriptors.listener)
             } catch {
                 // Out of descriptors: shed the pending connection and go on (edge-triggered must
                 // empty the backlog or it is never reported again), until none is pending or even
@@ -189,8 +180,8 @@ public final class ServerLoop<M: Multiplexer> {
             warnedDescriptors = true
             log("mux-server: accept: \(error.name): out of file descriptors; shedding connections until some close")
         }
-        if reserve.shedOne(from: listener, syscalls: syscalls, statistics: &statistics), reserve.isHeld { return true }
-        try? mux.modify(fd: listener, interest: .none)
+        if reserve.shedOne(from: descriptors.listener, syscalls: syscalls, statistics: &statistics), reserve.isHeld { return true }
+        try? mux.modify(fd: descriptors.listener, interest: .none)
         timers.pauseAccepting()
         return false
     }
@@ -199,7 +190,7 @@ public final class ServerLoop<M: Multiplexer> {
         let now = monotonicNanoseconds()
         if timers.acceptPauseEnded(now: now) {
             if !reserve.isHeld { reserve.take(syscalls: syscalls) }
-            try? mux.modify(fd: listener, interest: .read)
+            try? mux.modify(fd: descriptors.listener, interest: .read)
         }
         while let connection = timers.lingering.nextExpired(now: now, in: connections) { close(connection) }
         if let limit = timers.idleSweepDue(now: now) {
