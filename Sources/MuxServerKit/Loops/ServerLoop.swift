@@ -234,25 +234,34 @@ public final class ServerLoop<M: Multiplexer> {
         if connection.draining { drain(connection); return }
         repeat {
             if connection.readingPaused || connection.closeAfterFlush { return }
-            let result: IOResult
-            do {
-                result = try syscalls.read(connection.fd, readScratch, readScratchSize)
-            } catch {
-                peerFailed(connection, error)
-                return
-            }
-            switch result {
-            case let .transferred(n):
-                statistics.bytesIn &+= UInt64(n)
-                received(readScratch, n, on: connection)
-                if !connection.isOpen { return }
-            case .endOfFile:
-                close(connection)
-                return
-            case .wouldBlock:
-                return
-            }
+            guard let count = readInput(connection) else { return }
+            received(readScratch, count, on: connection)
+            if !connection.isOpen { return }
         } while edgeTriggered  // level-triggered: one read per readiness report
+    }
+
+    /// One read into the scratch buffer: the byte count (counted in), or nil when there is
+    /// nothing more to read now: EAGAIN, or the connection is closed (EOF, or the read failed).
+    /// Inlined: it is the hot path's read, shared with the lingering drain.
+    @inline(__always)
+    private func readInput(_ connection: Connection) -> Int? {
+        let result: IOResult
+        do {
+            result = try syscalls.read(connection.fd, readScratch, readScratchSize)
+        } catch {
+            peerFailed(connection, error)
+            return nil
+        }
+        switch result {
+        case let .transferred(n):
+            statistics.bytesIn &+= UInt64(n)
+            return n
+        case .endOfFile:
+            close(connection)
+            return nil
+        case .wouldBlock:
+            return nil
+        }
     }
 
     /// Bytes arrived: the protocol turns them into reply bytes; send or queue those.
@@ -338,24 +347,8 @@ public final class ServerLoop<M: Multiplexer> {
 
     /// Reads and drops input of a lingering connection until EAGAIN; closes at EOF or the limit.
     private func drain(_ connection: Connection) {
-        while true {
-            let result: IOResult
-            do {
-                result = try syscalls.read(connection.fd, readScratch, readScratchSize)
-            } catch {
-                peerFailed(connection, error)
-                return
-            }
-            switch result {
-            case let .transferred(n):
-                statistics.bytesIn &+= UInt64(n)
-                if connection.dropLingeringInput(n) { close(connection); return }
-            case .endOfFile:
-                close(connection)
-                return
-            case .wouldBlock:
-                return
-            }
+        while let count = readInput(connection) {
+            if connection.dropLingeringInput(count) { close(connection); return }
         }
     }
 
