@@ -43,7 +43,7 @@ public final class CompletionServerLoop {
     private var timers: ServerTimers
     private var running = true
     private var reportSequence: UInt64 = 0
-    private var warnedMaxConnections = false
+    private var admission = ConnectionAdmission()
     private var warnedDescriptors = false
 
     /// Sets the ring and its buffers up, listens (so the port is known) and blocks
@@ -221,26 +221,10 @@ public final class CompletionServerLoop {
     }
 
     private func admit(_ fd: Int32) {
-        statistics.accepted += 1
-        if statistics.open >= configuration.maxConnections {
-            if !warnedMaxConnections {
-                warnedMaxConnections = true
-                log("mux-server: --max-connections \(configuration.maxConnections) reached; further connections are closed at once and counted as rejected")
-            }
-            statistics.rejected += 1
-            syscalls.close(fd)
-            return
-        }
-        try? Socket.setNoDelay(fd, syscalls: syscalls)
-        if let size = configuration.sendBufferBytes { try? Socket.setSendBuffer(fd, bytes: size, syscalls: syscalls) }
-        let connection = slot(for: fd)
-        connection.open(fd: fd, now: configuration.idleTimeoutSeconds > 0 ? monotonicNanoseconds() : 0)
-        statistics.open += 1
+        guard admission.admits(fd, configuration: configuration, statistics: &statistics, syscalls: syscalls, log: log) else { return }
+        let connection = ConnectionAdmission.open(fd, in: &connections, make: RingConnection.init, configuration: configuration,
+                                                  statistics: &statistics, syscalls: syscalls)
         armReceive(connection)
-    }
-
-    private func slot(for fd: Int32) -> RingConnection {
-        connectionSlot(for: fd, in: &connections, make: RingConnection.init)
     }
 
     // MARK: - Receiving

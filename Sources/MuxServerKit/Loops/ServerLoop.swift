@@ -25,7 +25,7 @@ public final class ServerLoop<M: Multiplexer> {
     private var running = true
     private var reportSequence: UInt64 = 0
     private var warnedSelectLimit = false
-    private var warnedMaxConnections = false
+    private var admission = ConnectionAdmission()
     private var warnedDescriptors = false
     private let edgeTriggered: Bool
 
@@ -134,15 +134,7 @@ public final class ServerLoop<M: Multiplexer> {
     }
 
     private func admit(_ fd: Int32) {
-        statistics.accepted += 1
-        if statistics.open >= configuration.maxConnections {
-            if !warnedMaxConnections {
-                warnedMaxConnections = true
-                log("mux-server: --max-connections \(configuration.maxConnections) reached; further connections are closed at once and counted as rejected")
-            }
-            reject(fd)
-            return
-        }
+        guard admission.admits(fd, configuration: configuration, statistics: &statistics, syscalls: syscalls, log: log) else { return }
         do {
             try mux.register(fd: fd, interest: .read)
         } catch MultiplexerError.descriptorOutOfRange(let fd, let limit) {
@@ -157,11 +149,8 @@ public final class ServerLoop<M: Multiplexer> {
             reject(fd)
             return
         }
-        try? Socket.setNoDelay(fd, syscalls: syscalls)
-        if let size = configuration.sendBufferBytes { try? Socket.setSendBuffer(fd, bytes: size, syscalls: syscalls) }
-        let connection = slot(for: fd)
-        connection.open(fd: fd, now: configuration.idleTimeoutSeconds > 0 ? monotonicNanoseconds() : 0)
-        statistics.open += 1
+        ConnectionAdmission.open(fd, in: &connections, make: Connection.init, configuration: configuration,
+                                 statistics: &statistics, syscalls: syscalls)
     }
 
     private func reject(_ fd: Int32) {
@@ -200,10 +189,6 @@ public final class ServerLoop<M: Multiplexer> {
                 close(connection)
             }
         }
-    }
-
-    private func slot(for fd: Int32) -> Connection {
-        connectionSlot(for: fd, in: &connections, make: Connection.init)
     }
 
     // MARK: - Connections
