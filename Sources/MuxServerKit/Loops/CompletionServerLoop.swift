@@ -20,7 +20,7 @@ public final class CompletionServerLoop {
     public let configuration: ServerConfiguration
     public let syscalls: Syscalls
     public private(set) var statistics = ServerStatistics()
-    public let port: UInt16
+    public var port: UInt16 { descriptors.port }
 
     /// What a request is, in user_data's top byte.
     private enum Kind: UInt64 {
@@ -35,8 +35,7 @@ public final class CompletionServerLoop {
     private let ring: IOURing
     private let buffers: UnsafeMutablePointer<mux_buffer_ring>
     private static let bufferGroup: UInt16 = 1
-    private let listener: Int32                 // owned
-    private let controlFD: Int32                // signalfd, owned
+    private let descriptors: ServerDescriptors  // the listener and the signalfd, closed by it
     private var reserve = ReserveDescriptor()
     private var connections: [RingConnection?] = []
     private let responder: ProtocolResponder
@@ -44,7 +43,7 @@ public final class CompletionServerLoop {
     private var timers: ServerTimers
     private var running = true
     private var reportSequence: UInt64 = 0
-    private var warnedMaxConnections = false
+    private var admission = ConnectionAdmission()
     private var warnedDescriptors = false
 
     /// Sets the ring and its buffers up, listens (so the port is known) and blocks
@@ -65,13 +64,7 @@ public final class CompletionServerLoop {
             throw SyscallError("io_uring_register(PBUF_RING)", -registered)
         }
         responder = ProtocolResponder(wireProtocol: configuration.wireProtocol, readSize: Int(bufferSize))
-        let address = try SocketAddress(host: configuration.host, port: configuration.port)
-        let listening = try Socket.listen(on: address, backlog: configuration.backlog, syscalls: syscalls)
-        listener = listening.fd
-        port = listening.port
-        let signals: [Int32] = [SIGUSR1, SIGINT, SIGTERM]
-        try syscalls.other("sigprocmask") { mux_block_signals(signals, Int32(signals.count)) }
-        controlFD = try syscalls.other("signalfd") { mux_signalfd_create(signals, Int32(signals.count)) }
+        descriptors = try ServerDescriptors(configuration: configuration, syscalls: syscalls)
         reserve.take(syscalls: syscalls)
         try armAccept()
         try armSignals()
@@ -80,8 +73,6 @@ public final class CompletionServerLoop {
     deinit {
         // Closing the ring (IOURing's deinit) cancels whatever is still in flight.
         for case let connection? in connections where connection.isOpen { syscalls.close(connection.fd) }
-        syscalls.close(listener)
-        syscalls.close(controlFD)
         reserve.release(syscalls: syscalls)
         mux_buffer_ring_release(ring.raw, buffers)
         buffers.deallocate()
@@ -104,13 +95,13 @@ public final class CompletionServerLoop {
 
     private func armAccept() throws {
         accepting = true
-        let data = Self.userData(.accept, fd: listener, generation: 0)
-        try queue { mux_ring_accept_multishot(ring.raw, listener, data) }
+        let data = Self.userData(.accept, fd: descriptors.listener, generation: 0)
+        try queue { mux_ring_accept_multishot(ring.raw, descriptors.listener, data) }
     }
 
     private func armSignals() throws {
-        let data = Self.userData(.signal, fd: controlFD, generation: 0)
-        try queue { mux_ring_poll_add(ring.raw, controlFD, UInt32(MUX_POLLIN), 1, data) }
+        let data = Self.userData(.signal, fd: descriptors.control, generation: 0)
+        try queue { mux_ring_poll_add(ring.raw, descriptors.control, UInt32(MUX_POLLIN), 1, data) }
     }
 
     private func armReceive(_ connection: RingConnection) {
@@ -183,7 +174,7 @@ public final class CompletionServerLoop {
         // Closes and cancels queued so far go in first: a snapshot that counts a connection as
         // closed finds its descriptor closed too.
         if ring.unsubmitted > 0 { _ = try ring.enter(waitFor: 0, timeoutNanoseconds: -1, syscalls: syscalls) }
-        while let signal = (try? syscalls.readSignal(controlFD)) ?? nil {
+        while let signal = (try? syscalls.readSignal(descriptors.control)) ?? nil {
             if signal == SIGUSR1 { report(countersLine(final: false)) } else { running = false }
         }
         if !completion.hasMore { try armSignals() }
@@ -225,31 +216,15 @@ public final class CompletionServerLoop {
             log("mux-server: accept: \(error.name): out of file descriptors; shedding connections until some close")
         }
         while reserve.isHeld {
-            if !reserve.shedOne(from: listener, syscalls: syscalls, statistics: &statistics) { return }
+            if !reserve.shedOne(from: descriptors.listener, syscalls: syscalls, statistics: &statistics) { return }
         }
     }
 
     private func admit(_ fd: Int32) {
-        statistics.accepted += 1
-        if statistics.open >= configuration.maxConnections {
-            if !warnedMaxConnections {
-                warnedMaxConnections = true
-                log("mux-server: --max-connections \(configuration.maxConnections) reached; further connections are closed at once and counted as rejected")
-            }
-            statistics.rejected += 1
-            syscalls.close(fd)
-            return
-        }
-        try? Socket.setNoDelay(fd, syscalls: syscalls)
-        if let size = configuration.sendBufferBytes { try? Socket.setSendBuffer(fd, bytes: size, syscalls: syscalls) }
-        let connection = slot(for: fd)
-        connection.open(fd: fd, now: configuration.idleTimeoutSeconds > 0 ? monotonicNanoseconds() : 0)
-        statistics.open += 1
+        guard admission.admits(fd, configuration: configuration, statistics: &statistics, syscalls: syscalls, log: log) else { return }
+        let connection = ConnectionAdmission.open(fd, in: &connections, make: RingConnection.init, configuration: configuration,
+                                                  statistics: &statistics, syscalls: syscalls)
         armReceive(connection)
-    }
-
-    private func slot(for fd: Int32) -> RingConnection {
-        connectionSlot(for: fd, in: &connections, make: RingConnection.init)
     }
 
     // MARK: - Receiving

@@ -13,10 +13,9 @@ public final class ServerLoop<M: Multiplexer> {
     public let mux: M
     public let syscalls: Syscalls
     public private(set) var statistics = ServerStatistics()
-    public let port: UInt16
+    public var port: UInt16 { descriptors.port }
 
-    private let listener: Int32                 // owned
-    private let controlFD: Int32                // signalfd, owned
+    private let descriptors: ServerDescriptors  // the listener and the signalfd, closed by it
     private var reserve = ReserveDescriptor()
     private var connections: [Connection?] = []
     private let readScratch: UnsafeMutableRawPointer
@@ -26,7 +25,7 @@ public final class ServerLoop<M: Multiplexer> {
     private var running = true
     private var reportSequence: UInt64 = 0
     private var warnedSelectLimit = false
-    private var warnedMaxConnections = false
+    private var admission = ConnectionAdmission()
     private var warnedDescriptors = false
     private let edgeTriggered: Bool
 
@@ -36,28 +35,20 @@ public final class ServerLoop<M: Multiplexer> {
         self.mux = mux
         self.syscalls = mux.syscalls
         edgeTriggered = mux.isEdgeTriggered
-        let address = try SocketAddress(host: configuration.host, port: configuration.port)
-        let listening = try Socket.listen(on: address, backlog: configuration.backlog, syscalls: syscalls)
-        listener = listening.fd
-        port = listening.port
-        let signals: [Int32] = [SIGUSR1, SIGINT, SIGTERM]
-        try syscalls.other("sigprocmask") { mux_block_signals(signals, Int32(signals.count)) }
-        controlFD = try syscalls.other("signalfd") { mux_signalfd_create(signals, Int32(signals.count)) }
+        descriptors = try ServerDescriptors(configuration: configuration, syscalls: syscalls)
         timers = ServerTimers(idleTimeoutSeconds: configuration.idleTimeoutSeconds)
         // Echo reads up to 64 KiB at once; HTTP reads 16 KiB so that the replies to every
         // request a read can hold (≥ 16 bytes each) fit in the responder's reply scratch.
         readScratchSize = configuration.wireProtocol == .echo ? 65536 : 16384
         readScratch = .allocate(byteCount: readScratchSize, alignment: 16)
         responder = ProtocolResponder(wireProtocol: configuration.wireProtocol, readSize: readScratchSize)
-        try mux.register(fd: listener, interest: .read)
-        try mux.register(fd: controlFD, interest: .read)
+        try mux.register(fd: descriptors.listener, interest: .read)
+        try mux.register(fd: descriptors.control, interest: .read)
         reserve.take(syscalls: syscalls)
     }
 
     deinit {
         for case let connection? in connections where connection.isOpen { syscalls.close(connection.fd) }
-        syscalls.close(listener)
-        syscalls.close(controlFD)
         reserve.release(syscalls: syscalls)
         readScratch.deallocate()
     }
@@ -75,9 +66,9 @@ public final class ServerLoop<M: Multiplexer> {
                 // An earlier handler in this batch may have closed the fd, and accept may have
                 // reused it: such an event belongs to the old connection and is dropped.
                 guard mux.isCurrent(event) else { continue }
-                if event.fd == listener {
+                if event.fd == descriptors.listener {
                     acceptConnections()
-                } else if event.fd == controlFD {
+                } else if event.fd == descriptors.control {
                     handleSignals(report: report)
                 } else {
                     handle(event)
@@ -109,7 +100,7 @@ public final class ServerLoop<M: Multiplexer> {
     }
 
     private func handleSignals(report: (String) -> Void) {
-        while let signal = (try? syscalls.readSignal(controlFD)) ?? nil {
+        while let signal = (try? syscalls.readSignal(descriptors.control)) ?? nil {
             if signal == SIGUSR1 {
                 report(countersLine(final: false))
             } else {
@@ -128,7 +119,7 @@ public final class ServerLoop<M: Multiplexer> {
             budget -= 1
             let result: AcceptResult
             do {
-                result = try syscalls.accept(listener)
+                result = try syscalls.accept(descriptors.listener)
             } catch {
                 // Out of descriptors: shed the pending connection and go on (edge-triggered must
                 // empty the backlog or it is never reported again), until none is pending or even
@@ -143,15 +134,7 @@ public final class ServerLoop<M: Multiplexer> {
     }
 
     private func admit(_ fd: Int32) {
-        statistics.accepted += 1
-        if statistics.open >= configuration.maxConnections {
-            if !warnedMaxConnections {
-                warnedMaxConnections = true
-                log("mux-server: --max-connections \(configuration.maxConnections) reached; further connections are closed at once and counted as rejected")
-            }
-            reject(fd)
-            return
-        }
+        guard admission.admits(fd, configuration: configuration, statistics: &statistics, syscalls: syscalls, log: log) else { return }
         do {
             try mux.register(fd: fd, interest: .read)
         } catch MultiplexerError.descriptorOutOfRange(let fd, let limit) {
@@ -166,11 +149,8 @@ public final class ServerLoop<M: Multiplexer> {
             reject(fd)
             return
         }
-        try? Socket.setNoDelay(fd, syscalls: syscalls)
-        if let size = configuration.sendBufferBytes { try? Socket.setSendBuffer(fd, bytes: size, syscalls: syscalls) }
-        let connection = slot(for: fd)
-        connection.open(fd: fd, now: configuration.idleTimeoutSeconds > 0 ? monotonicNanoseconds() : 0)
-        statistics.open += 1
+        ConnectionAdmission.open(fd, in: &connections, make: Connection.init, configuration: configuration,
+                                 statistics: &statistics, syscalls: syscalls)
     }
 
     private func reject(_ fd: Int32) {
@@ -189,8 +169,8 @@ public final class ServerLoop<M: Multiplexer> {
             warnedDescriptors = true
             log("mux-server: accept: \(error.name): out of file descriptors; shedding connections until some close")
         }
-        if reserve.shedOne(from: listener, syscalls: syscalls, statistics: &statistics), reserve.isHeld { return true }
-        try? mux.modify(fd: listener, interest: .none)
+        if reserve.shedOne(from: descriptors.listener, syscalls: syscalls, statistics: &statistics), reserve.isHeld { return true }
+        try? mux.modify(fd: descriptors.listener, interest: .none)
         timers.pauseAccepting()
         return false
     }
@@ -199,7 +179,7 @@ public final class ServerLoop<M: Multiplexer> {
         let now = monotonicNanoseconds()
         if timers.acceptPauseEnded(now: now) {
             if !reserve.isHeld { reserve.take(syscalls: syscalls) }
-            try? mux.modify(fd: listener, interest: .read)
+            try? mux.modify(fd: descriptors.listener, interest: .read)
         }
         while let connection = timers.lingering.nextExpired(now: now, in: connections) { close(connection) }
         if let limit = timers.idleSweepDue(now: now) {
@@ -209,10 +189,6 @@ public final class ServerLoop<M: Multiplexer> {
                 close(connection)
             }
         }
-    }
-
-    private func slot(for fd: Int32) -> Connection {
-        connectionSlot(for: fd, in: &connections, make: Connection.init)
     }
 
     // MARK: - Connections
@@ -243,25 +219,34 @@ public final class ServerLoop<M: Multiplexer> {
         if connection.draining { drain(connection); return }
         repeat {
             if connection.readingPaused || connection.closeAfterFlush { return }
-            let result: IOResult
-            do {
-                result = try syscalls.read(connection.fd, readScratch, readScratchSize)
-            } catch {
-                peerFailed(connection, error)
-                return
-            }
-            switch result {
-            case let .transferred(n):
-                statistics.bytesIn &+= UInt64(n)
-                received(readScratch, n, on: connection)
-                if !connection.isOpen { return }
-            case .endOfFile:
-                close(connection)
-                return
-            case .wouldBlock:
-                return
-            }
+            guard let count = readInput(connection) else { return }
+            received(readScratch, count, on: connection)
+            if !connection.isOpen { return }
         } while edgeTriggered  // level-triggered: one read per readiness report
+    }
+
+    /// One read into the scratch buffer: the byte count (counted in), or nil when there is
+    /// nothing more to read now: EAGAIN, or the connection is closed (EOF, or the read failed).
+    /// Inlined: it is the hot path's read, shared with the lingering drain.
+    @inline(__always)
+    private func readInput(_ connection: Connection) -> Int? {
+        let result: IOResult
+        do {
+            result = try syscalls.read(connection.fd, readScratch, readScratchSize)
+        } catch {
+            peerFailed(connection, error)
+            return nil
+        }
+        switch result {
+        case let .transferred(n):
+            statistics.bytesIn &+= UInt64(n)
+            return n
+        case .endOfFile:
+            close(connection)
+            return nil
+        case .wouldBlock:
+            return nil
+        }
     }
 
     /// Bytes arrived: the protocol turns them into reply bytes; send or queue those.
@@ -347,24 +332,8 @@ public final class ServerLoop<M: Multiplexer> {
 
     /// Reads and drops input of a lingering connection until EAGAIN; closes at EOF or the limit.
     private func drain(_ connection: Connection) {
-        while true {
-            let result: IOResult
-            do {
-                result = try syscalls.read(connection.fd, readScratch, readScratchSize)
-            } catch {
-                peerFailed(connection, error)
-                return
-            }
-            switch result {
-            case let .transferred(n):
-                statistics.bytesIn &+= UInt64(n)
-                if connection.dropLingeringInput(n) { close(connection); return }
-            case .endOfFile:
-                close(connection)
-                return
-            case .wouldBlock:
-                return
-            }
+        while let count = readInput(connection) {
+            if connection.dropLingeringInput(count) { close(connection); return }
         }
     }
 

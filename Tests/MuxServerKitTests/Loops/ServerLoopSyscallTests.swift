@@ -9,14 +9,18 @@ import Testing
     /// Builds a ServerLoop on a thread of its own: its init blocks SIGUSR1/SIGINT/SIGTERM in the
     /// calling thread, which must not be a test runner thread that later spawns processes.
     static func setUp(_ backend: Backend) throws -> (SyscallCounters, counted: SyscallCounters) {
-        let box = Box()
+        try onThreadOfItsOwn {
+            let syscalls = Syscalls()
+            return try backend.withMultiplexer(syscalls: syscalls, Build(backend: backend))
+        }
+    }
+
+    /// Runs `body` on a new thread and hands back its result: for whatever blocks signals.
+    static func onThreadOfItsOwn<T>(_ body: @escaping @Sendable () throws -> T) throws -> T {
+        let box = Box<T>()
         let thread = Thread {
             defer { box.done.signal() }
-            do {
-                let syscalls = Syscalls()
-                let afterMux = try backend.withMultiplexer(syscalls: syscalls, Build(backend: backend))
-                box.result = .success(afterMux)
-            } catch { box.result = .failure(error) }
+            box.result = Result { try body() }
         }
         thread.start()
         box.done.wait()
@@ -33,8 +37,8 @@ import Testing
         }
     }
 
-    final class Box: @unchecked Sendable {
-        var result: Result<(SyscallCounters, SyscallCounters), any Error>?
+    final class Box<T>: @unchecked Sendable {
+        var result: Result<T, any Error>?
         let done = DispatchSemaphore(value: 0)
     }
 
