@@ -38,6 +38,7 @@
 #                per value in `categories`, instead of dots stacked on one x
 #   load_bars    1 when every backend ran one offered rate per connection count: OUT-latency-load.png
 #                and OUT-latency-floor.png draw bars per backend (p50, p99) instead of lines
+#   tics_log     a file each log axis appends its tick labels to (see "log axes" below)
 # Saturated points (the summary's saturated_reps > 0: the client, or both, or the machine set the
 # pace) are drawn hollow on every chart: they are not measurements of the server.
 # Columns are found by name, never by number, so the schema can grow without breaking this.
@@ -134,6 +135,29 @@ saturated(unused) = (satcol ? column("saturated_reps") > 0 : 0) || (chkcol ? col
 # empty (gnuplot warns on those).
 hollow_size(big) = saturated(0) ? big : 0
 hollow_color(unused) = saturated(0) ? 0xFFFFFF : 0xFF000000
+
+# --- log axes: labelled at 1-2-5 steps, written 20k, 1M, 0.05 ------------------------------------
+# gnuplot labels a log axis at its decades only, and past 1e5 in e-notation (1e+06). A log axis
+# here keeps gnuplot's own ticks, unlabelled (format ''), so its range is chosen as before, and
+# gets labelled ticks added at 1-2-5 steps inside [lo, hi] (decades alone past six decades, where
+# the steps would crowd): the axis's range, or for an autoscaled one its values' decades.
+# The ticks travel as words written %.12f: gnuplot reads no e-notation back from a string.
+# `tics_log` (optional, a file): each log axis appends a line there, `NAME AXIS: labels`, the
+# labels it was given (PlotterTests reads them).
+if (!exists("tics_log")) { tics_log = '' }
+tick_text(v) = v >= 1e6 ? sprintf('%gM', v / 1e6) : v >= 1e3 ? sprintf('%gk', v / 1e3) : \
+               v >= 1 ? sprintf('%g', v) : sprintf(sprintf('%%.%df', int(ceil(-log10(v) - 1e-9))), v)
+decade_below(v) = 10.0 ** floor(log10(v) + 1e-9)
+decade_above(v) = 10.0 ** ceil(log10(v) - 1e-9)
+in_range(v, lo, hi) = v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)
+step_value(steps, k, d) = (word(steps, k) + 0.0) * 10.0 ** d
+log_ticks_from(d, k, lo, hi, steps) = d > log10(hi) + 1e-9 ? '' : k > words(steps) ? log_ticks_from(d + 1, 1, lo, hi, steps) : \
+    (in_range(step_value(steps, k, d), lo, hi) ? sprintf(' %.12f', step_value(steps, k, d)) : '') . log_ticks_from(d, k + 1, lo, hi, steps)
+log_ticks(lo, hi) = log_ticks_from(floor(log10(lo) + 1e-9), 1, lo, hi, hi / lo > 1e6 ? '1' : '1 2 5')
+tick_labels(ticks, i) = i > words(ticks) ? '' : ' ' . tick_text(word(ticks, i) + 0.0) . tick_labels(ticks, i + 1)
+# A tick is placed a hair inside [tick_lo, tick_hi]: at an end it would otherwise fall a rounding
+# error outside the range gnuplot computed for the axis, and go unlabelled.
+tick_at(v) = v * (v * v < tick_lo * tick_hi ? 1 + 1e-12 : 1 - 1e-12)
 
 # --- the x axis: numeric (log when it spans decades) or clusters of a named dimension ------
 if (!exists("xbars")) { xbars = 0 }
@@ -233,8 +257,14 @@ do for [chart in 'throughput latency cpu syscalls events'] {
             do for [i = 1:words(categories)] { set xtics add (word(categories, i) i - 1) }
             set grid noxtics
         } else {
+            set xtics autofreq
             if (x_log) { set logscale x 10 } else { unset logscale x }
             set xrange [x_lo:x_hi]
+            if (x_log) {
+                tick_lo = x_lo; tick_hi = x_hi; x_ticks = log_ticks(tick_lo, tick_hi)
+                do for [tv in x_ticks] { set xtics add (tick_text(tv + 0.0) tick_at(tv + 0.0)) }
+                if (tics_log ne '') { set print tics_log append; print chart . '/' . fig . ' x:' . tick_labels(x_ticks, 1); set print }
+            }
         }
         # Series with no value of this figure are left out of its panel (gnuplot fails on them).
         fseries = series_for_rec(fig, 1)
@@ -250,17 +280,26 @@ do for [chart in 'throughput latency cpu syscalls events'] {
         set table $YR separator comma
         plot data using (column(fig.'_'.lo_sfx)):(column(fig.'_'.hi_sfx)) with table if (ok_row(0))
         unset table
+        y_log = 0
+        set ytics autofreq
         if (|$YR| > 0) {
             unset logscale y; set yrange [*:*]
             stats [*:*] data using (ok_row(0) ? column(fig.'_'.lo_sfx) : NaN) name 'YLO' nooutput
             stats [*:*] data using (ok_row(0) ? column(fig.'_'.hi_sfx) : NaN) name 'YHI' nooutput
-            if (!categorical && YLO_min > 0 && YHI_max / YLO_min >= 20) { set logscale y 10; set yrange [*:*] } else {
+            if (!categorical && YLO_min > 0 && YHI_max / YLO_min >= 20) { set logscale y 10; set yrange [*:*]; y_log = 1 } else {
                 unset logscale y
                 if (YHI_max > 0) { set yrange [0:*] } else { set yrange [0:1] }
             }
         } else { unset logscale y; set yrange [*:*] }
-        set format x '% h'
+        set format x (!categorical && x_log ? '' : '% h')    # on a log axis, the added ticks are the labels
         set format y (fig eq 'throughput_rps' ? '%.1s%c' : '%g')    # 150k rather than 150000
+        if (y_log) {
+            # gnuplot extends an autoscaled log axis to the decades around its values.
+            tick_lo = decade_below(YLO_min); tick_hi = decade_above(YHI_max); y_ticks = log_ticks(tick_lo, tick_hi)
+            set format y ''
+            do for [tv in y_ticks] { set ytics add (tick_text(tv + 0.0) tick_at(tv + 0.0)) }
+            if (tics_log ne '') { set print tics_log append; print chart . '/' . fig . ' y:' . tick_labels(y_ticks, 1); set print }
+        }
         # A line with min–max bars per series, or bars per cluster; saturated points get a white
         # centre over their marker: hollow, on lines and bars alike.
         if (categorical) {
@@ -313,6 +352,18 @@ if (openloop && words(conn_values) > 0 && !load_bars) {
         set ylabel 'latency (µs, log)'
         set format x '%.0s%c'
         set xrange [0:*]
+        # The y labels: 1-2-5 over the decades of its p50s and p99s.
+        set table $LY separator comma
+        plot data using (column('lat_p50_us_' . lo_sfx)):(column('lat_p99_us_' . hi_sfx)) with table if (open_row(strcol("backend")) && strcol("connections") eq c)
+        unset table
+        if (|$LY| > 0) {
+            stats [*:*] data using (open_row(strcol("backend")) && strcol("connections") eq c ? bar_lo('lat_p50_us') : NaN) name 'LLO' nooutput
+            stats [*:*] data using (open_row(strcol("backend")) && strcol("connections") eq c ? bar_hi('lat_p99_us') : NaN) name 'LHI' nooutput
+            tick_lo = decade_below(LLO_min); tick_hi = decade_above(LHI_max); y_ticks = log_ticks(tick_lo, tick_hi)
+            set format y ''
+            do for [tv in y_ticks] { set ytics add (tick_text(tv + 0.0) tick_at(tv + 0.0)) }
+            if (tics_log ne '') { set print tics_log append; print 'latency-load/' . c . ' y:' . tick_labels(y_ticks, 1); set print }
+        }
         plot for [b in pb] data using (open_row(b) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('lat_p99_us_median')):(bar_lo('lat_p99_us')):(bar_hi('lat_p99_us')) with yerrorlines lc rgb color(b) pt point(b) ps 1.0 dt 1 title b, \
              for [b in pb] data using (open_row(b) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('lat_p50_us_median')):(bar_lo('lat_p50_us')):(bar_hi('lat_p50_us')) with yerrorlines lc rgb color(b) pt point(b) ps 0.7 dt 2 notitle, \
              for [b in pb] data using (open_row(b) && strcol("connections") eq c ? column('throughput_rps_median') : NaN):(column('lat_p99_us_median')):(hollow_size(0.55)):(hollow_color(0)) with points pt 7 ps variable lc rgb variable notitle, \
@@ -340,6 +391,12 @@ if (openloop && words(rate_values) > 0) {
         stats [*:*] data using ((strcol("status") eq 'ok' && not_search(0) && strcol("rate_target_rps") eq r) ? column('connections') : NaN) name 'XC' nooutput
         # Padded, so the edge points' bars show; one connection count alone gets a range around it.
         if (XC_min > 0 && XC_max / XC_min >= 10) { set logscale x 10; set xrange [XC_min / 1.5 : XC_max * 1.5] } else { set xrange [XC_min - (XC_min / 2 + 1) : XC_max + (XC_max / 2 + 1)] }
+        if (XC_min > 0 && XC_max / XC_min >= 10) {
+            tick_lo = XC_min / 1.5; tick_hi = XC_max * 1.5; x_ticks = log_ticks(tick_lo, tick_hi)
+            set format x ''
+            do for [tv in x_ticks] { set xtics add (tick_text(tv + 0.0) tick_at(tv + 0.0)) }
+            if (tics_log ne '') { set print tics_log append; print 'cpu-equal-load/' . r . ' x:' . tick_labels(x_ticks, 1); set print }
+        }
         set yrange [0:*]
         plot for [b in pb] data using (open_row(b) && strcol("rate_target_rps") eq r ? column('connections') : NaN):(100 * column('server_cpu_util_median')):(100 * bar_lo('server_cpu_util')):(100 * bar_hi('server_cpu_util')) with yerrorlines lc rgb color(b) pt point(b) ps 1.1 title b, \
              for [b in pb] data using (open_row(b) && strcol("rate_target_rps") eq r ? column('connections') : NaN):(100 * column('server_cpu_util_median')):(hollow_size(0.6)):(hollow_color(0)) with points pt 7 ps variable lc rgb variable notitle
@@ -357,6 +414,12 @@ if (searched) {
     client_limited(unused) = typed ? column('search_client_limited_probes') > 0 : 0
     stats [*:*] data using ((strcol("status") eq 'ok' && is_search(0)) ? column('connections') : NaN) name 'XS' nooutput
     if (XS_min > 0 && XS_max / XS_min >= 10) { set logscale x 10; set xrange [XS_min / 1.5 : XS_max * 1.5] } else { set xrange [XS_min - (XS_min / 2 + 1) : XS_max + (XS_max / 2 + 1)] }
+    if (XS_min > 0 && XS_max / XS_min >= 10) {
+        tick_lo = XS_min / 1.5; tick_hi = XS_max * 1.5; x_ticks = log_ticks(tick_lo, tick_hi)
+        set format x ''
+        do for [tv in x_ticks] { set xtics add (tick_text(tv + 0.0) tick_at(tv + 0.0)) }
+        if (tics_log ne '') { set print tics_log append; print 'max-rate x:' . tick_labels(x_ticks, 1); set print }
+    }
     set yrange [0:*]
     set format y '%.0s%c'
     set title sprintf("%s: max sustainable rate (highest offered rate with %s and ≥ %s%% delivered)\n{/*0.8 (hollow: the load generator was the limit above it; %s)}", title, search_bound, delivered_pct, conditions)
@@ -388,6 +451,18 @@ if (openloop && words(conn_values) > 0 && floor_us ne '' && !load_bars) {
         set yrange [floor_value / 2 : *]
         set format x '%.0s%c'
         set format y '% h'
+        # The y labels: 1-2-5 from half the floor to the decade above its p50s.
+        set table $LY separator comma
+        plot data using (column('lat_p50_us_' . hi_sfx)) with table if (open_row(strcol("backend")) && strcol("connections") eq c)
+        unset table
+        if (|$LY| > 0) {
+            stats [*:*] data using (open_row(strcol("backend")) && strcol("connections") eq c ? bar_hi('lat_p50_us') : NaN) name 'LHI' nooutput
+            tick_lo = floor_value / 2; tick_hi = decade_above(LHI_max > floor_value ? LHI_max : floor_value)
+            y_ticks = log_ticks(tick_lo, tick_hi)
+            set format y ''
+            do for [tv in y_ticks] { set ytics add (tick_text(tv + 0.0) tick_at(tv + 0.0)) }
+            if (tics_log ne '') { set print tics_log append; print 'latency-floor/' . c . ' y:' . tick_labels(y_ticks, 1); set print }
+        }
         set key below horizontal maxcols 4 font ',9' nobox
         set title sprintf('%s open connections', c)
         set xlabel 'achieved throughput (requests/s)'

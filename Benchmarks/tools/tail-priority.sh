@@ -4,7 +4,7 @@
 # The same point under three scheduling conditions, interleaved, 3 rounds at 5,000 and at
 # 20,000 requests/s: both processes at nice 0 (as sweeps run them), at nice -20, and SCHED_FIFO
 # (chrt -f 10; the kernel's RT throttling leaves 5% to everything else). If priority removed the
-# tails they would be ours to fix; on the build VM it did not (README, Reference results).
+# tails they would be ours to fix; on the build VM it did not (results/README.md, Read this first).
 #   Benchmarks/tools/tail-priority.sh [OUT.csv]     (root for nice -20 and chrt; ~80 s)
 # Rows go to OUT.csv (default results/tail-priority.csv) with sweep = tail-nice0 | tail-nice-20 | tail-fifo.
 set -u

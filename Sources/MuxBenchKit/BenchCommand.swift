@@ -16,7 +16,7 @@ public enum BenchCommand {
 
     public static func main(_ arguments: [String]) -> Int32 {
         guard let subcommand = arguments.first else {
-            // The README's main command: the default sweep.
+            // Bare `mux-bench` is the default sweep (README.md, The two commands).
             return runSweep(arguments: [])
         }
         let rest = Array(arguments.dropFirst())

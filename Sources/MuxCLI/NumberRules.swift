@@ -26,7 +26,7 @@ public struct NumberRule: Sendable {
     public let kind: Kind
     public let minimum: Double
     public let maximum: Double
-    /// Why the bound is where it is, for the message and the README.
+    /// Why the bound is where it is, for the message and Benchmarks/README.md's table.
     public let why: String
 
     /// The words every entry point uses: `requests/s from 1 to 10,000,000 (why)`.
@@ -91,7 +91,7 @@ func groupedThousands(_ number: Double) -> String {
     return (number < 0 ? "-" : "") + groups.joined(separator: ",")
 }
 
-/// The table (README.md's usage section lists it).
+/// The table (Benchmarks/README.md lists it: One point: `mux-bench run`, *Number ranges*).
 public enum NumberRules {
     /// The hard descriptor limit (`ulimit -Hn`), read once: connections are descriptors.
     public static let hardFileLimit: Int = {
@@ -168,7 +168,7 @@ public enum NumberRules {
         name: "ring-buffers", unit: "buffers", kind: .count, minimum: 1, maximum: 32768,
         why: "io_uring's provided-buffer ring limit; a power of two")
 
-    /// Every row, in the README's order.
+    /// Every row, in the order of Benchmarks/README.md's table.
     public static let all: [NumberRule] = [
         connections, active, payload, pipeline, rate, threads, maxEvents, warmup, duration, repetitions,
         searchStart, serverTimeout, requestTimeout, linger, serverPort, loadPort, maxConnections, idleTimeout,

@@ -1,5 +1,6 @@
 // Each message between the executables survives its own writer and reader unchanged, lines of
-// other types are passed over, and the field names are the ones the README documents.
+// other types are passed over, and the field names are the ones Benchmarks/README.md documents
+// (The server by hand, The load generator by hand).
 import Foundation
 import MuxCore
 import MuxMessages

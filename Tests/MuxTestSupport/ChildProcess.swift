@@ -37,7 +37,9 @@ public final class ChildProcess: @unchecked Sendable {
     private var stderrData = Data()
 
     /// With `input`, the child's stdin is a socket this object writes (`writeInput`, `closeInput`);
-    /// otherwise it inherits the test process's.
+    /// otherwise it inherits the test process's. The child's environment is `environment` (else
+    /// the test process's) with MUX_BENCH_SKIP_BUILD set: under `swift test` SwiftPM holds the build
+    /// folder, so a mux-bench child measures the binaries as built and names the stale ones.
     public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                 input: Bool = false) throws {
         if input {
@@ -55,7 +57,9 @@ public final class ChildProcess: @unchecked Sendable {
         process.arguments = arguments
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
-        if let environment { process.environment = environment }
+        var childEnvironment = environment ?? ProcessInfo.processInfo.environment
+        childEnvironment["MUX_BENCH_SKIP_BUILD"] = "1"
+        process.environment = childEnvironment
         if let childInput { process.standardInput = childInput }
         try process.run()
     }

@@ -2,7 +2,8 @@
 // mux-bench` builds only mux-bench, so inside a checkout mux-bench builds its siblings itself when
 // they are missing or older than their sources (one progress line), and restarts itself when it
 // is stale too: a user never sees ENOENT, and an old binary is never measured silently. Outside a
-// checkout (binaries copied elsewhere) the siblings must simply exist beside mux-bench.
+// checkout (binaries copied elsewhere) the siblings must simply exist beside mux-bench. With
+// MUX_BENCH_SKIP_BUILD set nothing is built: the stale binaries are named in one line and measured.
 import Foundation
 import MuxCLI
 import MuxCore
@@ -11,6 +12,11 @@ import Glibc
 #endif
 
 public struct MeasuredBinaries: Sendable {
+    /// Set (non-empty) by the tests' helpers for every child they start: under `swift test`, even
+    /// `--skip-build`, SwiftPM holds the build folder, so a rebuild there can only fail ("SwiftPM
+    /// is busy"), and a source touched without a change would be enough to set one off.
+    public static let skipBuildVariable = "MUX_BENCH_SKIP_BUILD"
+
     public var server: String
     public var load: String
     /// The checkout's commit (`+dirty` with uncommitted changes to Sources/ or Package.swift); empty outside a checkout.
@@ -30,7 +36,20 @@ public struct MeasuredBinaries: Sendable {
             binaries.announce(checkout: nil)
             return binaries
         }
-        // mux-bench itself first: if a build changes it, the rest is done by the new one.
+        if (ProcessInfo.processInfo.environment[skipBuildVariable] ?? "").isEmpty {
+            try rebuildWhereNeeded(products, in: package, executable: me)
+        } else {
+            try takeAsBuilt(["mux-bench"] + products, in: package)
+        }
+        let binaries = MeasuredBinaries(server: package.binary("mux-server"), load: package.binary("mux-load"),
+                                        commit: gitCommit(root: package.root))
+        binaries.announce(checkout: package.root)
+        return binaries
+    }
+
+    /// mux-bench itself first (if a build changes it, the rest is done by the new one, restarted),
+    /// then each product missing or older than a source.
+    static func rebuildWhereNeeded(_ products: [String], in package: PackageBuild, executable me: String) throws(BinariesError) {
         if case let .stale(source) = package.freshness(of: "mux-bench") {
             let before = modificationTime(me)
             try package.build("mux-bench", because: "older than \(package.relative(source))")
@@ -49,10 +68,24 @@ public struct MeasuredBinaries: Sendable {
             case let .stale(source): try package.build(product, because: "older than \(package.relative(source))")
             }
         }
-        let binaries = MeasuredBinaries(server: package.binary("mux-server"), load: package.binary("mux-load"),
-                                        commit: gitCommit(root: package.root))
-        binaries.announce(checkout: package.root)
-        return binaries
+    }
+
+    /// Under MUX_BENCH_SKIP_BUILD: nothing is built; a missing product cannot be measured, and the
+    /// stale ones (older than a source, by modification time) are named in one line.
+    static func takeAsBuilt(_ products: [String], in package: PackageBuild) throws(BinariesError) {
+        var stale: [String] = []
+        for product in products {
+            switch package.freshness(of: product) {
+            case .fresh: break
+            case .missing:
+                throw BinariesError("\(package.binary(product)) is not built and \(skipBuildVariable) is set: "
+                                    + "build it with `swift build -c \(package.configuration)`")
+            case let .stale(source): stale.append("\(product) (older than \(package.relative(source)))")
+            }
+        }
+        if !stale.isEmpty {
+            printError("mux-bench: \(skipBuildVariable) is set: not rebuilding, measuring as built: \(stale.joined(separator: ", "))")
+        }
     }
 
     /// One line per binary with its build time, and the commit: what the rows will say.

@@ -15,7 +15,8 @@ public enum ABCommand {
     /// it is connections ÷ throughput (Little's law) and adds tests (Holm) without adding news.
     /// CPU per request is judged at 2% here, not compare's 3%: blocks measured interleaved on the
     /// same machine are tighter: in 10 A/A runs of the default sweep on the 2-vCPU VM every 90%
-    /// interval contained zero, the highest lower bound −0.3% (README, "What it catches, measured").
+    /// interval contained zero, the highest lower bound −0.3% (Benchmarks/README.md, Catching
+    /// regressions in CI: `compare` and `ab`; the runs: results/README.md, What `ab` can see).
     static let figures: [JudgedFigure] = JudgedFigure.defaults.filter { $0.gated || $0.name == "throughput_rps" }.map {
         var figure = $0
         if figure.name == "server_cpu_us_per_req" { figure.threshold = 0.02 }

@@ -150,8 +150,9 @@ func externalServerNames(in table: CSVTable) -> [String] {
     Set(table.rows.compactMap { $0["backend"] }.filter { !$0.isEmpty && Backend(rawValue: $0) == nil }).sorted()
 }
 
-/// Renders `summaryPath`'s charts to `outputPrefix`-NAME.png; returns the paths written.
-public func renderCharts(summaryPath: String, outputPrefix: String, sweepName: String) throws -> [String] {
+/// Renders `summaryPath`'s charts to `outputPrefix`-NAME.png; returns the paths written. With
+/// `ticsLog`, plot.gnuplot appends each log axis's tick labels to that file (the tests read them).
+public func renderCharts(summaryPath: String, outputPrefix: String, sweepName: String, ticsLog: String? = nil) throws -> [String] {
     guard let gnuplot = gnuplotPath() else {
         throw PlotError(message: "gnuplot not found on PATH; install gnuplot: apt-get install gnuplot-nox")
     }
@@ -197,6 +198,7 @@ public func renderCharts(summaryPath: String, outputPrefix: String, sweepName: S
         settings.append("categories=\(gnuplotString(layout.splitValues.joined(separator: " ")))")
     }
     if layout.bars { settings.append("xbars=1") }
+    if let ticsLog { settings.append("tics_log=\(gnuplotString(ticsLog))") }
     if open.barsPerBackend { settings.append("load_bars=1") }
 
     let process = Process()

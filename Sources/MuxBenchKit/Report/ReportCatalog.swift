@@ -1,5 +1,5 @@
 // Which tables each sweep's results have, with their parameters: the one place they are written,
-// so a README block names only `SWEEP TABLE` (Sources/README.md, MuxBenchKit, Report/).
+// so a README block names only `SWEEP TABLE` (Sources/README.md, MuxBenchKit, by job: Report/).
 
 /// What one table shows, and how it is made.
 enum ReportTableKind: Sendable {

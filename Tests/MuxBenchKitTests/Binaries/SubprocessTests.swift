@@ -37,11 +37,9 @@ extension BenchProcessSuites {
         /// SIGKILL cannot be caught: mux-bench ends nothing itself, yet its server and load
         /// generator must not run on (the load here would for 30 s, the server for ever).
         @Test func aKilledCollectorLeavesNoServerOrLoadRunning() throws {
-            let dir = try makeTemporaryDirectory("killed")
-            defer { removeDirectory(dir) }
-            let run = try RunInProgress(["--backend", "epoll-lt", "--duration", "30s"], out: "\(dir)/k.csv")
+            let run = try RunInProgress(["--backend", "epoll-lt", "--duration", "30s"])
             let (bench, server, load) = (run.bench, run.server, run.load)
-            defer { run.endLeftovers() }
+            defer { run.cleanUp() }
             kill(bench.pid, SIGKILL)
             let serverGone = waitForProcessGone(server.pid, timeout: 5)
             let loadGone = waitForProcessGone(load.pid, timeout: 5)
@@ -78,11 +76,9 @@ extension BenchProcessSuites {
 
         /// SIGTERM: the run ends its children, keeps what it measured and says who ended it.
         @Test func aTerminatedRunSaysByWhatAndEndsItsChildren() throws {
-            let dir = try makeTemporaryDirectory("terminated")
-            defer { removeDirectory(dir) }
-            let run = try RunInProgress(["--backend", "poll", "--duration", "30s"], out: "\(dir)/t.csv")
+            let run = try RunInProgress(["--backend", "poll", "--duration", "30s"])
             let (server, load) = (run.server, run.load)
-            defer { run.endLeftovers() }
+            defer { run.cleanUp() }
             run.bench.signal(SIGTERM)
             let (status, stderr) = run.finish(timeout: 20)
             #expect(status == 130, "\(stderr)")

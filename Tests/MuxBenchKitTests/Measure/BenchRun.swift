@@ -34,6 +34,18 @@ func runBench(_ arguments: [String], timeout: Double = 90) throws -> BenchRun {
                     seconds: Date().timeIntervalSince(started))
 }
 
+/// `mux-bench run OPTIONS` that must measure one row: run into a fresh directory (removed after),
+/// its exit status checked, its one row required; a failed expectation prints the run.
+func measuredRow(_ options: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> (run: BenchRun, row: [String: String]) {
+    let dir = try makeTemporaryDirectory("row")
+    defer { removeDirectory(dir) }
+    let run = try runBench(["run"] + options + ["--out", "\(dir)/run.csv"])
+    #expect(run.status == 0, "\(run.diagnosis)", sourceLocation: sourceLocation)
+    let rows = (try? readCSV("\(dir)/run.csv").rows) ?? []
+    #expect(rows.count == 1, "one row: \(run.diagnosis)", sourceLocation: sourceLocation)
+    return (run, try #require(rows.first, "\(run.diagnosis)", sourceLocation: sourceLocation))
+}
+
 /// A fresh empty directory under /tmp, removed by the caller's `defer`.
 func makeTemporaryDirectory(_ label: String) throws -> String {
     let path = NSTemporaryDirectory() + "mux-bench-\(label)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -48,6 +60,33 @@ func writeSweep(_ directory: String, _ name: String, _ text: String) throws -> S
     let path = "\(directory)/\(name).sweep"
     try text.write(toFile: path, atomically: true, encoding: .utf8)
     return path
+}
+
+/// A sweep file NAME.sweep of `text` in a fresh directory, its results folder beside it: what a
+/// sweep test starts from. `remove()` (in a defer) removes the directory.
+struct SweepFolder {
+    let directory: String
+    let name: String
+    let file: String
+    var results: String { "\(directory)/results" }
+
+    init(_ name: String, _ text: String) throws {
+        directory = try makeTemporaryDirectory(name)
+        self.name = name
+        file = try writeSweep(directory, name, text)
+    }
+
+    /// The command line of `mux-bench sweep FILE --results RESULTS --no-plot` and `options`.
+    func arguments(_ options: [String] = []) -> [String] { ["sweep", file, "--results", results, "--no-plot"] + options }
+
+    /// The sweep run to completion.
+    func run(_ options: [String] = [], timeout: Double = 90) throws -> BenchRun { try runBench(arguments(options), timeout: timeout) }
+
+    /// results/NAME.csv's rows and results/NAME-summary.csv.
+    func rows() throws -> [[String: String]] { try readCSV("\(results)/\(name).csv").rows }
+    func summary() throws -> CSVTable { try readCSV("\(results)/\(name)-summary.csv") }
+
+    func remove() { removeDirectory(directory) }
 }
 
 /// A short sweep file: every run takes about two seconds.
@@ -127,20 +166,28 @@ func pointProcesses(of bench: ChildProcess) throws -> (server: ProcessEntry, loa
 }
 
 /// A `mux-bench run` in the background, for a test that does something to its processes while
-/// it runs (stops, kills): 20 connections, 5 active, 200 ms warm-up, `options` for the rest.
-/// Made once traffic flows between its mux-server and mux-load; `endLeftovers()` (in a defer)
-/// ends by PID whichever of the two a failing test left behind.
+/// it runs (stops, kills): 20 connections, 5 active, 200 ms warm-up, `options` for the rest, rows
+/// to `out` in a directory of its own. Made once traffic flows between its mux-server and
+/// mux-load; `cleanUp()` (in a defer) ends by PID whichever of the two a failing test left behind
+/// and removes the directory.
 struct RunInProgress {
     let bench: ChildProcess
-    let out: String
+    let directory: String
+    var out: String { "\(directory)/run.csv" }
     let server: ProcessEntry
     let load: ProcessEntry
 
-    init(_ options: [String], out: String) throws {
-        self.out = out
-        bench = try ChildProcess("mux-bench", ["run", "--connections", "20", "--active", "5", "--warmup", "200ms"]
-                                 + options + ["--out", out])
-        (server, load) = try pointProcesses(of: bench)
+    init(_ options: [String]) throws {
+        let directory = try makeTemporaryDirectory("in-progress")
+        self.directory = directory
+        do {
+            bench = try ChildProcess("mux-bench", ["run", "--connections", "20", "--active", "5", "--warmup", "200ms"]
+                                     + options + ["--out", "\(directory)/run.csv"])
+            (server, load) = try pointProcesses(of: bench)
+        } catch {
+            removeDirectory(directory)
+            throw error
+        }
     }
 
     /// Waits (bounded) for mux-bench to end: its exit status and everything it said on stderr.
@@ -152,8 +199,9 @@ struct RunInProgress {
     /// The rows the run wrote (none when the file was never made).
     var rowCount: Int { (try? readCSV(out).rows.count) ?? 0 }
 
-    func endLeftovers() {
+    func cleanUp() {
         endLeftover(server)
         endLeftover(load)
+        removeDirectory(directory)
     }
 }

@@ -13,12 +13,10 @@ import Glibc
 extension BenchProcessSuites {
     @Suite struct CollectorFaultTests {
         @Test func serverDeathFailsThePointAndTheSweepGoesOn() throws {
-            let dir = try makeTemporaryDirectory("srvdeath")
-            defer { removeDirectory(dir) }
-            let file = try writeSweep(dir, "die", shortSweep(backends: "poll epoll-et", connections: "20", active: "5", duration: "2s"))
-            let results = "\(dir)/results"
+            let sweep = try SweepFolder("die", shortSweep(backends: "poll epoll-et", connections: "20", active: "5", duration: "2s"))
+            defer { sweep.remove() }
             // Sequential order: the first point (poll) is the one whose server dies.
-            let bench = try ChildProcess("mux-bench", ["sweep", file, "--results", results, "--no-plot", "--order", "sequential"])
+            let bench = try ChildProcess("mux-bench", sweep.arguments(["--order", "sequential"]))
             let (server, load) = try pointProcesses(of: bench)
             defer { endLeftover(server); endLeftover(load) }
             kill(server.pid, SIGKILL)
@@ -32,19 +30,17 @@ extension BenchProcessSuites {
             // Who ended it and how, in what the user reads and in the summary.
             #expect(stderr.contains("mux-server died during the run: killed by SIGKILL; it said nothing on stderr"), "\(stderr)")
             #expect(stderr.contains("[2/2] epoll-et"), "the sweep went on: \(stderr)")
-            let rows = try readCSV("\(results)/die.csv").rows
+            let rows = try sweep.rows()
             #expect(rows.map { $0["backend"] } == ["epoll-et"], "\(stderr)")
-            let summary = try readCSV("\(results)/die-summary.csv").rows
+            let summary = try sweep.summary().rows
             #expect(summary.map { $0["status"] } == ["failed", "ok"], "\(summary)")
             #expect(summary.first?["reason"]?.contains("mux-server died") == true, "\(summary)")
             #expect(summary.first?["reason"]?.contains("killed by SIGKILL") == true, "\(summary)")
         }
 
         @Test func loadGeneratorDeathFailsTheRun() throws {
-            let dir = try makeTemporaryDirectory("loaddeath")
-            defer { removeDirectory(dir) }
-            let run = try RunInProgress(["--backend", "epoll-lt", "--duration", "2s"], out: "\(dir)/l.csv")
-            defer { run.endLeftovers() }
+            let run = try RunInProgress(["--backend", "epoll-lt", "--duration", "2s"])
+            defer { run.cleanUp() }
             kill(run.load.pid, SIGKILL)
             let (status, stderr) = run.finish(timeout: 30)
             #expect(status == 1, "\(stderr)")
@@ -57,10 +53,8 @@ extension BenchProcessSuites {
         /// A stopped load generator never reports: the collector gives up at the window's end plus
         /// its 10 s margin (its message says which wait ran out), and ends it.
         @Test func loadGeneratorHangIsBoundedByTheTimeout() throws {
-            let dir = try makeTemporaryDirectory("loadhang")
-            defer { removeDirectory(dir) }
-            let run = try RunInProgress(["--backend", "poll", "--duration", "1s"], out: "\(dir)/h.csv")
-            defer { run.endLeftovers() }
+            let run = try RunInProgress(["--backend", "poll", "--duration", "1s"])
+            defer { run.cleanUp() }
             kill(run.load.pid, SIGSTOP)
             let (status, stderr) = run.finish(timeout: 40)
             #expect(status == 1, "\(stderr)")

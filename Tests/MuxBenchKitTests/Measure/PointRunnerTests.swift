@@ -33,8 +33,8 @@ extension BenchProcessSuites {
 
         /// A running point whose window has begun: traffic flows, and with a 200 ms warm-up, a
         /// second later the window-start snapshot is long answered.
-        static func inItsWindow(_ options: [String], out: String) throws -> RunInProgress {
-            let run = try RunInProgress(["--backend", "poll", "--duration", "3s"] + options, out: out)
+        static func inItsWindow(_ options: [String]) throws -> RunInProgress {
+            let run = try RunInProgress(["--backend", "poll", "--duration", "3s"] + options)
             usleep(1_000_000)
             return run
         }
@@ -43,10 +43,8 @@ extension BenchProcessSuites {
         /// the first 2 s a snapshot is given, was reported dead and the repetition thrown away.
         /// Alive, it is waited for: the row is measured and says the snapshot came late.
         @Test func serverStoppedAcrossTheWindowsEndIsMeasured() throws {
-            let dir = try makeTemporaryDirectory("stopped")
-            defer { removeDirectory(dir) }
-            let run = try Self.inItsWindow([], out: "\(dir)/s.csv")
-            defer { run.endLeftovers() }
+            let run = try Self.inItsWindow([])
+            defer { run.cleanUp() }
             kill(run.server.pid, SIGSTOP)
             // Stopped past the window's end (2.2 s at most from here) by more than 2 s.
             usleep(6_000_000)
@@ -61,10 +59,8 @@ extension BenchProcessSuites {
 
         /// Stopped for good: not "died" either, but exactly what happened, once its bounded wait is over.
         @Test func serverThatNeverAnswersIsSaidToBeStoppedNotDead() throws {
-            let dir = try makeTemporaryDirectory("neveranswers")
-            defer { removeDirectory(dir) }
-            let run = try Self.inItsWindow([], out: "\(dir)/n.csv")
-            defer { run.endLeftovers() }
+            let run = try Self.inItsWindow([])
+            defer { run.cleanUp() }
             kill(run.server.pid, SIGSTOP)
             let (status, stderr) = run.finish(timeout: 60)
             #expect(status == 1, "\(stderr)")
@@ -78,10 +74,8 @@ extension BenchProcessSuites {
         /// than 10 s after the window's end used to find mux-load's margin spent, and its result
         /// line, already written, was not read ("gave no result"). `env` is the launcher here.
         @Test func serverHostAnsweringPastTheLoadsMarginIsMeasured() throws {
-            let dir = try makeTemporaryDirectory("stopped-host")
-            defer { removeDirectory(dir) }
-            let run = try Self.inItsWindow(["--server-host", "env", "--listen", "127.0.0.1"], out: "\(dir)/h.csv")
-            defer { run.endLeftovers() }
+            let run = try Self.inItsWindow(["--server-host", "env", "--listen", "127.0.0.1"])
+            defer { run.cleanUp() }
             kill(run.server.pid, SIGSTOP)
             // Past the window's end (2.2 s at most from here) by more than the load's 10 s margin.
             usleep(14_000_000)

@@ -66,13 +66,8 @@ extension BenchProcessSuites {
         /// io-uring: reads, writes and accepts go through the ring, so they are not syscalls; the
         /// row says what went through it instead (SQEs and CQEs per request, CQEs per enter).
         @Test(.runnable(.ioUring)) func ioUringRowCountsSQEsAndCQEsNotReadsAndWrites() throws {
-            let dir = try makeTemporaryDirectory("ring")
-            defer { removeDirectory(dir) }
-            let out = "\(dir)/r.csv"
-            let run = try runBench(["run", "--backend", "io-uring", "--connections", "100", "--active", "20",
-                                    "--warmup", "200ms", "--duration", "1s", "--out", out])
-            #expect(run.status == 0, "\(run.diagnosis)")
-            let row = try #require(try readCSV(out).rows.first)
+            let (run, row) = try measuredRow(["--backend", "io-uring", "--connections", "100", "--active", "20",
+                                              "--warmup", "200ms", "--duration", "1s"])
             #expect(Self.number(row, "requests") > 0 && Self.number(row, "errors") == 0, "\(run.diagnosis)")
             // The only reads and writes are the server's own, not requests: the signalfd reads of
             // the two snapshots (one each inside the window) and its counters line on stdout.
@@ -87,13 +82,8 @@ extension BenchProcessSuites {
         /// Warm-up as long as the window: a row that counted warm-up traffic would show about twice
         /// the requests the server read in the window, and the connects and closes of the run.
         @Test func figuresCoverTheWindowOnly() throws {
-            let dir = try makeTemporaryDirectory("window")
-            defer { removeDirectory(dir) }
-            let out = "\(dir)/w.csv"
-            let run = try runBench(["run", "--backend", "epoll-lt", "--connections", "40", "--active", "10",
-                                    "--warmup", "1s", "--duration", "1s", "--out", out])
-            #expect(run.status == 0, "\(run.diagnosis)")
-            let row = try #require(try readCSV(out).rows.first, "\(run.diagnosis)")
+            let (run, row) = try measuredRow(["--backend", "epoll-lt", "--connections", "40", "--active", "10",
+                                              "--warmup", "1s", "--duration", "1s"])
             let requests = Self.number(row, "requests")
             #expect(requests > 1000, "\(run.diagnosis)")
             // `requests` is mux-load's count; the server's own counts over the same window are

@@ -315,6 +315,51 @@ import Testing
         }
     }
 
+    /// Log axes are labelled at 1-2-5 steps and written 20k, 1M: gnuplot's own labels were decades
+    /// only, past 1e5 in e-notation (1e+06). A summary whose connections (10…5,000), throughput
+    /// (1k…220k) and p99 (405 µs…2.5 s) each span decades; CPU per request (5…50 µs) stays linear.
+    @Test(.enabled(if: hasGnuplot, "gnuplot is not installed (apt-get install gnuplot-nox)"))
+    func logAxesAreLabelledAtOneTwoFiveStepsWithoutENotation() throws {
+        var table = SummaryFixture.table()
+        SummaryFixture.set("throughput_rps", to: 1000, backend: "poll", connections: 5000, in: &table)
+        SummaryFixture.set("lat_p99_us", to: 2_500_000, backend: "poll", connections: 5000, in: &table)
+        let dir = SummaryFixture.directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try table.write(to: "\(dir)/decades-summary.csv")
+        let log = "\(dir)/tics.txt"
+        _ = try renderCharts(summaryPath: "\(dir)/decades-summary.csv", outputPrefix: "\(dir)/decades", sweepName: "decades", ticsLog: log)
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
+        func labels(_ axis: String) -> String? { lines.first { $0.hasPrefix(axis + ":") }.map { String($0.dropFirst(axis.count + 1)) } }
+        #expect(labels("throughput/throughput_rps x") == " 10 20 50 100 200 500 1k 2k 5k", "\(lines)")
+        #expect(labels("cpu/server_cpu_us_per_req x") == labels("throughput/throughput_rps x"), "every chart's x axis: \(lines)")
+        #expect(labels("throughput/throughput_rps y") == " 1k 2k 5k 10k 20k 50k 100k 200k 500k 1M", "\(lines)")
+        #expect(labels("latency/lat_p99_us y") == " 100 200 500 1k 2k 5k 10k 20k 50k 100k 200k 500k 1M 2M 5M 10M", "\(lines)")
+        #expect(labels("cpu/server_cpu_us_per_req y") == nil, "a linear axis keeps gnuplot's own ticks: \(lines)")
+        #expect(labels("latency/lat_p50_us y") == nil, "p50 spans under 20×: linear: \(lines)")
+        for line in lines { #expect(line.range(of: "[0-9]e[-+]?[0-9]|x10", options: .regularExpression) == nil, "\(line)") }
+    }
+
+    /// An open-loop summary: the latency-under-load y axis (log always), the CPU-at-equal-load and
+    /// max-rate x axes (1,000 and 10,000 connections) and the floor's y axis get the same labels.
+    @Test(.enabled(if: hasGnuplot, "gnuplot is not installed (apt-get install gnuplot-nox)"))
+    func theOpenLoopChartsLogAxesAreLabelledTheSameWay() throws {
+        let dir = SummaryFixture.directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.openLoopTable().write(to: "\(dir)/open-summary.csv")
+        let log = "\(dir)/tics.txt"
+        _ = try renderCharts(summaryPath: "\(dir)/open-summary.csv", outputPrefix: "\(dir)/open", sweepName: "open", ticsLog: log)
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
+        func labels(_ axis: String) -> String? { lines.first { $0.hasPrefix(axis + ":") }.map { String($0.dropFirst(axis.count + 1)) } }
+        // 1,000 and 10,000 connections, the range padded by 1.5 either side.
+        #expect(labels("cpu-equal-load/5000 x") == " 1k 2k 5k 10k", "\(lines)")
+        #expect(labels("max-rate x") == " 1k 2k 5k 10k", "\(lines)")
+        // p50 from 36 µs, p99 up to 120 × (1 + 80000/15000)^4 × 1.1 ≈ 212,000 µs: 10 µs to 1 s.
+        #expect(labels("latency-load/10000 y") == " 10 20 50 100 200 500 1k 2k 5k 10k 20k 50k 100k 200k 500k 1M", "\(lines)")
+        // From half the 12 µs floor (6 µs, no step) to the decade above the p50s (up to 103 µs).
+        #expect(labels("latency-floor/1000 y") == " 10 20 50 100 200 500 1k", "\(lines)")
+        for line in lines { #expect(line.range(of: "[0-9]e[-+]?[0-9]|x10", options: .regularExpression) == nil, "\(line)") }
+    }
+
     @Test func missingSummaryIsAFailureNotACrash() {
         #expect(runPlot(arguments: ["--results", SummaryFixture.directory(), "nothing"]) == 1)
         #expect(runPlot(arguments: []) == 2)

@@ -12,36 +12,33 @@ import Glibc
 extension BenchProcessSuites {
     @Suite struct SweepCommandTests {
         @Test func sweepAppendsRowsAndWritesTheSummary() throws {
-            let dir = try makeTemporaryDirectory("sweep")
-            defer { removeDirectory(dir) }
-            let file = try writeSweep(dir, "two", shortSweep(backends: "poll epoll-et", connections: "50"))
-            let results = "\(dir)/results"
-            let run = try runBench(["sweep", file, "--results", results, "--no-plot", "--order", "sequential"])
+            let sweep = try SweepFolder("two", shortSweep(backends: "poll epoll-et", connections: "50"))
+            defer { sweep.remove() }
+            let run = try sweep.run(["--order", "sequential"])
             #expect(run.status == 0, "\(run.diagnosis)")
-            let rows = try readCSV("\(results)/two.csv").rows
+            let rows = try sweep.rows()
             #expect(rows.map { $0["backend"] } == ["poll", "epoll-et"], "\(run.diagnosis)")
             #expect(rows.allSatisfy { $0["order_seed"] == "" }, "sequential order has no seed")
             #expect(rows.allSatisfy { $0["sweep"] == "two" && $0["connections"] == "50" && $0["active"] == "10" })
-            #expect(rows.allSatisfy { (Double($0["requests"] ?? "") ?? 0) > 0 && $0["errors"] == "0" })
-            let summary = try readCSV("\(results)/two-summary.csv")
+            #expect(rows.allSatisfy { (Double($0["requests"] ?? "") ?? 0) > 0 && $0["errors"] == "0" },
+                    "\(rows.map { "\($0["backend"] ?? ""): requests \($0["requests"] ?? ""), errors \($0["errors"] ?? "")" }): \(run.diagnosis)")
+            let summary = try sweep.summary()
             #expect(summary.header == ResultsSchema.summaryColumns)
             #expect(summary.rows.count == 2, "one row per point")
             #expect(summary.rows.map { $0["point"] } == rows.map { $0["point"] })
             #expect(summary.rows.allSatisfy { $0["status"] == "ok" && $0["reps"] == "1" })
             #expect(summary.rows.allSatisfy { $0["throughput_rps_median"] == $0["throughput_rps_min"] }, "one rep: median = min")
             #expect(run.stderr.contains("[1/2]") && run.stderr.contains("[2/2]"), "one progress line per run: \(run.diagnosis)")
-            let pngs = try FileManager.default.contentsOfDirectory(atPath: results).filter { $0.hasSuffix(".png") }
+            let pngs = try FileManager.default.contentsOfDirectory(atPath: sweep.results).filter { $0.hasSuffix(".png") }
             #expect(pngs.isEmpty, "--no-plot renders nothing")
         }
 
         /// The sweep says which binaries it measures (paths, build times) and which commit, and
         /// every row's `commit` is that of the checkout the binaries were built in.
         @Test func sweepReportsTheBinariesAndTheCommitItMeasures() throws {
-            let dir = try makeTemporaryDirectory("binaries")
-            defer { removeDirectory(dir) }
-            let file = try writeSweep(dir, "bin", shortSweep(backends: "epoll-lt", connections: "20"))
-            let results = "\(dir)/results"
-            let run = try runBench(["sweep", file, "--results", results, "--no-plot"])
+            let sweep = try SweepFolder("bin", shortSweep(backends: "epoll-lt", connections: "20"))
+            defer { sweep.remove() }
+            let run = try sweep.run()
             #expect(run.status == 0, "\(run.diagnosis)")
             for product in ["mux-server", "mux-load"] {
                 let path = URL(fileURLWithPath: executablePath(product)).resolvingSymlinksInPath().path
@@ -54,22 +51,20 @@ extension BenchProcessSuites {
             // A checkout without git (an exported tarball) has no commit to claim.
             let commit = head.isEmpty ? "" : head + (dirty.isEmpty ? "" : "+dirty")
             #expect(run.stderr.contains("commit:    \(head.isEmpty ? "unknown (no git)" : commit) (\(root))"), "\(run.diagnosis)")
-            let rows = try readCSV("\(results)/bin.csv").rows
+            let rows = try sweep.rows()
             #expect(rows.count == 1 && rows.allSatisfy { $0["commit"] == commit }, "\(rows.map { $0["commit"] ?? "" })")
             #expect(rows.allSatisfy { !($0["server_cpus"] ?? "").isEmpty && !($0["load_cpus"] ?? "").isEmpty })
             #expect(rows.allSatisfy { $0["threads"] == "1" && $0["max_events"] == "1024" })
         }
 
         @Test func selectBeyondItsLimitIsSkippedAndTheOthersRun() throws {
-            let dir = try makeTemporaryDirectory("skip")
-            defer { removeDirectory(dir) }
-            let file = try writeSweep(dir, "skip", shortSweep(backends: "select poll", connections: "50 2000"))
-            let results = "\(dir)/results"
-            let run = try runBench(["sweep", file, "--results", results, "--no-plot", "--order", "sequential"])
+            let sweep = try SweepFolder("skip", shortSweep(backends: "select poll", connections: "50 2000"))
+            defer { sweep.remove() }
+            let run = try sweep.run(["--order", "sequential"])
             #expect(run.status == 0, "a skipped point is not a failure: \(run.diagnosis)")
-            let rows = try readCSV("\(results)/skip.csv").rows
+            let rows = try sweep.rows()
             #expect(rows.map { "\($0["backend"]!)-\($0["connections"]!)" } == ["select-50", "poll-50", "poll-2000"], "\(run.diagnosis)")
-            let summary = try readCSV("\(results)/skip-summary.csv").rows
+            let summary = try sweep.summary().rows
             #expect(summary.count == 4, "every point has a summary row")
             let skipped = try #require(summary.first { $0["backend"] == "select" && $0["connections"] == "2000" })
             #expect(skipped["status"] == "skipped")
@@ -323,16 +318,13 @@ extension BenchProcessSuites {
         @Test(arguments: 0..<malformed.count)
         func malformedSweepFileExitsTwoWithFileAndLine(_ index: Int) throws {
             let (text, line) = Self.malformed[index]
-            let dir = try makeTemporaryDirectory("bad")
-            defer { removeDirectory(dir) }
-            let file = "\(dir)/bad.sweep"
-            try text.write(toFile: file, atomically: true, encoding: .utf8)
-            let results = "\(dir)/results"
-            let run = try runBench(["sweep", file, "--results", results, "--no-plot"], timeout: 20)
+            let sweep = try SweepFolder("bad", text)
+            defer { sweep.remove() }
+            let run = try sweep.run(timeout: 20)
             #expect(run.status == 2, "\(run.diagnosis)")
             #expect(run.stderrLines.count == 1, "one line: \(run.diagnosis)")
-            #expect(run.stderr.contains("\(file):\(line)"), "names \(file):\(line): \(run.diagnosis)")
-            #expect(!FileManager.default.fileExists(atPath: "\(results)/bad.csv"), "nothing run")
+            #expect(run.stderr.contains("\(sweep.file):\(line)"), "names \(sweep.file):\(line): \(run.diagnosis)")
+            #expect(!FileManager.default.fileExists(atPath: "\(sweep.results)/bad.csv"), "nothing run")
         }
 
         /// Tests run as root, so /proc stands in for an unwritable directory.
