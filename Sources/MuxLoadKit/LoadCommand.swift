@@ -177,8 +177,11 @@ public enum LoadCommand {
         announce(ConnectedMessage(connections: fds.count, startNs: start, warmupEndNs: warmupEnd, endNs: end,
                                   pid: getpid()).jsonLine())
         let group = DispatchGroup()
-        // Open loop: the platform's hiccups beside the workers, over the same window.
-        let meter = configuration.rate != nil ? HiccupMeter() : nil
+        // Open loop: the platform's hiccups beside the workers, over the same window. Not beside
+        // a spinning worker: the meter's 1,000 wake-ups a second on the worker's CPU preempt it and
+        // were most of its excess latency at 40,000/s (results/busy-client-40k-hiccup-meter-2026-12-06.txt);
+        // a spinning worker's own send lateness is the platform's noise floor there.
+        let meter = configuration.rate != nil && pacing.pacing == .sleep ? HiccupMeter() : nil
         if let meter {
             group.enter()
             let thread = Thread {

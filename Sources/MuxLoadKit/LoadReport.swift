@@ -141,6 +141,8 @@ public struct LoadReport: Sendable {
         if let hiccups {
             let h = hiccups.histogram.summary()
             lines.append("  hiccups (1 ms sleeps, \(hiccups.scheduling), CPU \(hiccups.cpu)) µs: p50 \(format(h.p50))  p99 \(format(h.p99))  max \(format(h.max))")
+        } else if pacing == .spin {
+            lines.append("  hiccups: not metered (a meter thread would preempt the spinning workers; their send lateness is the noise floor)")
         }
         if unfinished > 0 {
             lines.append("  \(unfinished) request(s) due in the window were unanswered at its end: recorded as waiting until the end")

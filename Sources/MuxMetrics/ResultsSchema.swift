@@ -39,7 +39,8 @@ public enum ResultsSchema {
     /// Figures summarised per point (see `figureStatistics`). The `*_per_req` ones other
     /// than the raw CSV's own are derived per row: sc_KIND / requests. Open loop only (empty in
     /// closed loop): `lat_sent_*` (latency from the actual send, wrk2 -U), `send_late_*` (the load
-    /// generator's pacing error), `hiccup_*` (the platform's, from a 1 ms sleep loop). `steal_pct`:
+    /// generator's pacing error), `hiccup_*` (the platform's, from a 1 ms sleep loop;
+    /// beside sleeping load workers only, empty for spinning ones). `steal_pct`:
     /// the share of the measured CPUs' time the hypervisor took (empty where /proc/stat has none).
     public static let summaryFigures: [String] = [
         "requests", "errors", "throughput_rps", "lat_mean_us", "lat_p50_us", "lat_p90_us",

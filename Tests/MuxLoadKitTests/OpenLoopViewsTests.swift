@@ -17,8 +17,9 @@ extension LoadProcessSuites {
 
         @Test func openLoopReportsBothViewsLatenessAndHiccups() throws {
             let server = try ServerProcess(["--backend", "epoll-et"])
+            // Sleeping workers: the hiccup meter runs beside them (not beside spinning ones).
             let run = try runLoad(["--port", "\(server.port)", "--connections", "20", "--rate", "2000",
-                                   "--warmup", "200ms", "--duration", "1s"])
+                                   "--warmup", "200ms", "--duration", "1s", "--pacing", "sleep"])
             #expect(try server.stop().status == 0)
             #expect(run.status == 0 && run.errors == 0, "\(run.diagnosis)")
             let intended = distribution(run, "latency_us"), sent = distribution(run, "latency_sent_us")
@@ -50,6 +51,20 @@ extension LoadProcessSuites {
             #expect(sleeps > 0 && sleeps <= 1000, "\(sleeps) hiccup samples: \(run.diagnosis)")
             #expect(run.result?["hiccup_sched"] as? String == "other", "\(run.diagnosis)")
             #expect(run.stderr.contains("send lateness") && run.stderr.contains("hiccups"), "\(run.stderr)")
+        }
+
+        /// A spinning worker gets no hiccup meter on its CPU (its wake-ups would preempt the
+        /// worker): no hiccup distribution, and stderr says why; its send lateness is still there.
+        @Test func spinningWorkersAreNotMeteredForHiccups() throws {
+            let server = try ServerProcess(["--backend", "epoll-et"])
+            let run = try runLoad(["--port", "\(server.port)", "--connections", "20", "--rate", "2000",
+                                   "--warmup", "200ms", "--duration", "1s", "--pacing", "spin"])
+            #expect(try server.stop().status == 0)
+            #expect(run.status == 0 && run.errors == 0, "\(run.diagnosis)")
+            #expect(run.result?["pacing"] as? String == "spin", "\(run.diagnosis)")
+            #expect(run.result?["hiccup_us"] == nil, "\(run.diagnosis)")
+            #expect((distribution(run, "send_lateness_us")["count"] ?? 0) > 0, "\(run.diagnosis)")
+            #expect(run.stderr.contains("hiccups: not metered"), "\(run.stderr)")
         }
 
         /// A server stalled for 300 ms: from the intended send time the stall reaches every request
